@@ -1,0 +1,9 @@
+using System.Text.Json;
+
+namespace SafeMcp.Contracts;
+
+/// <summary>Asks whether one <c>tools/call</c> may run.</summary>
+/// <param name="Tool">The tool's name.</param>
+/// <param name="Arguments">The call's arguments (a JSON object), as the model produced them.</param>
+/// <param name="Thought">The agent's stated reasoning for the call, when the client has it.</param>
+public sealed record DecideRequest(string Tool, JsonElement? Arguments = null, string? Thought = null);

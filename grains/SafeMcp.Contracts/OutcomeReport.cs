@@ -1,0 +1,8 @@
+namespace SafeMcp.Contracts;
+
+/// <summary>What a call produced, reported after it ran, so the session's taint follows its data.</summary>
+/// <param name="Sequence">The decision's sequence number.</param>
+/// <param name="IsError">Whether the tool reported an error.</param>
+/// <param name="Content">The text content of the result (may be truncated by the caller).</param>
+/// <param name="ResultBytes">The size of the whole result, in bytes.</param>
+public sealed record OutcomeReport(long Sequence, bool IsError, string? Content, long ResultBytes);

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SafeMcp.Contracts;
+
+/// <summary>Source-generated JSON metadata for every wire type (camelCase, nulls omitted).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = SafeMcpJsonContext.MaxDepth)]
+[JsonSerializable(typeof(ToolDescriptor))]
+[JsonSerializable(typeof(OpenSessionRequest))]
+[JsonSerializable(typeof(DecideRequest))]
+[JsonSerializable(typeof(Decision))]
+[JsonSerializable(typeof(IReadOnlyList<Decision>))]
+[JsonSerializable(typeof(OutcomeReport))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(SessionSnapshot))]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(HealthReport))]
+public sealed partial class SafeMcpJsonContext : JsonSerializerContext
+{
+    /// <summary>Deepest JSON nesting accepted in a request (arguments included).</summary>
+    public const int MaxDepth = 32;
+}

@@ -1,0 +1,135 @@
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Tools;
+
+namespace SafeMcp.Grains.Rules;
+
+/// <summary>
+/// The rule layer: hazards as predicates over the session's capabilities and taint and the call's signals.
+/// Exfiltration, privilege escalation, destruction, defense evasion, acting on injected instructions.
+/// </summary>
+public sealed class HazardRules : ICallDetector
+{
+    /// <summary>The name decisions give this layer.</summary>
+    public const string Layer = "rules";
+
+    private const Capability Outbound = Capability.NetEgress | Capability.Messaging;
+    private const Capability Sensitive = Capability.Exec | Capability.NetEgress | Capability.Messaging | Capability.FsDelete
+        | Capability.Payments | Capability.Identity | Capability.SelfModification;
+
+    /// <inheritdoc />
+    public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
+    {
+        Inspect(call, findings);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The synchronous core of <see cref="InspectAsync"/>.</summary>
+    public static void Inspect(CallContext call, List<Finding> findings)
+    {
+        var session = call.Session;
+        var caps = call.Capabilities;
+        var signals = call.Signals;
+        var tool = call.Tool.Name;
+        var secretsHeld = (session.Taint & (Taint.Secrets | Taint.Pii)) != 0;
+        var readsSecretsNow = (caps & Capability.Secrets) != 0 && (signals & CallSignal.SecretLocation) != 0;
+
+        // Exfiltration: sensitive data held (or read by this very call) and an outbound channel.
+        if ((caps & Outbound) != 0 && (secretsHeld || readsSecretsNow))
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Exfiltration: the session holds {Describe(session.Taint, readsSecretsNow)} and '{tool}' sends data out of it.",
+                [Techniques.ToolToToolExfiltration, Techniques.HttpPostExfiltration, Techniques.DataProvenanceTracking]));
+        }
+        else if ((caps & Capability.Exec) != 0 && secretsHeld)
+        {
+            // A shell can reach the network in ways a pattern cannot see; a human confirms.
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"The session holds {Describe(session.Taint, false)}; a command run now could carry it out of the session.",
+                [Techniques.ToolToToolExfiltration, Techniques.DataProvenanceTracking]));
+        }
+        if ((signals & CallSignal.SecretValue) != 0 && (caps & Outbound) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"A secret value is in the arguments of '{tool}', which sends data out.",
+                [Techniques.ParameterExfiltration]));
+        }
+
+        // Reading a credential store is allowed once, but taints the session so nothing may carry it out.
+        if (readsSecretsNow)
+        {
+            findings.Add(new Finding(Layer, Verdict.Allow,
+                $"'{tool}' reads a credential location; the session is tainted with secrets.",
+                [Techniques.FileCredentialHarvest], AddTaint: Taint.Secrets));
+        }
+
+        // Defense evasion: logs deleted or auditing disabled. No task justifies it through an agent.
+        if ((signals & CallSignal.DefenseEvasion) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Defense evasion: '{tool}' deletes logs or disables auditing.",
+                [Techniques.DataDestruction, Techniques.AuditLogging]));
+        }
+
+        // Destruction.
+        if ((signals & CallSignal.MassDestruction) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Destruction: '{tool}' would destroy a whole tree or device.",
+                [Techniques.DataDestruction]));
+        }
+        else if ((caps & Capability.FsDelete) != 0 && !TaskNeed.Deletion(session.Instruction))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Destruction: '{tool}' deletes data and the task does not ask for deletion.",
+                [Techniques.DataDestruction]));
+        }
+
+        // Privilege escalation.
+        if ((signals & CallSignal.PrivilegeChange) != 0 || ((caps & Capability.Identity) != 0 && (call.Tool.Capabilities & Capability.Identity) != 0 && (caps & (Capability.FsWrite | Capability.Exec)) != 0))
+        {
+            var verdict = TaskNeed.Privilege(session.Instruction) ? Verdict.RequireApproval : Verdict.Deny;
+            findings.Add(new Finding(Layer, verdict,
+                $"Privilege escalation: '{tool}' changes permissions, ownership or roles.",
+                [Techniques.HighPrivilegeToolAbuse, Techniques.HostPrivilegeEscalation, Techniques.ExplicitPrivilegeBoundaries]));
+        }
+
+        // Payments need a task that asks for them, and a human.
+        if ((caps & Capability.Payments) != 0 && (call.Tool.Capabilities & (Capability.FsWrite | Capability.FsDelete | Capability.Messaging | Capability.Exec | Capability.NetEgress)) != 0
+            && !TaskNeed.Payment(session.Instruction))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"'{tool}' moves money and the task does not ask for a payment.",
+                [Techniques.FraudulentTransactions]));
+        }
+
+        // Acting on instructions that came from tool output.
+        if ((session.Taint & Taint.UntrustedInstructions) != 0 && (caps & Sensitive) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"The session ingested instructions from tool output; '{tool}' is sensitive and needs a human's confirmation.",
+                [Techniques.PromptInjection]));
+        }
+
+        // Shapes of attack in arguments.
+        if ((signals & CallSignal.PathTraversal) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Path traversal: an argument of '{tool}' climbs out of its directory with '..'.",
+                [Techniques.PathTraversal]));
+        }
+        if ((signals & CallSignal.CommandChaining) != 0 && (signals & (CallSignal.CommandEgress | CallSignal.Destruction | CallSignal.PrivilegeChange | CallSignal.SecretLocation)) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Command injection: '{tool}' chains a sensitive command.",
+                [Techniques.CommandInjection]));
+        }
+    }
+
+    private static string Describe(Taint taint, bool readsNow)
+    {
+        var labels = TaintNames.Of(taint | (readsNow ? Taint.Secrets : Taint.None));
+        return labels.Count == 0 ? "sensitive data" : string.Join(" and ", labels) + " data";
+    }
+}

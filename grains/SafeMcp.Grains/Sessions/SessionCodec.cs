@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Grains.Tools;
+
+namespace SafeMcp.Grains.Sessions;
+
+/// <summary>Turns a session's state into the JSON documents storage keeps, and back.</summary>
+public static class SessionCodec
+{
+    /// <summary>The definition document: instruction and tools. Written when the session is opened.</summary>
+    public static string DefinitionJson(SessionState state) =>
+        JsonSerializer.Serialize(
+            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray()),
+            SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
+
+    /// <summary>The mutable document: what every turn rewrites.</summary>
+    public static string StateJson(SessionState state) =>
+        JsonSerializer.Serialize(
+            new SessionStateDocument(
+                state.Sequence,
+                CapabilityNames.Of(state.CapabilitiesUsed),
+                TaintNames.Of(state.Taint),
+                state.Withheld.Values.ToArray(),
+                state.RecentCalls),
+            SessionDocumentsJsonContext.Default.SessionStateDocument);
+
+    /// <summary>Rebuilds a session from storage.</summary>
+    public static SessionState Restore(string tenantId, string sessionId, StoredSession stored)
+    {
+        var definition = JsonSerializer.Deserialize(stored.DefinitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
+            ?? throw new InvalidDataException($"Session {sessionId}: empty definition document.");
+        var document = JsonSerializer.Deserialize(stored.StateJson, SessionDocumentsJsonContext.Default.SessionStateDocument)
+            ?? throw new InvalidDataException($"Session {sessionId}: empty state document.");
+
+        var state = new SessionState(tenantId, sessionId)
+        {
+            Instruction = definition.Instruction,
+            Sequence = document.Sequence,
+            CapabilitiesUsed = CapabilityNames.Parse(document.CapabilitiesUsed),
+            Taint = TaintNames.Parse(document.Taint),
+            Version = stored.Version,
+        };
+        foreach (var tool in definition.Tools)
+        {
+            state.Tools[tool.Name] = new ToolProfile(tool, CapabilityClassifier.Classify(tool));
+        }
+        foreach (var withheld in document.Withheld)
+        {
+            state.Withheld[withheld.Name] = withheld;
+        }
+        state.RecentCalls.AddRange(document.RecentCalls);
+        return state;
+    }
+}
+
+internal sealed record SessionDefinitionDocument(string? Instruction, IReadOnlyList<ToolDescriptor> Tools);
+
+internal sealed record SessionStateDocument(
+    long Sequence,
+    IReadOnlyList<string> CapabilitiesUsed,
+    IReadOnlyList<string> Taint,
+    IReadOnlyList<WithheldTool> Withheld,
+    IReadOnlyList<CallRecord> RecentCalls);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SessionDefinitionDocument))]
+[JsonSerializable(typeof(SessionStateDocument))]
+internal sealed partial class SessionDocumentsJsonContext : JsonSerializerContext;

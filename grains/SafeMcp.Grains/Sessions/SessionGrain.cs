@@ -1,0 +1,309 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Rules;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Grains.Tools;
+
+namespace SafeMcp.Grains.Sessions;
+
+/// <summary>
+/// The logic of one session: open it, decide its calls, take in their outcomes. A plain object: the
+/// runtime guarantees one activation per session and one turn at a time; the grain only assumes that.
+/// Every turn that changes state commits it (with its audit row) before it returns.
+/// </summary>
+public sealed partial class SessionGrain
+{
+    private readonly ISessionStore _store;
+    private readonly DecisionPipeline _pipeline;
+    private readonly SessionOptions _options;
+    private readonly TimeProvider _time;
+    private SessionState _state;
+
+    private SessionGrain(SessionState state, ISessionStore store, DecisionPipeline pipeline, SessionOptions options, TimeProvider time)
+    {
+        _state = state;
+        _store = store;
+        _pipeline = pipeline;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>The session's state (read-only use outside the grain's turns).</summary>
+    public SessionState State => _state;
+
+    /// <summary>The lease epoch every write of this activation carries (0 when storage does not fence).</summary>
+    public long Epoch { get; set; }
+
+    /// <summary>Activates a session grain: loads its state from <paramref name="store"/>.</summary>
+    public static async Task<SessionGrain> ActivateAsync(
+        string tenantId, string sessionId, ISessionStore store, DecisionPipeline pipeline, SessionOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ValidateSessionId(sessionId);
+        var stored = await store.LoadAsync(tenantId, sessionId, cancellationToken).ConfigureAwait(false);
+        var state = stored is null ? new SessionState(tenantId, sessionId) : SessionCodec.Restore(tenantId, sessionId, stored);
+        return new SessionGrain(state, store, pipeline, options, time);
+    }
+
+    /// <summary>Opens the session or refreshes its tools and instruction.</summary>
+    public async Task<SessionView> OpenAsync(OpenSessionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.SessionId != _state.SessionId)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "session_id_mismatch", "The body's sessionId differs from the session addressed.");
+        }
+        var tools = ValidateTools(request.Tools);
+        if (request.Instruction is { Length: > 16_384 })
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "instruction_too_long", "The instruction is longer than 16384 characters.");
+        }
+
+        if (_state.IsOpen && SameDefinition(tools, request.Instruction))
+        {
+            return _state.View();
+        }
+
+        var next = _state.IsOpen ? Copy(_state) : new SessionState(_state.TenantId, _state.SessionId);
+        next.Instruction = request.Instruction ?? _state.Instruction;
+        next.Tools.Clear();
+        foreach (var tool in tools)
+        {
+            next.Tools[tool.Name] = new ToolProfile(tool, CapabilityClassifier.Classify(tool));
+        }
+        _pipeline.ApplyVisibility(next);
+        await CommitAsync(next, definitionChanged: true, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
+        return _state.View();
+    }
+
+    /// <summary>The tools the session may see now.</summary>
+    public SessionView View()
+    {
+        EnsureOpen();
+        return _state.View();
+    }
+
+    /// <summary>Decides one call. The decision is committed before it is returned.</summary>
+    public async Task<Decision> DecideAsync(DecideRequest request, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        if (string.IsNullOrEmpty(request.Tool) || request.Tool.Length > 256)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_tool_name", "A call names a tool of 1–256 characters.");
+        }
+        if (request.Arguments is { } args && args.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_arguments", "A call's arguments are a JSON object.");
+        }
+
+        var next = Copy(_state);
+        CombinedFindings verdict;
+        var capabilities = Capability.None;
+        if (!next.Tools.TryGetValue(request.Tool, out var tool))
+        {
+            verdict = FindingCombiner.Combine([new Finding("session", Verdict.Deny,
+                $"'{request.Tool}' is not a tool of this session.", ["SAFE-T1103"])]);
+        }
+        else if (next.Withheld.TryGetValue(request.Tool, out var withheld))
+        {
+            verdict = FindingCombiner.Combine([new Finding("filter", Verdict.Deny,
+                $"'{request.Tool}' is withheld: {withheld.Reason}", withheld.Techniques)]);
+        }
+        else
+        {
+            var (signals, callCapabilities) = CallInspector.Inspect(tool, request.Arguments);
+            capabilities = callCapabilities;
+            var findings = await _pipeline.InspectAsync(new CallContext(_state, tool, request, signals, callCapabilities), cancellationToken).ConfigureAwait(false);
+            verdict = FindingCombiner.Combine(findings);
+        }
+
+        if (verdict.Verdict != Verdict.Deny)
+        {
+            next.Taint |= verdict.AddTaint;
+            next.CapabilitiesUsed |= capabilities;
+        }
+        foreach (var name in verdict.WithholdTools)
+        {
+            if (next.Tools.ContainsKey(name))
+            {
+                next.Withheld.TryAdd(name, new WithheldTool(name, string.Join(" ", verdict.Reasons), verdict.Techniques));
+            }
+        }
+        _pipeline.ApplyVisibility(next);
+
+        var now = _time.GetUtcNow();
+        next.Sequence++;
+        var argumentsJson = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
+        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), ShortHash(request.Tool, argumentsJson), now));
+        if (next.RecentCalls.Count > _options.RecentCallsKept)
+        {
+            next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
+        }
+
+        var decision = new Decision(
+            next.SessionId,
+            next.Sequence,
+            request.Tool,
+            verdict.Verdict,
+            next.Withheld.Keys.Order(StringComparer.Ordinal).ToArray(),
+            verdict.Reasons.Count == 0 ? ["No hazard found."] : verdict.Reasons,
+            verdict.Techniques,
+            verdict.DecidedBy.Count == 0 ? [HazardRules.Layer] : verdict.DecidedBy,
+            now);
+        await CommitAsync(next, definitionChanged: false, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    /// <summary>Takes in what a call returned: taint found in it may withhold more tools.</summary>
+    public async Task<SessionView> ReportOutcomeAsync(OutcomeReport report, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        if (report.Sequence < 1 || report.Sequence > _state.Sequence)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "unknown_sequence",
+                $"Sequence {report.Sequence} is not a decision of this session (last is {_state.Sequence}).");
+        }
+        if (report.ResultBytes < 0)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_result_bytes", "resultBytes cannot be negative.");
+        }
+
+        var found = ContentScanner.Scan(report.Content);
+        var next = Copy(_state);
+        next.Taint |= found;
+        _pipeline.ApplyVisibility(next);
+        var outcome = new OutcomeRecord(
+            report.Sequence,
+            report.IsError,
+            report.ResultBytes,
+            string.Join(",", TaintNames.Of(found)),
+            ContentScanner.Redact(report.Content ?? string.Empty, _options.ObservationExcerptChars));
+        await CommitAsync(next, definitionChanged: false, audit: null, outcome, cancellationToken).ConfigureAwait(false);
+        return _state.View();
+    }
+
+    /// <summary>The session's decisions, oldest first.</summary>
+    public async Task<SessionSnapshot> SnapshotAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        var decisions = await _store.ReadDecisionsAsync(_state.TenantId, _state.SessionId, afterSequence, limit, cancellationToken).ConfigureAwait(false);
+        return new SessionSnapshot(_state.TenantId, _state.SessionId, _state.Instruction, _state.View(),
+            CapabilityNames.Of(_state.CapabilitiesUsed), _state.Sequence, decisions);
+    }
+
+    private async Task CommitAsync(SessionState next, bool definitionChanged, AuditRecord? audit, OutcomeRecord? outcome, CancellationToken cancellationToken)
+    {
+        var write = new SessionWrite(
+            next.TenantId,
+            next.SessionId,
+            _state.Version,
+            definitionChanged ? SessionCodec.DefinitionJson(next) : null,
+            SessionCodec.StateJson(next),
+            audit,
+            outcome,
+            Epoch);
+        // Not cancellable once sent: the caller may go away, the commit still completes or fails as a whole.
+        await _store.CommitAsync(write, CancellationToken.None).ConfigureAwait(false);
+        next.Version = write.NewVersion;
+        _state = next;
+    }
+
+    private void EnsureOpen()
+    {
+        if (!_state.IsOpen)
+        {
+            throw new SessionRequestException(SessionErrorKind.NotFound, "unknown_session", $"Session '{_state.SessionId}' was never opened.");
+        }
+    }
+
+    private bool SameDefinition(IReadOnlyList<ToolDescriptor> tools, string? instruction)
+    {
+        if ((instruction is not null && instruction != _state.Instruction) || tools.Count != _state.Tools.Count)
+        {
+            return false;
+        }
+        foreach (var tool in tools)
+        {
+            if (!_state.Tools.TryGetValue(tool.Name, out var known) || !SameTool(known.Descriptor, tool))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool SameTool(ToolDescriptor a, ToolDescriptor b) =>
+        a.Name == b.Name && a.Title == b.Title && a.Description == b.Description && a.Annotations == b.Annotations
+        && (a.InputSchema?.GetRawText() ?? "") == (b.InputSchema?.GetRawText() ?? "");
+
+    private IReadOnlyList<ToolDescriptor> ValidateTools(IReadOnlyList<ToolDescriptor>? tools)
+    {
+        if (tools is null)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "missing_tools", "A session is opened with its tools (an empty list is allowed).");
+        }
+        if (tools.Count > _options.MaxTools)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "too_many_tools", $"A session may declare at most {_options.MaxTools} tools.");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            if (tool is null || string.IsNullOrEmpty(tool.Name) || tool.Name.Length > 256)
+            {
+                throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_tool_name", "Every tool has a name of 1–256 characters.");
+            }
+            if (!names.Add(tool.Name))
+            {
+                throw new SessionRequestException(SessionErrorKind.Invalid, "duplicate_tool", $"Tool '{tool.Name}' is declared twice.");
+            }
+            if (tool.InputSchema is { } schema && schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_schema", $"Tool '{tool.Name}': inputSchema is a JSON object.");
+            }
+        }
+        return tools;
+    }
+
+    /// <summary>Throws when <paramref name="sessionId"/> is not 1–128 characters of [A-Za-z0-9._:-].</summary>
+    public static void ValidateSessionId(string sessionId)
+    {
+        if (!SessionIdPattern().IsMatch(sessionId))
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_session_id", "A session id is 1–128 characters of letters, digits, '.', '_', ':' or '-'.");
+        }
+    }
+
+    private static SessionState Copy(SessionState state)
+    {
+        var copy = new SessionState(state.TenantId, state.SessionId)
+        {
+            Instruction = state.Instruction,
+            CapabilitiesUsed = state.CapabilitiesUsed,
+            Taint = state.Taint,
+            Sequence = state.Sequence,
+            Version = state.Version,
+        };
+        foreach (var (name, tool) in state.Tools)
+        {
+            copy.Tools[name] = tool;
+        }
+        foreach (var (name, withheld) in state.Withheld)
+        {
+            copy.Withheld[name] = withheld;
+        }
+        copy.RecentCalls.AddRange(state.RecentCalls);
+        return copy;
+    }
+
+    private static string ShortHash(string tool, string argumentsJson)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tool + "\n" + argumentsJson));
+        return Convert.ToHexStringLower(hash, 0, 8);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SessionIdPattern();
+}

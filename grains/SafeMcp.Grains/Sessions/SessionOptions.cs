@@ -1,0 +1,14 @@
+namespace SafeMcp.Grains.Sessions;
+
+/// <summary>Tunables of session grains.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>Calls kept in a session's state for history-based rules (the audit table keeps all). Default 64.</summary>
+    public int RecentCallsKept { get; set; } = 64;
+
+    /// <summary>Most tools one session may declare. Default 512.</summary>
+    public int MaxTools { get; set; } = 512;
+
+    /// <summary>Characters of a call's result kept (redacted) in the audit row, for retraining. Default 2048.</summary>
+    public int ObservationExcerptChars { get; set; } = 2048;
+}

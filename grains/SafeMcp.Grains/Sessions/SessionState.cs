@@ -1,0 +1,59 @@
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Tools;
+
+namespace SafeMcp.Grains.Sessions;
+
+/// <summary>Everything the cluster knows about one agent session. Owned by its grain; one turn at a time.</summary>
+public sealed class SessionState
+{
+    public SessionState(string tenantId, string sessionId)
+    {
+        TenantId = tenantId;
+        SessionId = sessionId;
+    }
+
+    /// <summary>The tenant the session belongs to.</summary>
+    public string TenantId { get; }
+
+    /// <summary>The session id, unique within a tenant.</summary>
+    public string SessionId { get; }
+
+    /// <summary>The user's task, when given.</summary>
+    public string? Instruction { get; set; }
+
+    /// <summary>Every tool the server offers, by name.</summary>
+    public Dictionary<string, ToolProfile> Tools { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tools withheld for the rest of the session, by name.</summary>
+    public Dictionary<string, WithheldTool> Withheld { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Capabilities the session has exercised through allowed calls.</summary>
+    public Capability CapabilitiesUsed { get; set; }
+
+    /// <summary>Taint labels of the data the session has taken in.</summary>
+    public Taint Taint { get; set; }
+
+    /// <summary>The last decision's sequence number (0 before the first).</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The state's version, its ETag: bumped by every committed write.</summary>
+    public long Version { get; set; }
+
+    /// <summary>The most recent calls, newest last, bounded by <see cref="SessionOptions.RecentCallsKept"/>.</summary>
+    public List<CallRecord> RecentCalls { get; } = [];
+
+    /// <summary>Whether the session exists in storage (opened at least once).</summary>
+    public bool IsOpen => Version > 0;
+
+    /// <summary>Names of the tools the session may see, sorted.</summary>
+    public IReadOnlyList<string> VisibleTools() =>
+        Tools.Keys.Where(name => !Withheld.ContainsKey(name)).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The session as its client sees it.</summary>
+    public SessionView View() => new(
+        SessionId,
+        VisibleTools(),
+        Withheld.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ToArray(),
+        TaintNames.Of(Taint),
+        Version);
+}
