@@ -17,6 +17,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(SessionSnapshot))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(HealthReport))]
 public sealed partial class SafeMcpJsonContext : JsonSerializerContext
 {

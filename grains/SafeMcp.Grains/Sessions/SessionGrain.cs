@@ -19,11 +19,11 @@ public sealed partial class SessionGrain
 {
     private readonly ISessionStore _store;
     private readonly DecisionPipeline _pipeline;
-    private readonly SessionOptions _options;
+    private readonly SessionGrainOptions _options;
     private readonly TimeProvider _time;
     private SessionState _state;
 
-    private SessionGrain(SessionState state, ISessionStore store, DecisionPipeline pipeline, SessionOptions options, TimeProvider time)
+    private SessionGrain(SessionState state, ISessionStore store, DecisionPipeline pipeline, SessionGrainOptions options, TimeProvider time)
     {
         _state = state;
         _store = store;
@@ -40,7 +40,7 @@ public sealed partial class SessionGrain
 
     /// <summary>Activates a session grain: loads its state from <paramref name="store"/>.</summary>
     public static async Task<SessionGrain> ActivateAsync(
-        string tenantId, string sessionId, ISessionStore store, DecisionPipeline pipeline, SessionOptions options, TimeProvider time, CancellationToken cancellationToken)
+        string tenantId, string sessionId, ISessionStore store, DecisionPipeline pipeline, SessionGrainOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         ValidateSessionId(sessionId);
         var stored = await store.LoadAsync(tenantId, sessionId, cancellationToken).ConfigureAwait(false);

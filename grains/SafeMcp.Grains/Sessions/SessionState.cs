@@ -39,7 +39,7 @@ public sealed class SessionState
     /// <summary>The state's version, its ETag: bumped by every committed write.</summary>
     public long Version { get; set; }
 
-    /// <summary>The most recent calls, newest last, bounded by <see cref="SessionOptions.RecentCallsKept"/>.</summary>
+    /// <summary>The most recent calls, newest last, bounded by <see cref="SessionGrainOptions.RecentCallsKept"/>.</summary>
     public List<CallRecord> RecentCalls { get; } = [];
 
     /// <summary>Whether the session exists in storage (opened at least once).</summary>

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using System.CommandLine;
+using SafeMcp.Silo;
+
+namespace SafeMcp.Cli.Commands;
+
+/// <summary><c>safemcp silo</c>: runs a silo in the foreground.</summary>
+internal static class SiloCommand
+{
+    public static Command Create()
+    {
+        var defaults = new SiloOptions();
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => defaults.Urls };
+        var sqlite = CommonOptions.Sqlite();
+        var name = new Option<string?>("--name") { Description = "The silo's name (default: host and process id)." };
+        var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
+
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new SiloOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                SqlitePath = parse.GetValue(sqlite)!,
+                BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
+                LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
+            };
+            if (parse.GetValue(name) is { } siloName)
+            {
+                options.Name = siloName;
+            }
+            var app = SiloHost.Build(options);
+            await SiloHost.BootstrapAsync(app, Console.Out, cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Silo '{options.Name}' listening on {options.Urls} (storage: {Path.GetFullPath(options.SqlitePath)}).");
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

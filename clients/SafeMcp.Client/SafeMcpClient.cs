@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SafeMcp.Contracts;
+
+namespace SafeMcp.Client;
+
+/// <summary>
+/// The cluster's API as methods. Thread-safe; keep one instance for the process. Transient failures are
+/// retried with exponential backoff; when the cluster stays unreachable, <see cref="DecideAsync"/> fails
+/// closed (a deny decision) unless <see cref="SafeMcpClientOptions.WhenUnavailable"/> says otherwise.
+/// </summary>
+public sealed class SafeMcpClient : IDisposable
+{
+    /// <summary>The layer name a decision made by the client itself carries.</summary>
+    public const string UnavailableLayer = "client-unavailable";
+
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly SafeMcpClientOptions _options;
+
+    /// <summary>A client with its own pooled connections.</summary>
+    public SafeMcpClient(SafeMcpClientOptions options)
+        : this(new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = options.MaxConnectionsPerServer,
+            ConnectTimeout = options.AttemptTimeout,
+            EnableMultipleHttp2Connections = true,
+        }), options, ownsHttp: true)
+    {
+    }
+
+    /// <summary>A client over a caller's <see cref="HttpClient"/> (e.g. from IHttpClientFactory).</summary>
+    public SafeMcpClient(HttpClient http, SafeMcpClientOptions options) : this(http, options, ownsHttp: false)
+    {
+    }
+
+    private SafeMcpClient(HttpClient http, SafeMcpClientOptions options, bool ownsHttp)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            throw new ArgumentException("SafeMcpClientOptions.ApiKey is required.", nameof(options));
+        }
+        _http = http;
+        _ownsHttp = ownsHttp;
+        _options = options;
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    /// <summary>The options this client runs with.</summary>
+    public SafeMcpClientOptions Options => _options;
+
+    /// <summary>Opens a session or refreshes its tools.</summary>
+    public Task<SessionView> OpenSessionAsync(OpenSessionRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "v1/sessions", request, SafeMcpJsonContext.Default.OpenSessionRequest, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+
+    /// <summary>The tools a session may see now.</summary>
+    public Task<SessionView> GetToolsAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, SessionView>(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/tools", null, null, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+
+    /// <summary>Decides a call. When the cluster stays unreachable the answer follows <see cref="SafeMcpClientOptions.WhenUnavailable"/>.</summary>
+    public async Task<Decision> DecideAsync(string sessionId, DecideRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/decide", request,
+                SafeMcpJsonContext.Default.DecideRequest, SafeMcpJsonContext.Default.Decision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeMcpException e) when (e.IsUnavailable)
+        {
+            var open = _options.WhenUnavailable == UnavailableMode.FailOpen;
+            return new Decision(sessionId, 0, request.Tool, open ? Verdict.Allow : Verdict.Deny, [],
+                [open ? $"The cluster is unavailable ({e.Error.Message}); the call runs unsupervised (fail open)."
+                      : $"The cluster is unavailable ({e.Error.Message}); the call is denied (fail closed)."],
+                [], [UnavailableLayer], DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>Reports what a call returned.</summary>
+    public Task<SessionView> ReportOutcomeAsync(string sessionId, OutcomeReport report, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/outcome", report,
+            SafeMcpJsonContext.Default.OutcomeReport, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+
+    /// <summary>A session's state and decisions after <paramref name="afterSequence"/>.</summary>
+    public Task<SessionSnapshot> GetSessionAsync(string sessionId, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default) =>
+        SendAsync<object, SessionSnapshot>(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}?after={afterSequence}&limit={limit}", null, null,
+            SafeMcpJsonContext.Default.SessionSnapshot, cancellationToken);
+
+    private async Task<TResponse> SendAsync<TRequest, TResponse>(
+        HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, requestType!);
+        var uri = new Uri(_options.BaseAddress, path);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            if (payload is not null)
+            {
+                request.Content = new ByteArrayContent(payload);
+                request.Content.Headers.ContentType = s_json;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.AttemptTimeout);
+            ApiError transient;
+            int status;
+            try
+            {
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+                    return await JsonSerializer.DeserializeAsync(stream, responseType, timeout.Token).ConfigureAwait(false)
+                        ?? throw new SafeMcpException(status, new ApiError("empty_response", "The cluster answered with an empty body."));
+                }
+                var error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
+                if (!IsTransient(response.StatusCode, error))
+                {
+                    throw new SafeMcpException(status, error);
+                }
+                transient = error;
+            }
+            catch (HttpRequestException e)
+            {
+                status = 0;
+                transient = new ApiError("unreachable", $"Cannot reach {_options.BaseAddress}: {e.Message}");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                status = 0;
+                transient = new ApiError("timeout", $"No answer from {_options.BaseAddress} within {_options.AttemptTimeout.TotalMilliseconds:0} ms.");
+            }
+
+            if (attempt >= _options.MaxRetries)
+            {
+                throw new SafeMcpException(status is 502 or 503 or 504 ? status : 0, transient);
+            }
+            var delay = _options.RetryBaseDelay * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status, ApiError error) =>
+        status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+        || (status == HttpStatusCode.Conflict && error.Code == "stale_activation");
+
+    private static async Task<ApiError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(text, SafeMcpJsonContext.Default.ApiError)
+                ?? new ApiError("http_" + (int)response.StatusCode, response.ReasonPhrase ?? "error");
+        }
+        catch (JsonException)
+        {
+            return new ApiError("http_" + (int)response.StatusCode, response.ReasonPhrase ?? "error");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+-- SafeMCP Cluster, embedded storage (SQLite), schema version 1.
+CREATE TABLE tenants (
+    tenant_id   TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE api_keys (
+    key_hash    TEXT PRIMARY KEY,          -- SHA-256 of the key, hex; the key itself is never stored
+    tenant_id   TEXT NOT NULL REFERENCES tenants(tenant_id),
+    key_prefix  TEXT NOT NULL,             -- first characters, to tell keys apart in listings
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT NULL
+);
+
+CREATE TABLE sessions (
+    tenant_id   TEXT NOT NULL REFERENCES tenants(tenant_id),
+    session_id  TEXT NOT NULL,
+    definition  TEXT NOT NULL,             -- instruction and tools (JSON)
+    state       TEXT NOT NULL,             -- mutable state (JSON)
+    version     INTEGER NOT NULL,          -- ETag: bumped by every committed write
+    epoch       INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, session_id)
+) WITHOUT ROWID;
+
+CREATE TABLE decisions (
+    tenant_id        TEXT NOT NULL,
+    session_id       TEXT NOT NULL,
+    sequence         INTEGER NOT NULL,
+    tool             TEXT NOT NULL,
+    verdict          TEXT NOT NULL,
+    reasons          TEXT NOT NULL,        -- JSON array
+    techniques       TEXT NOT NULL,        -- JSON array
+    decided_by       TEXT NOT NULL,        -- JSON array
+    withheld         TEXT NOT NULL,        -- JSON array
+    arguments        TEXT NOT NULL,
+    thought          TEXT NULL,
+    decided_at       TEXT NOT NULL,
+    outcome_is_error INTEGER NULL,
+    outcome_bytes    INTEGER NULL,
+    outcome_taint    TEXT NULL,
+    observation      TEXT NULL,            -- start of the result, secrets redacted
+    PRIMARY KEY (tenant_id, session_id, sequence)
+) WITHOUT ROWID;

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using SafeMcp.Contracts;
+using SafeMcp.Silo.Storage.Sqlite;
+
+namespace SafeMcp.Silo.Api;
+
+/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (storage answers too). No key needed.</summary>
+internal static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", (IOptions<SiloOptions> options) =>
+                Results.Json(new HealthReport("ok", options.Value.Name, "not checked"), SafeMcpJsonContext.Default.HealthReport))
+            .WithTags("health").Produces<HealthReport>();
+
+        app.MapGet("/readyz", async (IOptions<SiloOptions> options, SqliteStorage storage, CancellationToken cancellationToken) =>
+            {
+                var reachable = await storage.IsReachableAsync(cancellationToken).ConfigureAwait(false);
+                return Results.Json(
+                    new HealthReport(reachable ? "ready" : "unavailable", options.Value.Name, reachable ? "sqlite ok" : "sqlite unreachable"),
+                    SafeMcpJsonContext.Default.HealthReport,
+                    statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            })
+            .WithTags("health").Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
+
+namespace SafeMcp.Silo.Api;
+
+/// <summary>
+/// Reads a JSON request body under the silo's limits: size (413), UTF-8 validity, syntax and nesting depth (400).
+/// Nothing reaches a grain unless the whole body passed.
+/// </summary>
+internal static class JsonBodyReader
+{
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes) where T : class
+    {
+        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the body as application/json."));
+        }
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        var count = 0;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length >= maxBytes + 1)
+                    {
+                        return (null, TooLarge(maxBytes));
+                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(count, Math.Min(buffer.Length, maxBytes + 1) - count), request.HttpContext.RequestAborted).ConfigureAwait(false);
+                }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+                if (read == 0)
+                {
+                    break;
+                }
+                count += read;
+                if (count > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+            }
+
+            var body = buffer.AsSpan(0, count);
+            if (count == 0)
+            {
+                return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "empty_body", "The request needs a JSON body."));
+            }
+            if (!Utf8.IsValid(body))
+            {
+                return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "invalid_utf8", "The body is not valid UTF-8."));
+            }
+            try
+            {
+                var value = JsonSerializer.Deserialize(body, typeInfo);
+                return value is null
+                    ? (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "malformed_json", "The body is JSON null; an object is expected."))
+                    : (value, null);
+            }
+            catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "too_deep", $"The body nests deeper than {Contracts.SafeMcpJsonContext.MaxDepth} levels."));
+            }
+            catch (JsonException e)
+            {
+                return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "malformed_json", $"The body is not valid JSON for this request: {FirstSentence(e.Message)}"));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IResult TooLarge(int maxBytes) =>
+        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The body is larger than {maxBytes} bytes.");
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..(end + 1)] : message;
+    }
+}

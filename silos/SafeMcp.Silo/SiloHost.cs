@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Runtime;
+using SafeMcp.Silo.Sessions;
+using SafeMcp.Silo.Storage;
+using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Silo.Tenants;
+
+namespace SafeMcp.Silo;
+
+/// <summary>Builds and runs a silo: Kestrel, the session runtime, storage and the API.</summary>
+public static class SiloHost
+{
+    /// <summary>Builds a silo with <paramref name="options"/>; <paramref name="args"/> may override configuration.</summary>
+    public static WebApplication Build(SiloOptions options, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddOptions<ActivationOptions>();
+        services.AddOptions<SessionGrainOptions>();
+        services.AddOptions<GroupCommitOptions>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
+        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
+        services.AddSingleton(DecisionPipeline.RulesOnly());
+        services.AddSingleton<SessionGrainRuntime>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddHostedService<IdleDeactivationService>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SafeMcpJsonContext.Default));
+        services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseMiddleware<TenantAuthentication>();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapSessionEndpoints();
+        return app;
+    }
+
+    /// <summary>Creates the bootstrap tenant when the database has none, and prints its key once.</summary>
+    public static async Task BootstrapAsync(WebApplication app, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        var tenants = app.Services.GetRequiredService<ITenantStore>();
+        if (options.BootstrapTenant is null || await tenants.CountTenantsAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            return;
+        }
+        var key = await ApiKeys.CreateTenantWithKeyAsync(tenants, options.BootstrapTenant, options.BootstrapTenant, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"Created tenant '{options.BootstrapTenant}'. Its API key (shown once, stored only as a hash):").ConfigureAwait(false);
+        await output.WriteLineAsync($"  {key}").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,23 @@
+namespace SafeMcp.Silo;
+
+/// <summary>How a silo runs. Every field has a default that works on a developer machine.</summary>
+public sealed class SiloOptions
+{
+    /// <summary>Addresses Kestrel listens on. Default <c>http://127.0.0.1:5080</c>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>The silo's name in logs and health answers. Default: the machine name and process id.</summary>
+    public string Name { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>The embedded database file. Default <c>.safemcp/silo.db</c> under the working directory.</summary>
+    public string SqlitePath { get; set; } = Path.Combine(".safemcp", "silo.db");
+
+    /// <summary>Largest request body accepted, in bytes (larger: 413). Default 1 MiB.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>When the database holds no tenant at start, create this one and print its key once. Null: do not. Default <c>default</c>.</summary>
+    public string? BootstrapTenant { get; set; } = "default";
+
+    /// <summary>Log level of the silo's own categories. Default Warning (the hot path logs nothing).</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+}

@@ -1,0 +1,315 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Tenants;
+
+namespace SafeMcp.Silo.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a commit is on disk
+/// before it is acknowledged. One writer connection commits grouped batches; reads use pooled connections.
+/// </summary>
+internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly GroupCommitter<SessionWrite> _committer;
+    private readonly WriteCommands _commands;
+
+    public SqliteStorage(string path, GroupCommitOptions groupCommit)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Pragma(_writer, "PRAGMA journal_mode=WAL");
+        Pragma(_writer, "PRAGMA synchronous=FULL");
+        Pragma(_writer, "PRAGMA busy_timeout=5000");
+        SqliteMigrator.Apply(_writer);
+        _commands = new WriteCommands(_writer);
+        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit);
+    }
+
+    /// <summary>Batches committed (for diagnostics and benchmarks).</summary>
+    public long Batches => _committer.Batches;
+
+    /// <summary>Writes committed (for diagnostics and benchmarks).</summary>
+    public long Writes => _committer.Writes;
+
+    public async Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT definition, state, version FROM sessions WHERE tenant_id = $t AND session_id = $s";
+        command.Parameters.AddWithValue("$t", tenantId);
+        command.Parameters.AddWithValue("$s", sessionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        return new StoredSession(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+    }
+
+    public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
+        _committer.CommitAsync(write, cancellationToken);
+
+    public async Task<IReadOnlyList<Decision>> ReadDecisionsAsync(string tenantId, string sessionId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at
+            FROM decisions WHERE tenant_id = $t AND session_id = $s AND sequence > $a
+            ORDER BY sequence LIMIT $l
+            """;
+        command.Parameters.AddWithValue("$t", tenantId);
+        command.Parameters.AddWithValue("$s", sessionId);
+        command.Parameters.AddWithValue("$a", afterSequence);
+        command.Parameters.AddWithValue("$l", limit);
+        var decisions = new List<Decision>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            decisions.Add(new Decision(
+                sessionId,
+                reader.GetInt64(0),
+                reader.GetString(1),
+                AuditColumns.ParseVerdict(reader.GetString(2)),
+                AuditColumns.ParseList(reader.GetString(3)),
+                AuditColumns.ParseList(reader.GetString(4)),
+                AuditColumns.ParseList(reader.GetString(5)),
+                AuditColumns.ParseList(reader.GetString(6)),
+                DateTimeOffset.Parse(reader.GetString(7), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return decisions;
+    }
+
+    public async Task CreateTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO tenants (tenant_id, name, created_at) VALUES ($t, $n, $c) ON CONFLICT DO NOTHING";
+        command.Parameters.AddWithValue("$t", tenantId);
+        command.Parameters.AddWithValue("$n", name);
+        command.Parameters.AddWithValue("$c", DateTimeOffset.UtcNow.ToString("O"));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new InvalidOperationException($"Tenant '{tenantId}' already exists.");
+        }
+    }
+
+    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO api_keys (key_hash, tenant_id, key_prefix, created_at)
+            SELECT $h, tenant_id, $p, $c FROM tenants WHERE tenant_id = $t
+            """;
+        command.Parameters.AddWithValue("$h", keyHash);
+        command.Parameters.AddWithValue("$t", tenantId);
+        command.Parameters.AddWithValue("$p", keyPrefix);
+        command.Parameters.AddWithValue("$c", DateTimeOffset.UtcNow.ToString("O"));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new InvalidOperationException($"Tenant '{tenantId}' does not exist.");
+        }
+    }
+
+    public async Task<string?> FindTenantByKeyHashAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tenant_id FROM api_keys WHERE key_hash = $h AND revoked_at IS NULL";
+        command.Parameters.AddWithValue("$h", keyHash);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task<long> CountTenantsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM tenants";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Whether the database answers a trivial query (readiness).</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private Task<Exception?[]> CommitBatchAsync(IReadOnlyList<SessionWrite> batch, CancellationToken cancellationToken)
+    {
+        var results = new Exception?[batch.Count];
+        using var transaction = _writer.BeginTransaction();
+        try
+        {
+            _commands.Enlist(transaction);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = _commands.Apply(batch[i]);
+            }
+            transaction.Commit();
+        }
+        catch
+        {
+            transaction.Rollback();
+            throw;
+        }
+        return Task.FromResult(results);
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException error)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new StorageUnavailableException("The embedded database cannot be opened.", error);
+        }
+    }
+
+    private static void Pragma(SqliteConnection connection, string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        _commands.Dispose();
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The writer's prepared statements, reused by every batch.</summary>
+    private sealed class WriteCommands : IDisposable
+    {
+        private readonly SqliteCommand _insertSession;
+        private readonly SqliteCommand _updateSession;
+        private readonly SqliteCommand _insertDecision;
+        private readonly SqliteCommand _recordOutcome;
+
+        public WriteCommands(SqliteConnection connection)
+        {
+            _insertSession = Command(connection, """
+                INSERT INTO sessions (tenant_id, session_id, definition, state, version, epoch, updated_at)
+                VALUES ($t, $s, $d, $st, $v, $e, $u) ON CONFLICT DO NOTHING
+                """, "$t", "$s", "$d", "$st", "$v", "$e", "$u");
+            _updateSession = Command(connection, """
+                UPDATE sessions SET definition = COALESCE($d, definition), state = $st, version = $v, epoch = $e, updated_at = $u
+                WHERE tenant_id = $t AND session_id = $s AND version = $ev AND epoch <= $e
+                """, "$t", "$s", "$d", "$st", "$v", "$e", "$u", "$ev");
+            _insertDecision = Command(connection, """
+                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at)
+                VALUES ($t, $s, $q, $tool, $verdict, $r, $tech, $by, $w, $a, $th, $at)
+                """, "$t", "$s", "$q", "$tool", "$verdict", "$r", "$tech", "$by", "$w", "$a", "$th", "$at");
+            _recordOutcome = Command(connection, """
+                UPDATE decisions SET outcome_is_error = $err, outcome_bytes = $b, outcome_taint = $taint, observation = $obs
+                WHERE tenant_id = $t AND session_id = $s AND sequence = $q
+                """, "$t", "$s", "$q", "$err", "$b", "$taint", "$obs");
+        }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            _insertSession.Transaction = transaction;
+            _updateSession.Transaction = transaction;
+            _insertDecision.Transaction = transaction;
+            _recordOutcome.Transaction = transaction;
+        }
+
+        /// <summary>Applies one write inside the open transaction; returns why it was refused, or null.</summary>
+        public Exception? Apply(SessionWrite write)
+        {
+            var now = DateTimeOffset.UtcNow.ToString("O");
+            int changed;
+            if (write.ExpectedVersion == 0)
+            {
+                Set(_insertSession, write.TenantId, write.SessionId, write.DefinitionJson ?? "{}", write.StateJson, write.NewVersion, write.Epoch, now);
+                changed = _insertSession.ExecuteNonQuery();
+            }
+            else
+            {
+                Set(_updateSession, write.TenantId, write.SessionId, (object?)write.DefinitionJson ?? DBNull.Value, write.StateJson, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
+                changed = _updateSession.ExecuteNonQuery();
+            }
+            if (changed != 1)
+            {
+                return new StaleStateException($"Session {write.TenantId}/{write.SessionId}: stored version is not {write.ExpectedVersion}.");
+            }
+
+            if (write.Audit is { } audit)
+            {
+                var d = audit.Decision;
+                Set(_insertDecision, write.TenantId, write.SessionId, d.Sequence, d.Tool, AuditColumns.VerdictName(d.Verdict),
+                    AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
+                    audit.ArgumentsJson, (object?)audit.Thought ?? DBNull.Value, d.DecidedAt.ToString("O"));
+                _insertDecision.ExecuteNonQuery();
+            }
+            if (write.Outcome is { } outcome)
+            {
+                Set(_recordOutcome, write.TenantId, write.SessionId, outcome.Sequence, outcome.IsError ? 1 : 0, outcome.ResultBytes, outcome.TaintFound, outcome.ObservationExcerpt);
+                _recordOutcome.ExecuteNonQuery();
+            }
+            return null;
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            return command;
+        }
+
+        private static void Set(SqliteCommand command, params object[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+        }
+
+        public void Dispose()
+        {
+            _insertSession.Dispose();
+            _updateSession.Dispose();
+            _insertDecision.Dispose();
+            _recordOutcome.Dispose();
+        }
+    }
+}

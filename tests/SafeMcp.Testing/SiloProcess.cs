@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SafeMcp.Testing;
+
+/// <summary>
+/// A real silo: the built <c>safemcp</c> program started as a child process on a loopback port with its
+/// own SQLite file. It can be killed (SIGKILL) and started again on the same port and file.
+/// </summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly string[] _extraArgs;
+    private Process? _process;
+
+    private SiloProcess(string sqlitePath, int port, string[] extraArgs)
+    {
+        SqlitePath = sqlitePath;
+        Port = port;
+        _extraArgs = extraArgs;
+    }
+
+    /// <summary>The silo's base address.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>The embedded database file.</summary>
+    public string SqlitePath { get; }
+
+    /// <summary>The bootstrap tenant's key, printed by the first start on an empty database.</summary>
+    public string? BootstrapKey { get; private set; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Starts a silo on a free port with a new database under <paramref name="directory"/>.</summary>
+    public static async Task<SiloProcess> StartAsync(string directory, params string[] extraArgs)
+    {
+        var silo = new SiloProcess(Path.Combine(directory, "silo.db"), FreePort.Next(), extraArgs);
+        await silo.StartAgainAsync().ConfigureAwait(false);
+        return silo;
+    }
+
+    /// <summary>(Re)starts the process on the same port and database; waits until <c>/readyz</c> answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(RepositoryPaths.BuiltAssembly("clients/SafeMcp.Cli", "safemcp"));
+        foreach (var arg in new[] { "silo", "--urls", BaseAddress.ToString().TrimEnd('/'), "--sqlite", SqlitePath }.Concat(_extraArgs))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the silo process.");
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with {process.ExitCode}:{Environment.NewLine}{Output}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "readyz")).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"The silo did not become ready on {BaseAddress}:{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _output.Enqueue(line);
+        var match = KeyPattern().Match(line);
+        if (match.Success && BootstrapKey is null)
+        {
+            BootstrapKey = match.Value;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        _process?.Dispose();
+    }
+
+    [GeneratedRegex(@"smk_[A-Za-z0-9_-]{43}")]
+    private static partial Regex KeyPattern();
+}
