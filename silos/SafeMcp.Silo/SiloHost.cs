@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Api;
@@ -39,7 +40,12 @@ public static class SiloHost
         services.AddSingleton(sp => new SqliteStorage(options.SqlitePath, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
-        services.AddSingleton(DecisionPipeline.RulesOnly());
+        // The decision layers: every registered detector and visibility rule takes part in every decision.
+        services.AddSingleton<ICallDetector, HazardRules>();
+        services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
+        services.AddSingleton(sp => new DecisionPipeline(
+            sp.GetServices<ICallDetector>().ToArray(),
+            sp.GetServices<IVisibilityRule>().ToArray()));
         services.AddSingleton<SessionGrainRuntime>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<IdleDeactivationService>();
