@@ -40,7 +40,7 @@ public sealed class BadInputTests(SiloProcessFixture fixture) : IClassFixture<Si
     [Fact]
     public async Task Oversized_body_is_rejected_without_state_change()
     {
-        var huge = "{\"tool\":\"read_file\",\"arguments\":{\"path\":\"" + new string('a', 2 * 1024 * 1024) + "\"}}";
+        var huge = "{\"tool\":\"read_file\",\"arguments\":{\"path\":\"" + new string('a', SiloProcessFixture.MaxBodyBytes + 1024) + "\"}}";
         await AssertRejectedWithoutChangeAsync(Encoding.UTF8.GetBytes(huge), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 

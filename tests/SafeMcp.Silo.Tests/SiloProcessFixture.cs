@@ -10,6 +10,9 @@ public sealed class SiloProcessFixture : IAsyncLifetime
 
     public SiloProcess Silo { get; private set; } = null!;
 
+    /// <summary>The silo's body limit: small, so an oversized body fits in loopback socket buffers and the 413 is read, not reset.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     /// <summary>The bootstrap tenant's key.</summary>
     public string Key { get; private set; } = "";
 
@@ -18,7 +21,7 @@ public sealed class SiloProcessFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Silo = await SiloProcess.StartAsync(_directory.Path);
+        Silo = await SiloProcess.StartAsync(_directory.Path, "--max-body-bytes", MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Key = Silo.BootstrapKey ?? throw new InvalidOperationException("The silo printed no bootstrap key:\n" + Silo.Output);
         OtherKey = await CreateTenantAsync("other");
     }

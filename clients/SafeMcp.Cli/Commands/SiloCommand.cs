@@ -16,8 +16,9 @@ internal static class SiloCommand
         var name = new Option<string?>("--name") { Description = "The silo's name (default: host and process id)." };
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
+        var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -26,6 +27,7 @@ internal static class SiloCommand
                 SqlitePath = parse.GetValue(sqlite)!,
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
+                MaxRequestBodyBytes = parse.GetValue(maxBody),
             };
             if (parse.GetValue(name) is { } siloName)
             {
