@@ -45,7 +45,9 @@ public static class SiloHost
         services.AddOptions<SessionGrainOptions>();
         services.AddOptions<GroupCommitOptions>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+        services.AddOptions<SqliteStorageOptions>();
+        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
+            sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
         // The decision layers: every registered detector and visibility rule takes part in every decision.

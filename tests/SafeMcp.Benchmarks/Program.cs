@@ -11,7 +11,8 @@ using SafeMcp.Silo.Storage;
 using SafeMcp.Silo.Storage.Sqlite;
 
 // Prints the CPU and wall cost per decision of each stage of the decision path, in one process.
-var sessions = 256;
+var sessions = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256;
+var workers = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64;
 var decisions = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 var tools = new ToolDescriptor[]
 {
@@ -54,7 +55,7 @@ async Task Measure(string name, ISessionStore store)
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < decisions)

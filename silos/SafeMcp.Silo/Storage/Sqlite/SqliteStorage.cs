@@ -17,8 +17,9 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
     private readonly GroupCommitter<SessionWrite> _committer;
     private readonly WriteCommands _commands;
 
-    public SqliteStorage(string path, GroupCommitOptions groupCommit)
+    public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null)
     {
+        var storage = storageOptions ?? new SqliteStorageOptions();
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
         {
@@ -37,6 +38,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
         Pragma(_writer, "PRAGMA journal_mode=WAL");
         Pragma(_writer, "PRAGMA synchronous=FULL");
         Pragma(_writer, "PRAGMA busy_timeout=5000");
+        Pragma(_writer, $"PRAGMA wal_autocheckpoint={storage.WalAutoCheckpointPages}");
+        Pragma(_writer, $"PRAGMA cache_size=-{storage.WriterCacheKiB}");
         SqliteMigrator.Apply(_writer);
         _commands = new WriteCommands(_writer);
         _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit);
