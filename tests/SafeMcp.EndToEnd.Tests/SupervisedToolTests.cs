@@ -1,4 +1,5 @@
 using SafeMcp.Contracts;
+using SafeMcp.Testing;
 
 namespace SafeMcp.EndToEnd.Tests;
 

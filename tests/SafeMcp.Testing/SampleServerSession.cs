@@ -2,13 +2,11 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using SafeMcp.Testing;
-
-namespace SafeMcp.EndToEnd.Tests;
+namespace SafeMcp.Testing;
 
 /// <summary>
-/// A real MCP client connected over stdio to a real sample server process, which is hooked to a silo.
-/// One instance is one SafeMCP session.
+/// A real MCP client connected over stdio to a real sample server process (the built
+/// <c>safemcp-sample-server</c>), hooked to a silo unless started unsupervised. One instance is one SafeMCP session.
 /// </summary>
 public sealed class SampleServerSession : IAsyncDisposable
 {
@@ -48,23 +46,36 @@ public sealed class SampleServerSession : IAsyncDisposable
     /// Starts the sample server against <paramref name="siloAddress"/>. <paramref name="approve"/> null: the client
     /// has no elicitation capability; true/false: it accepts/declines every approval request.
     /// </summary>
-    public static async Task<SampleServerSession> StartAsync(Uri siloAddress, string apiKey, string? instruction = null, bool? approve = null, Action<string>? prepareSandbox = null)
+    public static Task<SampleServerSession> StartAsync(Uri siloAddress, string apiKey, string? instruction = null, bool? approve = null, Action<string>? prepareSandbox = null) =>
+        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve, prepareSandbox);
+
+    /// <summary>Starts the sample server without the SafeMCP hook (<c>--unsupervised</c>), e.g. to measure what the hook costs.</summary>
+    public static Task<SampleServerSession> StartUnsupervisedAsync(Action<string>? prepareSandbox = null) =>
+        StartAsync(supervisor: null, approve: null, prepareSandbox);
+
+    private static async Task<SampleServerSession> StartAsync((Uri Address, string ApiKey, string? Instruction)? supervisor, bool? approve, Action<string>? prepareSandbox)
     {
         var session = new SampleServerSession($"e2e-{Guid.NewGuid():N}");
         prepareSandbox?.Invoke(session.Sandbox);
 
+        List<string> arguments = [RepositoryPaths.BuiltAssembly("clients/SafeMcp.SampleServer", "safemcp-sample-server"), "--sandbox", session.Sandbox];
+        var environment = new Dictionary<string, string?> { ["SAFEMCP_SESSION_ID"] = session.SessionId };
+        if (supervisor is { } s)
+        {
+            environment["SAFEMCP_URL"] = s.Address.ToString();
+            environment["SAFEMCP_API_KEY"] = s.ApiKey;
+            environment["SAFEMCP_INSTRUCTION"] = s.Instruction;
+        }
+        else
+        {
+            arguments.Add("--unsupervised");
+        }
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "sample-server",
             Command = "dotnet",
-            Arguments = [RepositoryPaths.BuiltAssembly("clients/SafeMcp.SampleServer", "safemcp-sample-server"), "--sandbox", session.Sandbox],
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["SAFEMCP_URL"] = siloAddress.ToString(),
-                ["SAFEMCP_API_KEY"] = apiKey,
-                ["SAFEMCP_SESSION_ID"] = session.SessionId,
-                ["SAFEMCP_INSTRUCTION"] = instruction,
-            },
+            Arguments = arguments,
+            EnvironmentVariables = environment,
             StandardErrorLines = session.OnServerLog,
         });
 
