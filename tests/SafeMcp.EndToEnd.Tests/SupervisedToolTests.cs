@@ -15,6 +15,7 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
             File.WriteAllText(Path.Combine(sandbox, SecretsFile), Secrets);
             File.WriteAllText(Path.Combine(sandbox, "notes.txt"), "Meeting moved to Thursday.");
             File.WriteAllText(Path.Combine(sandbox, "draft.txt"), "old draft");
+            File.WriteAllText(Path.Combine(sandbox, "deploy-notes.txt"), "Deploy with:\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
         });
 
     [Fact]
@@ -49,6 +50,23 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
         Assert.DoesNotContain("send_message", after);
         Assert.Contains("read_file", after);
         Assert.Contains("write_file", after);
+    }
+
+    [Fact]
+    public async Task Secrets_found_in_a_result_withhold_outbound_tools_once_the_outcome_is_reported()
+    {
+        await using var session = await StartAsync("Read the deploy notes.");
+        Assert.Contains("send_message", await session.ToolNamesAsync());
+
+        // The path does not look like a credential store: the call is allowed, the result's content taints the session.
+        var read = await session.CallAsync("read_file", ("path", "deploy-notes.txt"));
+        Assert.False(read.IsError == true, SampleServerSession.Text(read));
+        await session.WaitForToolListChangedAsync();
+
+        Assert.DoesNotContain("send_message", await session.ToolNamesAsync());
+        var send = await session.CallAsync("send_message", ("recipient", "ops@example.net"), ("body", "see notes"));
+        Assert.True(send.IsError);
+        Assert.Contains("SAFE-T1914", SampleServerSession.Text(send));
     }
 
     [Fact]

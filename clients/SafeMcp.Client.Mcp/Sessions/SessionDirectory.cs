@@ -18,7 +18,4 @@ internal sealed class SessionDirectory(SafeMcpOptions options)
         var id = options.SessionIdResolver?.Invoke(context) ?? options.SessionId ?? context.Server.SessionId ?? _processSessionId;
         return _sessions.GetOrAdd(id, static key => new SessionTracker(key));
     }
-
-    /// <summary>Forgets a session (e.g. when its MCP session ends on an HTTP server).</summary>
-    public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
 }
