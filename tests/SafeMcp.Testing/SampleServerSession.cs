@@ -15,6 +15,7 @@ public sealed class SampleServerSession : IAsyncDisposable
     private readonly TempDirectory _sandbox = new("safemcp-e2e-sandbox");
     private readonly List<string> _serverLog = [];
     private McpClient _client = null!;
+    private int _approvalRequests;
 
     private SampleServerSession(string sessionId) => SessionId = sessionId;
 
@@ -40,7 +41,7 @@ public sealed class SampleServerSession : IAsyncDisposable
     }
 
     /// <summary>How many times a human was asked for approval.</summary>
-    public int ApprovalRequests { get; private set; }
+    public int ApprovalRequests => Volatile.Read(ref _approvalRequests);
 
     /// <summary>
     /// Starts the sample server against <paramref name="siloAddress"/>. <paramref name="approve"/> null: the client
@@ -99,7 +100,7 @@ public sealed class SampleServerSession : IAsyncDisposable
             options.Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() } };
             options.Handlers.ElicitationHandler = (_, _) =>
             {
-                session.ApprovalRequests++;
+                Interlocked.Increment(ref session._approvalRequests);
                 return ValueTask.FromResult(answer
                     ? new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["approve"] = JsonDocument.Parse("true").RootElement.Clone() } }
                     : new ElicitResult { Action = "decline" });

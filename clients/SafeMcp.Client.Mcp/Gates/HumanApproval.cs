@@ -6,14 +6,6 @@ using SafeMcp.Contracts;
 
 namespace SafeMcp.Client.Mcp.Gates;
 
-/// <summary>What a human said to a call that needs approval.</summary>
-internal enum ApprovalAnswer
-{
-    Approved,
-    Declined,
-    CannotAsk,
-}
-
 /// <summary>Asks the human behind the MCP client, through elicitation, whether a call may run.</summary>
 internal sealed class HumanApproval(SafeMcpHook hook)
 {
