@@ -42,6 +42,9 @@ public sealed class SafeMcpOptions
     /// <summary>Whether a <c>require_approval</c> verdict asks a human through MCP elicitation (when the client supports it); when false it is a deny. Default true.</summary>
     public bool AskHumanForApproval { get; set; } = true;
 
+    /// <summary>How long a human has to answer an approval request; no answer in time is a refusal. Default 5 minutes.</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The client options these settings stand for.</summary>
     internal SafeMcpClientOptions ToClientOptions() => new()
     {

@@ -9,8 +9,8 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
     private const string SecretsFile = ".env";
     private const string Secrets = "DATABASE_URL=postgres://app@db/app\nAPI_KEY=sk-live-0123456789abcdefghijklmnop\n";
 
-    private Task<SampleServerSession> StartAsync(string? instruction = null, bool? approve = null) =>
-        SampleServerSession.StartAsync(fixture.Silo.BaseAddress, fixture.ApiKey, instruction, approve, sandbox =>
+    private Task<SampleServerSession> StartAsync(string? instruction = null, bool? approve = null, string protocolVersion = SampleServerSession.LatestProtocol) =>
+        SampleServerSession.StartAsync(fixture.Silo.BaseAddress, fixture.ApiKey, instruction, approve, protocolVersion: protocolVersion, prepareSandbox: sandbox =>
         {
             File.WriteAllText(Path.Combine(sandbox, SecretsFile), Secrets);
             File.WriteAllText(Path.Combine(sandbox, "notes.txt"), "Meeting moved to Thursday.");
@@ -33,10 +33,12 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
         Assert.Equal(("read_file", Verdict.Allow), (decision.Tool, decision.Verdict));
     }
 
-    [Fact]
-    public async Task Reading_a_secrets_file_withholds_outbound_tools_from_tools_list_and_announces_it()
+    [Theory]
+    [InlineData(SampleServerSession.LatestProtocol)]
+    [InlineData(SampleServerSession.InitializeProtocol)]
+    public async Task Reading_a_secrets_file_withholds_outbound_tools_from_tools_list_and_announces_it(string protocolVersion)
     {
-        await using var session = await StartAsync("Check the app's configuration.");
+        await using var session = await StartAsync("Check the app's configuration.", protocolVersion: protocolVersion);
         var before = await session.ToolNamesAsync();
         Assert.Contains("fetch_url", before);
         Assert.Contains("send_message", before);
@@ -100,10 +102,12 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
         Assert.False(File.Exists(Path.Combine(session.Sandbox, "outbox.jsonl")));
     }
 
-    [Fact]
-    public async Task Approval_accepted_through_elicitation_runs_the_call()
+    [Theory]
+    [InlineData(SampleServerSession.LatestProtocol)]
+    [InlineData(SampleServerSession.InitializeProtocol)]
+    public async Task Approval_accepted_through_elicitation_runs_the_call(string protocolVersion)
     {
-        await using var session = await StartAsync("Summarize my notes.", approve: true);
+        await using var session = await StartAsync("Summarize my notes.", approve: true, protocolVersion: protocolVersion);
 
         var result = await session.CallAsync("delete_file", ("path", "draft.txt"));
 
@@ -112,10 +116,12 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
         Assert.False(File.Exists(Path.Combine(session.Sandbox, "draft.txt")));
     }
 
-    [Fact]
-    public async Task Approval_declined_through_elicitation_denies_the_call()
+    [Theory]
+    [InlineData(SampleServerSession.LatestProtocol)]
+    [InlineData(SampleServerSession.InitializeProtocol)]
+    public async Task Approval_declined_through_elicitation_denies_the_call(string protocolVersion)
     {
-        await using var session = await StartAsync("Summarize my notes.", approve: false);
+        await using var session = await StartAsync("Summarize my notes.", approve: false, protocolVersion: protocolVersion);
 
         var result = await session.CallAsync("delete_file", ("path", "draft.txt"));
 
@@ -127,10 +133,12 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
         Assert.True(File.Exists(Path.Combine(session.Sandbox, "draft.txt")));
     }
 
-    [Fact]
-    public async Task Approval_required_without_elicitation_support_denies_the_call()
+    [Theory]
+    [InlineData(SampleServerSession.LatestProtocol)]
+    [InlineData(SampleServerSession.InitializeProtocol)]
+    public async Task Approval_required_without_elicitation_support_denies_the_call(string protocolVersion)
     {
-        await using var session = await StartAsync("Summarize my notes.");
+        await using var session = await StartAsync("Summarize my notes.", protocolVersion: protocolVersion);
 
         var result = await session.CallAsync("delete_file", ("path", "draft.txt"));
 
@@ -148,6 +156,18 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
 
         Assert.False(result.IsError == true, SampleServerSession.Text(result));
         Assert.False(File.Exists(Path.Combine(session.Sandbox, "draft.txt")));
+    }
+
+    [Fact]
+    public async Task A_path_climbing_out_of_the_sandbox_is_denied_before_the_tool_runs()
+    {
+        await using var session = await StartAsync("Summarize my notes.");
+
+        var result = await session.CallAsync("write_file", ("path", "../outside.txt"), ("content", "x"));
+
+        Assert.True(result.IsError);
+        Assert.Contains("SAFE-T1105", SampleServerSession.Text(result));
+        Assert.False(File.Exists(Path.Combine(session.Sandbox, "..", "outside.txt")));
     }
 
     [Fact]

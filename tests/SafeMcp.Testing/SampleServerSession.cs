@@ -10,6 +10,12 @@ namespace SafeMcp.Testing;
 /// </summary>
 public sealed class SampleServerSession : IAsyncDisposable
 {
+    /// <summary>The newest MCP revision (no initialize handshake; per-request capabilities).</summary>
+    public const string LatestProtocol = "2026-07-28";
+
+    /// <summary>The revision before it (initialize handshake, server-to-client requests).</summary>
+    public const string InitializeProtocol = "2025-11-25";
+
     private static readonly TimeSpan s_notificationWait = TimeSpan.FromSeconds(30);
     private readonly Channel<string> _notifications = Channel.CreateUnbounded<string>();
     private readonly TempDirectory _sandbox = new("safemcp-e2e-sandbox");
@@ -45,16 +51,19 @@ public sealed class SampleServerSession : IAsyncDisposable
 
     /// <summary>
     /// Starts the sample server against <paramref name="siloAddress"/>. <paramref name="approve"/> null: the client
-    /// has no elicitation capability; true/false: it accepts/declines every approval request.
+    /// has no elicitation capability; true/false: it accepts/declines every approval request. The client speaks
+    /// <paramref name="protocolVersion"/>.
     /// </summary>
-    public static Task<SampleServerSession> StartAsync(Uri siloAddress, string apiKey, string? instruction = null, bool? approve = null, Action<string>? prepareSandbox = null) =>
-        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve, prepareSandbox);
+    public static Task<SampleServerSession> StartAsync(
+        Uri siloAddress, string apiKey, string? instruction = null, bool? approve = null, Action<string>? prepareSandbox = null, string protocolVersion = LatestProtocol) =>
+        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve, prepareSandbox, protocolVersion);
 
     /// <summary>Starts the sample server without the SafeMCP hook (<c>--unsupervised</c>), e.g. to measure what the hook costs.</summary>
     public static Task<SampleServerSession> StartUnsupervisedAsync(Action<string>? prepareSandbox = null) =>
-        StartAsync(supervisor: null, approve: null, prepareSandbox);
+        StartAsync(supervisor: null, approve: null, prepareSandbox, LatestProtocol);
 
-    private static async Task<SampleServerSession> StartAsync((Uri Address, string ApiKey, string? Instruction)? supervisor, bool? approve, Action<string>? prepareSandbox)
+    private static async Task<SampleServerSession> StartAsync(
+        (Uri Address, string ApiKey, string? Instruction)? supervisor, bool? approve, Action<string>? prepareSandbox, string protocolVersion)
     {
         var session = new SampleServerSession($"e2e-{Guid.NewGuid():N}");
         prepareSandbox?.Invoke(session.Sandbox);
@@ -83,6 +92,9 @@ public sealed class SampleServerSession : IAsyncDisposable
         var options = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "safemcp-e2e", Version = "1.0.0" },
+            // Pinned: left open, the client probes with server/discover for 5 s and, on a loaded machine,
+            // may fall back to initialize after the server already settled on the newest revision.
+            ProtocolVersion = protocolVersion,
             Handlers = new McpClientHandlers
             {
                 NotificationHandlers =

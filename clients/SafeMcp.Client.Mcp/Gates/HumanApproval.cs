@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using SafeMcp.Contracts;
@@ -29,7 +30,23 @@ internal sealed class HumanApproval(SafeMcpHook hook)
                 Required = [ApproveField],
             },
         };
-        var answer = await server.ElicitAsync(request, cancellationToken).ConfigureAwait(false);
+        ElicitResult answer;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(hook.Options.ApprovalTimeout);
+        try
+        {
+            answer = await server.ElicitAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nobody answered in time: no approval.
+            return ApprovalAnswer.Declined;
+        }
+        catch (McpException)
+        {
+            // The client could not ask (or failed asking): no approval.
+            return ApprovalAnswer.Declined;
+        }
         // "accept" approves; accepting the form with approve=false is a refusal all the same.
         var approved = answer.IsAccepted
             && !(answer.Content is { } content && content.TryGetValue(ApproveField, out var value) && value.ValueKind == JsonValueKind.False);
