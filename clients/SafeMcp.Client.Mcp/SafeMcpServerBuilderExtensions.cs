@@ -26,7 +26,8 @@ public static class SafeMcpServerBuilderExtensions
             throw new ArgumentException("SafeMcpOptions.ApiKey is required: the tenant's API key (see 'safemcp tenant create').", nameof(configure));
         }
 
-        builder.Services.AddSingleton(new SafeMcpHook(options));
+        // A factory, not an instance, so that the container disposes the hook's connections at shutdown.
+        builder.Services.AddSingleton(_ => new SafeMcpHook(options));
         builder.Services.AddSingleton<SessionSync>();
         builder.Services.AddSingleton<HumanApproval>();
         builder.Services.AddSingleton<ListToolsGate>();
