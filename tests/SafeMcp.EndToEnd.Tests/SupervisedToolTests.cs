@@ -113,6 +113,8 @@ public sealed class SupervisedToolTests(SiloFixture fixture) : IClassFixture<Sil
 
         Assert.False(result.IsError == true, SampleServerSession.Text(result));
         Assert.Equal(1, session.ApprovalRequests);
+        Assert.Contains("'delete_file' with path=\"draft.txt\"", session.LastApprovalMessage);
+        Assert.Contains("SAFE-T2101", session.LastApprovalMessage);
         Assert.False(File.Exists(Path.Combine(session.Sandbox, "draft.txt")));
     }
 

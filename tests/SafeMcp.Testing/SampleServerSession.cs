@@ -49,6 +49,9 @@ public sealed class SampleServerSession : IAsyncDisposable
     /// <summary>How many times a human was asked for approval.</summary>
     public int ApprovalRequests => Volatile.Read(ref _approvalRequests);
 
+    /// <summary>The message of the last approval request the human was shown.</summary>
+    public string? LastApprovalMessage { get; private set; }
+
     /// <summary>
     /// Starts the sample server against <paramref name="siloAddress"/>. <paramref name="approve"/> null: the client
     /// has no elicitation capability; true/false: it accepts/declines every approval request. The client speaks
@@ -110,8 +113,9 @@ public sealed class SampleServerSession : IAsyncDisposable
         if (approve is { } answer)
         {
             options.Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() } };
-            options.Handlers.ElicitationHandler = (_, _) =>
+            options.Handlers.ElicitationHandler = (request, _) =>
             {
+                session.LastApprovalMessage = request?.Message;
                 Interlocked.Increment(ref session._approvalRequests);
                 return ValueTask.FromResult(answer
                     ? new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["approve"] = JsonDocument.Parse("true").RootElement.Clone() } }

@@ -12,6 +12,9 @@ internal sealed class HumanApproval(SafeMcpHook hook)
 {
     private const string ApproveField = "approve";
 
+    // A human reads the request: long argument values (file contents, bodies) are shown cut.
+    private const int MaxArgumentChars = 256;
+
     public async Task<ApprovalAnswer> AskAsync(McpServer server, Decision decision, CallToolRequestParams call, CancellationToken cancellationToken)
     {
         if (!hook.Options.AskHumanForApproval || server.ClientCapabilities?.Elicitation is null)
@@ -59,7 +62,7 @@ internal sealed class HumanApproval(SafeMcpHook hook)
             .Append("SafeMCP asks for approval: the agent wants to call '").Append(call.Name).Append('\'');
         if (call.Arguments is { Count: > 0 } args)
         {
-            text.Append(" with ").Append(string.Join(", ", args.Select(a => $"{a.Key}={a.Value.GetRawText()}")));
+            text.Append(" with ").Append(string.Join(", ", args.Select(a => $"{a.Key}={Cut(a.Value.GetRawText())}")));
         }
         text.AppendLine(".");
         foreach (var reason in decision.Reasons)
@@ -69,4 +72,6 @@ internal sealed class HumanApproval(SafeMcpHook hook)
         text.Append("SAFE-MCP techniques: ").Append(string.Join(", ", decision.Techniques));
         return text.ToString();
     }
+
+    private static string Cut(string value) => value.Length <= MaxArgumentChars ? value : value[..MaxArgumentChars] + "…";
 }
