@@ -6,5 +6,6 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     SiloCommand.Create(),
     TenantCommand.Create(),
     SessionCommand.Create(),
+    DefensesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
