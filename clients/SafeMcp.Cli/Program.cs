@@ -7,5 +7,6 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     TenantCommand.Create(),
     SessionCommand.Create(),
     DefensesCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

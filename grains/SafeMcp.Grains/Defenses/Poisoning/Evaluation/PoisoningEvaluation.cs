@@ -33,20 +33,3 @@ public static class PoisoningEvaluation
             benign.Where((_, i) => benignReports[i].IsPoisoned).Select((t, i) => $"{t.Name}: {ToolPoisoningScanner.Scan(t).Describe()}").ToArray());
     }
 }
-
-/// <summary>One technique's counts: <paramref name="Variants"/> poisoned, <paramref name="Found"/> flagged with it, <paramref name="BenignFlagged"/> benign tools wrongly flagged with it.</summary>
-public sealed record PoisoningEvaluationRow(string Technique, int Variants, int Found, int BenignFlagged)
-{
-    /// <summary>Found / (found + benign flagged); 1 when nothing was flagged.</summary>
-    public double Precision => Found + BenignFlagged == 0 ? 1 : (double)Found / (Found + BenignFlagged);
-
-    /// <summary>Found / variants.</summary>
-    public double Recall => Variants == 0 ? 0 : (double)Found / Variants;
-}
-
-/// <summary>The whole evaluation: per technique and overall, with the benign tools that were flagged.</summary>
-public sealed record PoisoningEvaluationResult(int BenignCount, int BenignFlagged, IReadOnlyList<PoisoningEvaluationRow> Techniques, PoisoningEvaluationRow Overall, IReadOnlyList<string> FalsePositives)
-{
-    /// <summary>Share of benign tools flagged.</summary>
-    public double FalsePositiveRate => BenignCount == 0 ? 0 : (double)BenignFlagged / BenignCount;
-}
