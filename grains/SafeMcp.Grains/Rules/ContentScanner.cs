@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SafeMcp.Grains.Defenses.Poisoning;
 using SafeMcp.Grains.Sessions;
 
 namespace SafeMcp.Grains.Rules;
@@ -26,7 +27,7 @@ public static partial class ContentScanner
         {
             taint |= Taint.Pii;
         }
-        if (InjectionPattern().IsMatch(text) || ContainsHiddenUnicode(text))
+        if (InjectionPattern().IsMatch(text) || ContainsHiddenUnicode(text) || ToolPoisoningScanner.ContainsInstructions(text))
         {
             taint |= Taint.UntrustedInstructions;
         }

@@ -58,7 +58,7 @@ public static class DefenseCatalog
         new(T.FraudulentTransactions, "Fraudulent Transactions", ["rules"], "Payments the task does not ask for need approval.", [T.ExplicitPrivilegeBoundaries]),
         new("SAFE-M-38", "Schema Validation (mitigation)", ["schema"], "Arguments are validated against the tool's input schema (type, properties, required, additionalProperties, enum, items, bounds, lengths, pattern); a violation is denied.", [T.SchemaValidation]),
         new("SAFE-M-12", "Audit Logging (mitigation)", ["audit"], "Every decision is chained by hash per tenant at commit; 'safemcp audit verify' finds modified, reordered or deleted rows.", [T.AuditLogging]),
-    }.OrderBy(e => e.Technique, StringComparer.Ordinal).ToArray();
+    }.OrderBy(e => e.Technique.StartsWith("SAFE-M", StringComparison.Ordinal)).ThenBy(e => e.Technique, StringComparer.Ordinal).ToArray();
 
     /// <summary>The table as markdown.</summary>
     public static string Markdown()

@@ -82,6 +82,12 @@ public static partial class ToolPoisoningScanner
         AddFirst(ShadowingPattern(), text, shadowing, field, "a reference that redirects another tool", hits);
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> (e.g. a tool's result) addresses the model with directives or orders to keep
+    /// something from the user. Markers such as HTML comments are left out: ordinary web content carries them.
+    /// </summary>
+    public static bool ContainsInstructions(string text) => DirectivePattern().IsMatch(text) || ConcealmentPattern().IsMatch(text);
+
     private static void AddFirst(Regex pattern, string text, string technique, string field, string what, List<PoisoningHit> hits)
     {
         var match = pattern.Match(text);
