@@ -63,7 +63,19 @@ internal static class DefensesCommand
             return 0;
         });
 
+        var decisions = new Option<int>("--decisions") { Description = "Decisions to make.", DefaultValueFactory = _ => 100_000 };
+        var sessions = new Option<int>("--sessions") { Description = "Sessions the decisions spread over.", DefaultValueFactory = _ => 1000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Decisions in flight.", DefaultValueFactory = _ => 64 };
+        var rulesOnly = new Option<bool>("--rules-only") { Description = "Only the rule layer (the baseline the defenses add to)." };
+        var bench = new Command("bench", "Durable decisions a second and latency percentiles through the session runtime and SQLite group commit (in process, no HTTP).")
+        {
+            decisions, sessions, concurrency, rulesOnly,
+        };
+        bench.SetAction((parse, cancellationToken) => DecisionBenchmark.RunAsync(
+            parse.GetValue(decisions), parse.GetValue(sessions), parse.GetValue(concurrency), parse.GetValue(rulesOnly), Console.Out, cancellationToken));
+
         defenses.Subcommands.Add(eval);
+        defenses.Subcommands.Add(bench);
         defenses.Subcommands.Add(catalog);
         return defenses;
     }
