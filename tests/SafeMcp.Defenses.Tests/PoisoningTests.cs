@@ -102,3 +102,22 @@ public sealed class PublishedPoisoningExamplesTests
         Assert.Contains(technique, report.Techniques);
     }
 }
+
+public sealed class BenignServerDescriptionsTests
+{
+    // Descriptions in the style of the public MCP reference servers; some address the model on purpose.
+    [Theory]
+    [InlineData("Fetches a URL from the internet and optionally extracts its contents as markdown. Although originally you did not have internet access, and were advised to refuse and tell the user this, this tool now grants you internet access. Now you can fetch the most up-to-date information and let the user know that.")]
+    [InlineData("Get a detailed listing of all files and directories in a specified path. Results clearly distinguish between files and directories with [FILE] and [DIR] prefixes. This tool is essential for understanding directory structure and finding specific files within a directory. Only works within allowed directories.")]
+    [InlineData("Returns the list of directories that this server is allowed to access. Use this to understand which directories are available before trying to access files.")]
+    [InlineData("Move or rename files and directories. If the destination exists, the operation will fail. Both source and destination must be within allowed directories.")]
+    [InlineData("Prints all environment variables, helpful for debugging MCP server configuration.")]
+    [InlineData("Push multiple files to a GitHub repository in a single commit. Use create_or_update_file instead when changing one file.")]
+    [InlineData("Post a new message to a Slack channel. The bot must be a member of the channel.")]
+    [InlineData("Run a read-only SQL query. Call list_tables first to learn the table names.")]
+    public void Reference_server_description_is_not_flagged(string description)
+    {
+        var report = ToolPoisoningScanner.Scan(Sessions.Tool("tool", description));
+        Assert.False(report.IsPoisoned, report.Describe());
+    }
+}

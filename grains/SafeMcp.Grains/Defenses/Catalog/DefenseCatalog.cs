@@ -76,6 +76,23 @@ public static class DefenseCatalog
             var mitigations = string.Join(", ", entry.Mitigations.Select(m => MitigationNames.TryGetValue(m, out var name) ? $"{m} ({name})" : m));
             text.AppendLine($"| {entry.Technique} | {entry.Name} | {string.Join(", ", entry.DetectedBy.Select(l => $"`{l}`"))} | {entry.How} | {mitigations} |");
         }
+        text.AppendLine();
+        text.AppendLine("## Measuring and operating");
+        text.AppendLine();
+        text.AppendLine("- `safemcp defenses eval-poisoning [--seed N] [--per-technique N]`: precision and recall of the poisoning scanner per");
+        text.AppendLine("  technique. Benign set: the 330 ToolEmu tool descriptions of the shared reference data; poisoned set: variants of them");
+        text.AppendLine("  made by a seeded generator per technique. The generator's payload vocabulary was written with the scanner, so its");
+        text.AppendLine("  recall is an upper bound; the tests add published real-world examples and benign reference-server descriptions.");
+        text.AppendLine("- `safemcp defenses bench [--rules-only]`: durable decisions a second and latency percentiles through the session runtime");
+        text.AppendLine("  and SQLite group commit, with every layer or the rule layer only.");
+        text.AppendLine("- `safemcp audit verify --sqlite FILE` (exit code 1 on a modified, reordered or deleted row) and");
+        text.AppendLine("  `safemcp audit export --sqlite FILE --format jsonl|cef`.");
+        text.AppendLine("- Registry: `GET /v1/registry/tools?status=quarantined`, `POST /v1/registry/servers/{server}/tools/{tool}/approve`");
+        text.AppendLine("  with `{\"hash\": \"<observedHash>\"}`. The first tool list a tenant's server shows is pinned as approved (trust on first");
+        text.AppendLine("  use; `Defenses:Registry:QuarantineFirstSight=true` quarantines it too). Sessions name their server in `server` when opened.");
+        text.AppendLine("- Grants: `PUT /v1/grants/policy` (tools and capabilities that need a grant), `POST /v1/grants`, `DELETE /v1/grants/{id}`.");
+        text.AppendLine("- Tunables: configuration sections `Defenses:Registry`, `Defenses:Grants`, `Defenses:RateLimits`, `Defenses:Baselines`");
+        text.AppendLine("  (e.g. environment variable `Defenses__RateLimits__SessionPerSecond=20`).");
         return text.ToString();
     }
 }
