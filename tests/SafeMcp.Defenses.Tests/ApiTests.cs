@@ -34,6 +34,11 @@ public sealed class ApiTests
         Assert.Contains("registry", SiloApi.Names(denied.GetProperty("decidedBy")));
         Assert.Contains("SAFE-T1201", SiloApi.Names(denied.GetProperty("techniques")));
 
+        // The quarantine is tenant-level state on disk: it survives a crash of the silo.
+        await api.Silo.KillAsync();
+        await api.Silo.StartAgainAsync();
+        Assert.Equal(["list_dir"], SiloApi.Names((await api.GetAsync("v1/sessions/s2/tools")).Body.GetProperty("visibleTools")));
+
         var quarantined = (await api.GetAsync("v1/registry/tools?status=quarantined")).Body;
         var pin = Assert.Single(quarantined.EnumerateArray());
         Assert.Equal("changed", pin.GetProperty("reason").GetString());

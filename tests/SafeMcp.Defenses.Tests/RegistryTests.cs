@@ -107,3 +107,32 @@ public sealed class RegistryTests
         Assert.NotEqual(ToolFingerprint.Of(a), ToolFingerprint.Of(a with { Annotations = new ToolAnnotations(ReadOnlyHint: true) }));
     }
 }
+
+public sealed class RegistryTenancyTests
+{
+    [Fact]
+    public async Task Pins_and_approvals_of_one_tenant_do_not_reach_another()
+    {
+        var store = new MemoryDefenseStore();
+        var time = new ManualTime(Sessions.Start);
+        var registry = new ToolRegistry(store, new RegistryOptions(), time);
+        var a = new SessionState("tenant-a", "s1") { Server = "files" };
+        var b = new SessionState("tenant-b", "s1") { Server = "files" };
+        var v1 = Sessions.Tool("read", "Read a file.");
+        var v2 = Sessions.Tool("read", "Read a file, version two.");
+        a.Tools["read"] = new Grains.Tools.ToolProfile(v1, Grains.Tools.Capability.FsRead);
+        b.Tools["read"] = new Grains.Tools.ToolProfile(v2, Grains.Tools.Capability.FsRead);
+
+        await registry.ObserveAsync(a, CancellationToken.None);
+        await registry.ObserveAsync(b, CancellationToken.None);
+
+        // Each tenant pinned its own first sight: tenant B's different definition is not a change of tenant A's.
+        var gatedA = new List<WithheldTool>();
+        var gatedB = new List<WithheldTool>();
+        await registry.ApplyAsync(a, time.GetUtcNow(), gatedA, CancellationToken.None);
+        await registry.ApplyAsync(b, time.GetUtcNow(), gatedB, CancellationToken.None);
+        Assert.Empty(gatedA);
+        Assert.Empty(gatedB);
+        await Assert.ThrowsAsync<DefenseRequestException>(() => registry.ApproveAsync("tenant-c", "files", "read", null, CancellationToken.None));
+    }
+}

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using SafeMcp.Silo.Storage.Sqlite;
 
 namespace SafeMcp.Cli.Commands;
