@@ -17,7 +17,16 @@ public sealed class LoopDetector(RateLimitOptions options) : ICallDetector
     public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
     {
         var recent = call.Session.RecentCalls;
-        if (recent.Count >= options.LoopThreshold)
+        // Hash the arguments only when the tool itself was called often enough to make a loop possible.
+        var sameTool = 0;
+        foreach (var record in recent)
+        {
+            if (record.Tool == call.Tool.Name)
+            {
+                sameTool++;
+            }
+        }
+        if (sameTool >= options.LoopThreshold)
         {
             var hash = CallHash.Of(call.Tool.Name, CallHash.ArgumentsJson(call.Request));
             var repeats = 0;
