@@ -136,3 +136,22 @@ public sealed class RegistryTenancyTests
         await Assert.ThrowsAsync<DefenseRequestException>(() => registry.ApproveAsync("tenant-c", "files", "read", null, CancellationToken.None));
     }
 }
+
+public sealed class RegistryUpgradeTests
+{
+    [Fact]
+    public async Task Session_stored_before_its_server_was_pinned_pins_it_on_first_use()
+    {
+        var store = new MemoryDefenseStore();
+        var time = new ManualTime(Sessions.Start);
+        var registry = new ToolRegistry(store, new RegistryOptions(), time);
+        var session = new SessionState(Sessions.Tenant, "old") { Server = "legacy" };
+        session.Tools["read"] = new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead);
+
+        var gated = new List<WithheldTool>();
+        await registry.ApplyAsync(session, time.GetUtcNow(), gated, CancellationToken.None);
+
+        Assert.Empty(gated);
+        Assert.Equal(PinStatus.Approved, Assert.Single(await store.ListAsync(Sessions.Tenant, "legacy", CancellationToken.None)).Status);
+    }
+}

@@ -93,6 +93,11 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         {
             pins.RefreshInBackground(() => store.LoadServerAsync(session.TenantId, server, CancellationToken.None), time);
         }
+        if (pins.Tools.Count == 0 && session.Tools.Count > 0)
+        {
+            // A session opened before its server was ever pinned (e.g. stored before the registry existed): first sight.
+            await ObserveAsync(session, cancellationToken).ConfigureAwait(false);
+        }
         var tools = pins.Tools;
         foreach (var tool in session.Tools.Values)
         {
