@@ -1,0 +1,38 @@
+namespace SafeMcp.WorldModel.Network;
+
+/// <summary>Every intermediate of one batched forward pass; predictions read it, training back-propagates through it.</summary>
+public sealed class ForwardTrace
+{
+    public ForwardTrace(ModelShape shape, int examples, int tools)
+    {
+        Examples = examples;
+        Tools = tools;
+        Context = new float[examples * shape.Dim];
+        Hidden = new float[examples * shape.Hidden];
+        LabelLogits = new float[examples * SafetyLabels.Count];
+        NextStateLogits = new float[examples * NextStateFeature.Count];
+        ToolContext = new float[examples * shape.ToolHidden];
+        ToolOwner = new int[tools];
+        ToolFirst = new int[examples + 1];
+        ToolEmbedding = new float[tools * shape.Dim];
+        ToolHidden = new float[tools * shape.ToolHidden];
+        ToolLogits = new float[tools];
+    }
+
+    public int Examples { get; }
+    public int Tools { get; }
+    public float[] Context { get; }
+    public float[] Hidden { get; }
+    public float[] LabelLogits { get; }
+    public float[] NextStateLogits { get; }
+    public float[] ToolContext { get; }
+
+    /// <summary>For each tool row, the example it belongs to.</summary>
+    public int[] ToolOwner { get; }
+
+    /// <summary>For each example, the first of its tool rows; one more entry than examples.</summary>
+    public int[] ToolFirst { get; }
+    public float[] ToolEmbedding { get; }
+    public float[] ToolHidden { get; }
+    public float[] ToolLogits { get; }
+}
