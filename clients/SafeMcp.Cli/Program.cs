@@ -8,5 +8,6 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     SessionCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    ReplayCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -5,6 +5,7 @@ using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Inference;
 using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
@@ -42,6 +43,7 @@ public static class SiloHost
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
         // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddSingleton<ICallDetector, HazardRules>();
+        services.AddWorldModel(options.WorldModelPath);
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
         services.AddSingleton(sp => new DecisionPipeline(
             sp.GetServices<ICallDetector>().ToArray(),

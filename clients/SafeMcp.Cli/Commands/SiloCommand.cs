@@ -16,8 +16,10 @@ internal static class SiloCommand
         var name = new Option<string?>("--name") { Description = "The silo's name (default: host and process id)." };
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
+        var worldModel = new Option<string?>("--world-model") { Description = "The world model file (default: the model shipped with the silo)." };
+        var noWorldModel = new Option<bool>("--no-world-model") { Description = "Decide with the rule layer alone." };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, worldModel, noWorldModel };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -26,6 +28,7 @@ internal static class SiloCommand
                 SqlitePath = parse.GetValue(sqlite)!,
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
+                WorldModelPath = parse.GetValue(noWorldModel) ? null : parse.GetValue(worldModel) ?? defaults.WorldModelPath,
             };
             if (parse.GetValue(name) is { } siloName)
             {

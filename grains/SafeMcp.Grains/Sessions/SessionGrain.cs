@@ -136,7 +136,8 @@ public sealed partial class SessionGrain
         var now = _time.GetUtcNow();
         next.Sequence++;
         var argumentsJson = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), ShortHash(request.Tool, argumentsJson), now));
+        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), ShortHash(request.Tool, argumentsJson), now,
+            ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
         if (next.RecentCalls.Count > _options.RecentCallsKept)
         {
             next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
@@ -173,6 +174,14 @@ public sealed partial class SessionGrain
         var found = ContentScanner.Scan(report.Content);
         var next = Copy(_state);
         next.Taint |= found;
+        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
+        if (reported >= 0)
+        {
+            next.RecentCalls[reported] = next.RecentCalls[reported] with
+            {
+                Observation = ContentScanner.Redact(report.Content ?? string.Empty, _options.TrajectoryExcerptChars),
+            };
+        }
         _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(
             report.Sequence,

@@ -54,6 +54,15 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
             {
                 context.Add(Hasher.Bucket('c', action));
                 AddWords(context, words, 'd', action, int.MaxValue);
+                // Whether the user's task names what the action does: "delete" asked for versus "delete" unasked.
+                foreach (var word in words)
+                {
+                    context.Add(Hasher.Bucket(instruction.Words.Contains(word) ? 'm' : 'u', word));
+                }
+                if (calledTools.Contains(action))
+                {
+                    context.Add(Hasher.Bucket('n', "repeat"));
+                }
             }
             else
             {

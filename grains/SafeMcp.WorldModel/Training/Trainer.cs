@@ -109,6 +109,20 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         return MathF.Round(best.Threshold, 2);
     }
 
+    private EncodedInput Dropout(EncodedInput input, Random random)
+    {
+        if (options.FeatureDropout <= 0)
+        {
+            return input;
+        }
+        int[] Keep(int[] ids)
+        {
+            var kept = ids.Where(_ => random.NextDouble() >= options.FeatureDropout).ToArray();
+            return kept.Length == 0 ? ids : kept;
+        }
+        return new EncodedInput(Keep(input.Context), input.Tools.Select(Keep).ToArray());
+    }
+
     private double RunStage(int stage, string name, WorldModelNetwork network, AdamOptimizer optimizer, ITrainingObjective objective,
         IReadOnlyList<TrainingExample> examples, int epochs, Random random)
     {
@@ -130,7 +144,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         for (var b = 0; b < batches; b++)
         {
             var batch = order.Skip(b * options.BatchSize).Take(options.BatchSize).Select(i => examples[i]).ToArray();
-            var encoded = batch.Select(e => e.Encoded).ToArray();
+            var encoded = batch.Select(e => Dropout(e.Encoded, random)).ToArray();
             var trace = network.Forward(encoded);
             var outputs = new OutputGradients(trace.Examples, trace.Tools);
             total += objective.Fill(trace, batch, outputs, random);

@@ -38,6 +38,9 @@ public sealed class TrainingOptions
     /// <summary>Weight of a tool that must be filtered relative to one that must not (they are rare). Default 2.</summary>
     public float ToolPositiveWeight { get; set; } = 2f;
 
+    /// <summary>Probability that a feature is dropped from a bag in a training step (regularizes the hashed embeddings). Default 0.2.</summary>
+    public double FeatureDropout { get; set; } = 0.2;
+
     /// <summary>Share of the labelled rows held out to choose the tool threshold. Default 0.1.</summary>
     public double ValidationShare { get; set; } = 0.1;
 }
