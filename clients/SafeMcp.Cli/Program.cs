@@ -9,5 +9,7 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     TrainCommand.Create(),
     EvalCommand.Create(),
     ReplayCommand.Create(),
+    BenchInferenceCommand.Create(),
+    ExportTrajectoriesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -13,6 +13,9 @@ namespace SafeMcp.WorldModel.Features;
 /// </summary>
 public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions options)
 {
+    /// <summary>Characters read per word of budget: generous, since JSON punctuation and keys come between words.</summary>
+    private const int CharsPerWordBudget = 16;
+
     private readonly ConditionalWeakTable<ToolInfo, ToolBase> _toolCache = new();
     private readonly ConditionalWeakTable<string, InstructionBase> _instructionCache = new();
 
@@ -205,7 +208,10 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
 
     private void Split(string text, List<string> words, int max)
     {
-        var span = text.AsSpan(0, Math.Min(text.Length, options.MaxFieldChars));
+        // Words beyond the budget are dropped anyway: reading only the characters they could come from keeps
+        // a long observation as cheap as a short one.
+        var chars = (int)Math.Min(options.MaxFieldChars, (long)max * CharsPerWordBudget);
+        var span = text.AsSpan(0, Math.Min(text.Length, chars));
         WordSplitter.Split(span, words);
         if (words.Count > max)
         {
