@@ -12,6 +12,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var weights = WorldModelWeights.Initialize(TestModels.Tiny, seed: 3);
         weights.ToolThreshold = 0.35f;
+        weights.SafeBias = 1.25f;
         var path = Path.Combine(_directory, "m.smwm");
         ModelFileFormat.Write(weights, path);
 
@@ -19,6 +20,7 @@ public sealed class ModelFileTests : IDisposable
 
         Assert.Equal(weights.Shape, read.Shape);
         Assert.Equal(0.35f, read.ToolThreshold);
+        Assert.Equal(1.25f, read.SafeBias);
         Assert.Equal(weights.Parameters, read.Parameters);
     }
 

@@ -23,10 +23,14 @@ internal static class TrainCommand
         var dynamics = new Option<int>("--dynamics-epochs") { Description = "Stage 1 epochs.", DefaultValueFactory = _ => defaults.DynamicsEpochs };
         var supervised = new Option<int>("--supervised-epochs") { Description = "Stage 2 epochs.", DefaultValueFactory = _ => defaults.SupervisedEpochs };
         var policy = new Option<int>("--policy-epochs") { Description = "Stage 3 epochs.", DefaultValueFactory = _ => defaults.PolicyEpochs };
+        var dropout = new Option<double>("--feature-dropout") { Description = "Probability of dropping a feature in a training step.", DefaultValueFactory = _ => defaults.FeatureDropout };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => defaults.Shape.Dim };
+        var buckets = new Option<int>("--buckets") { Description = "Rows of the hashed embedding table.", DefaultValueFactory = _ => defaults.Shape.Buckets };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
-            dataDir, extra, output, seed, dynamics, supervised, policy,
+            dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets,
         };
         command.SetAction((parse, _) =>
         {
@@ -51,6 +55,9 @@ internal static class TrainCommand
                     DynamicsEpochs = parse.GetValue(dynamics),
                     SupervisedEpochs = parse.GetValue(supervised),
                     PolicyEpochs = parse.GetValue(policy),
+                    FeatureDropout = parse.GetValue(dropout),
+                    WeightDecay = parse.GetValue(weightDecay),
+                    Shape = defaults.Shape with { Dim = parse.GetValue(dim), Buckets = parse.GetValue(buckets) },
                 };
                 Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}.");
                 var watch = Stopwatch.StartNew();

@@ -14,9 +14,10 @@ namespace SafeMcp.WorldModel.ModelFile;
 /// 8      4     feature hashing version (uint32) = 1: FNV-1a + avalanche, see FeatureHasher
 /// 12     16    shape: buckets, dim, hidden, tool hidden (int32 each)
 /// 28     4     tool threshold (float32)
-/// 32     4     parameter count N (int32), must equal the shape's
-/// 36     4·N   parameters (float32), in ParameterLayout order
-/// 36+4N  32    SHA-256 of every byte before it
+/// 32     4     safe-label bias, log-odds (float32)
+/// 36     4     parameter count N (int32), must equal the shape's
+/// 40     4·N   parameters (float32), in ParameterLayout order
+/// 40+4N  32    SHA-256 of every byte before it
 /// </code>
 /// A reader rejects anything else with a <see cref="ModelFileException"/> saying what is wrong.
 /// </summary>
@@ -31,7 +32,7 @@ public static class ModelFileFormat
     /// <summary>The conventional file extension.</summary>
     public const string Extension = ".smwm";
 
-    private const int HeaderBytes = 36;
+    private const int HeaderBytes = 40;
     private const int ChecksumBytes = 32;
     private static ReadOnlySpan<byte> Magic => "SMWM"u8;
 
@@ -60,7 +61,8 @@ public static class ModelFileFormat
         BinaryPrimitives.WriteInt32LittleEndian(span[20..], weights.Shape.Hidden);
         BinaryPrimitives.WriteInt32LittleEndian(span[24..], weights.Shape.ToolHidden);
         BinaryPrimitives.WriteSingleLittleEndian(span[28..], weights.ToolThreshold);
-        BinaryPrimitives.WriteInt32LittleEndian(span[32..], count);
+        BinaryPrimitives.WriteSingleLittleEndian(span[32..], weights.SafeBias);
+        BinaryPrimitives.WriteInt32LittleEndian(span[36..], count);
         var body = span.Slice(HeaderBytes, 4 * count);
         if (BitConverter.IsLittleEndian)
         {
@@ -118,7 +120,8 @@ public static class ModelFileFormat
             throw new ModelFileException($"'{name}' is corrupt: {e.Message}");
         }
         var threshold = BinaryPrimitives.ReadSingleLittleEndian(bytes[28..]);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[32..]);
+        var safeBias = BinaryPrimitives.ReadSingleLittleEndian(bytes[32..]);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[36..]);
         var expected = new ParameterLayout(shape).Count;
         if (count != expected)
         {
@@ -144,6 +147,10 @@ public static class ModelFileFormat
         {
             throw new ModelFileException($"'{name}' is corrupt: tool threshold {threshold} is not a probability.");
         }
-        return new WorldModelWeights(shape, parameters, threshold);
+        if (!float.IsFinite(safeBias))
+        {
+            throw new ModelFileException($"'{name}' is corrupt: safe-label bias {safeBias} is not a number.");
+        }
+        return new WorldModelWeights(shape, parameters, threshold) { SafeBias = safeBias };
     }
 }

@@ -9,9 +9,9 @@ public sealed record CheckOutcome(SafetyLabel Label, IReadOnlyList<string> Filte
     /// Turns a prediction into a conclusion: safe filters nothing; unsafe filters the current action and every
     /// tool at or above the threshold; critical filters the tools at or above the threshold, at least the likeliest.
     /// </summary>
-    public static CheckOutcome From(WorldModelInput input, Prediction prediction, float toolThreshold)
+    public static CheckOutcome From(WorldModelInput input, Prediction prediction, float toolThreshold, float safeBias = 0)
     {
-        var label = prediction.Label;
+        var label = Decide(prediction.LabelProbabilities, safeBias);
         if (label == SafetyLabel.Safe || input.Tools.Count == 0)
         {
             return new CheckOutcome(label, [], prediction);
@@ -39,5 +39,21 @@ public sealed record CheckOutcome(SafetyLabel Label, IReadOnlyList<string> Filte
             filtered.Add(input.Tools[best].Name);
         }
         return new CheckOutcome(label, filtered, prediction);
+    }
+
+    /// <summary>The label with the largest probability once the safe one is scaled by e^<paramref name="safeBias"/>.</summary>
+    public static SafetyLabel Decide(ReadOnlySpan<float> probabilities, float safeBias)
+    {
+        var best = SafetyLabel.Safe;
+        var bestScore = probabilities[(int)SafetyLabel.Safe] * MathF.Exp(safeBias);
+        for (var c = 1; c < probabilities.Length; c++)
+        {
+            if (probabilities[c] > bestScore)
+            {
+                best = (SafetyLabel)c;
+                bestScore = probabilities[c];
+            }
+        }
+        return best;
     }
 }

@@ -26,6 +26,9 @@ public sealed class WorldModelWeights
     /// <summary>A tool whose filter probability reaches this is filtered.</summary>
     public float ToolThreshold { get; set; }
 
+    /// <summary>Log-odds added to the safe label when deciding (chosen on validation data to bound false interventions).</summary>
+    public float SafeBias { get; set; }
+
     /// <summary>A freshly initialized model: small random embeddings, He-scaled dense weights, zero biases.</summary>
     public static WorldModelWeights Initialize(ModelShape shape, int seed)
     {
@@ -41,7 +44,7 @@ public sealed class WorldModelWeights
     }
 
     /// <summary>A deep copy.</summary>
-    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold);
+    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold) { SafeBias = SafeBias };
 
     private static void Fill(Span<float> target, Random random, float scale)
     {

@@ -58,9 +58,11 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         EvaluationReport? report = null;
         if (validation.Length > 0)
         {
-            weights.ToolThreshold = ChooseToolThreshold(network, validation);
+            var predictions = network.Predict(validation.Select(r => extractor.Encode(r.Input)).ToArray());
+            weights.SafeBias = ChooseSafeBias(validation, predictions, weights.ToolThreshold);
+            weights.ToolThreshold = ChooseToolThreshold(validation, predictions, weights.SafeBias);
             report = Evaluate(network, validation);
-            summary.Add($"tool threshold chosen on {validation.Length} validation rows: {weights.ToolThreshold:F2}");
+            summary.Add($"chosen on {validation.Length} validation rows: safe bias {weights.SafeBias:F2}, tool threshold {weights.ToolThreshold:F2}");
         }
         return new TrainingResult(weights, report, summary);
     }
@@ -89,17 +91,40 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
     public EvaluationReport Evaluate(WorldModelNetwork network, IReadOnlyList<TrajectoryRow> rows)
     {
         var predictions = network.Predict(rows.Select(r => extractor.Encode(r.Input)).ToArray());
-        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], network.Weights.ToolThreshold)).ToArray();
+        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], network.Weights.ToolThreshold, network.Weights.SafeBias)).ToArray();
         return Evaluator.Evaluate(rows, outcomes, []);
     }
 
-    private float ChooseToolThreshold(WorldModelNetwork network, IReadOnlyList<TrajectoryRow> validation)
+    /// <summary>
+    /// The safe-label bias with the best validation macro-F1 among those keeping false interventions on safe
+    /// rows within <see cref="TrainingOptions.MaxFalseIntervention"/> (the least intervening one when none does).
+    /// </summary>
+    private float ChooseSafeBias(IReadOnlyList<TrajectoryRow> validation, Prediction[] predictions, float toolThreshold)
     {
-        var predictions = network.Predict(validation.Select(r => extractor.Encode(r.Input)).ToArray());
+        var best = (Bias: 0f, MacroF1: -1.0, FalseIntervention: double.MaxValue);
+        for (var bias = -1f; bias <= 5f + 1e-4f; bias += 0.25f)
+        {
+            var outcomes = validation.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], toolThreshold, bias)).ToArray();
+            var report = Evaluator.Evaluate(validation, outcomes, []);
+            var within = report.FalseInterventionOnSafe <= options.MaxFalseIntervention;
+            var bestWithin = best.FalseIntervention <= options.MaxFalseIntervention;
+            var better = within
+                ? !bestWithin || report.MacroF1 > best.MacroF1 + 1e-9
+                : !bestWithin && report.FalseInterventionOnSafe < best.FalseIntervention - 1e-9;
+            if (better)
+            {
+                best = (bias, report.MacroF1, report.FalseInterventionOnSafe);
+            }
+        }
+        return best.Bias;
+    }
+
+    private static float ChooseToolThreshold(IReadOnlyList<TrajectoryRow> validation, Prediction[] predictions, float safeBias)
+    {
         var best = (Threshold: 0.5f, F1: -1.0);
         for (var threshold = 0.2f; threshold <= 0.8f + 1e-4f; threshold += 0.05f)
         {
-            var outcomes = validation.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], threshold)).ToArray();
+            var outcomes = validation.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], threshold, safeBias)).ToArray();
             var f1 = Evaluator.Evaluate(validation, outcomes, []).ToolF1;
             if (f1 > best.F1 + 1e-9)
             {

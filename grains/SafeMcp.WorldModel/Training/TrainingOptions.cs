@@ -23,8 +23,8 @@ public sealed class TrainingOptions
     /// <summary>Epochs of stage 1, next-state prediction. Default 3.</summary>
     public int DynamicsEpochs { get; set; } = 3;
 
-    /// <summary>Epochs of stage 2, supervised labels and filtered tools. Default 12.</summary>
-    public int SupervisedEpochs { get; set; } = 12;
+    /// <summary>Epochs of stage 2, supervised labels and filtered tools. Default 7 (more overfits the 1,692 rows).</summary>
+    public int SupervisedEpochs { get; set; } = 7;
 
     /// <summary>Epochs of stage 3, policy gradient on the verifiable rewards. Default 3.</summary>
     public int PolicyEpochs { get; set; } = 3;
@@ -40,6 +40,9 @@ public sealed class TrainingOptions
 
     /// <summary>Probability that a feature is dropped from a bag in a training step (regularizes the hashed embeddings). Default 0.2.</summary>
     public double FeatureDropout { get; set; } = 0.2;
+
+    /// <summary>Largest share of safe validation rows the chosen safe-label bias may intervene on. Default 0.1.</summary>
+    public double MaxFalseIntervention { get; set; } = 0.1;
 
     /// <summary>Share of the labelled rows held out to choose the tool threshold. Default 0.1.</summary>
     public double ValidationShare { get; set; } = 0.1;
