@@ -1,7 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Rules;
+using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Inference;
+using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.Features;
@@ -54,9 +61,15 @@ internal static class BenchInferenceCommand
                 var networkBatched = Time(() => predictor.Network.Predict(encoded), inputs.Length, duration);
                 Console.WriteLine($"of which features {featureCost:F1} µs/check; network alone {networkSingle:F1} µs/check at batch 1, {networkBatched:F1} µs/check at batch {inputs.Length}");
 
+                var rulesOnly = await DecisionPathAsync(DecisionPipeline.RulesOnly(), inputs, duration, cancellationToken).ConfigureAwait(false);
+                var withModel = await DecisionPathAsync(new DecisionPipeline([new HazardRules(), new WorldModelDetector(new DirectWorldModelService(predictor))], [new TaintVisibilityRule()]),
+                    inputs, duration, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"decision path (session grain, in-memory store), rules only:          {rulesOnly:F1} µs/decision");
+                Console.WriteLine($"decision path (session grain, in-memory store), rules + world model: {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
+
                 var options = new InferenceOptions();
                 await using var service = new BatchingInferenceService(predictor, Options.Create(options));
-                foreach (var concurrency in new[] { 1, parse.GetValue(callers) })
+                foreach (var concurrency in new[] { 1, 8, parse.GetValue(callers) })
                 {
                     var (latencies, rate) = await ServiceAsync(service, inputs, concurrency, duration, cancellationToken).ConfigureAwait(false);
                     var batchesBefore = service.Batches;
@@ -72,6 +85,55 @@ internal static class BenchInferenceCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Mean time of one decision through a session grain: each check's current action decided in a session opened with its tools.</summary>
+    private static async Task<double> DecisionPathAsync(DecisionPipeline pipeline, WorldModelInput[] inputs, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var store = new InMemorySessionStore();
+        var grains = new List<(SessionGrain Grain, DecideRequest Request)>();
+        foreach (var (input, i) in inputs.Select((input, i) => (input, i)))
+        {
+            if (input.Current?.Action is not { } action || input.Tools.All(t => t.Name != action))
+            {
+                continue;
+            }
+            var grain = await SessionGrain.ActivateAsync("bench", $"s{i}", store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await grain.OpenAsync(new OpenSessionRequest($"s{i}", input.Instruction, input.Tools.Select(t => new ToolDescriptor(t.Name, null, t.Description)).ToArray()), cancellationToken).ConfigureAwait(false);
+            var arguments = input.Current.ArgumentsText is { Length: > 0 } text && text[0] == '{' ? TryParse(text) : null;
+            grains.Add((grain, new DecideRequest(action, arguments, input.Current.Thought)));
+        }
+        var watch = Stopwatch.StartNew();
+        long decisions = 0;
+        var warmUp = true;
+        while (warmUp || watch.Elapsed < duration)
+        {
+            foreach (var (grain, request) in grains)
+            {
+                await grain.DecideAsync(request, cancellationToken).ConfigureAwait(false);
+                decisions++;
+            }
+            if (warmUp)
+            {
+                warmUp = false;
+                decisions = 0;
+                watch.Restart();
+            }
+        }
+        return watch.Elapsed.TotalMicroseconds / decisions;
+    }
+
+    private static JsonElement? TryParse(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static double Time(Action pass, int checksPerPass, TimeSpan duration)
