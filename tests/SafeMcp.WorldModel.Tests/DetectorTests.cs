@@ -86,6 +86,20 @@ public sealed class DetectorTests
         Assert.Equal("read it", seen.Current.Thought);
     }
 
+    [Fact]
+    public async Task World_model_is_not_asked_when_an_earlier_layer_already_denies()
+    {
+        var service = new FixedService(Outcome(SafetyLabel.Safe, []));
+        var findings = new List<Finding> { new("rules", Verdict.Deny, "denied", []) };
+        var grain = await OpenAsync(service);
+        var call = new CallContext(grain.State, grain.State.Tools["SendEmail"], new DecideRequest("SendEmail"), default, default);
+
+        await new WorldModelDetector(service).InspectAsync(call, findings, CancellationToken.None);
+
+        Assert.Null(service.Last);
+        Assert.Single(findings);
+    }
+
     private static async Task<SessionGrain> OpenAsync(IWorldModelService service)
     {
         var pipeline = new DecisionPipeline([new HazardRules(), new WorldModelDetector(service)], [new TaintVisibilityRule()]);

@@ -20,6 +20,11 @@ public sealed class WorldModelDetector(IWorldModelService service, FeatureOption
     /// <inheritdoc />
     public async ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
     {
+        if (findings.Exists(f => f.Verdict == Verdict.Deny))
+        {
+            // An earlier layer already denies the call: the strictest verdict cannot change, so the check is saved.
+            return;
+        }
         CheckOutcome outcome;
         try
         {
