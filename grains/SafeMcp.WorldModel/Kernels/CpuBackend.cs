@@ -34,15 +34,16 @@ public sealed class CpuBackend : IInferenceBackend
     /// <inheritdoc />
     public void Linear(ReadOnlySpan<float> input, int rows, int inDim, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int outDim, Span<float> output, Activation activation)
     {
-        // Weight-row outer loop: one weight row stays in registers/L1 while every input row of the batch
-        // uses it, which is where a batch gains over one-by-one calls.
-        for (var o = 0; o < outDim; o++)
+        // Input-row outer loop: the layers' weights are small (at most a few KiB) and stay in L1 for the whole
+        // batch, while each input row is read once; a batch of thousands of tool rows then streams through once
+        // instead of once per output.
+        for (var r = 0; r < rows; r++)
         {
-            var w = weights.Slice(o * inDim, inDim);
-            var b = bias[o];
-            for (var r = 0; r < rows; r++)
+            var x = input.Slice(r * inDim, inDim);
+            var y = output.Slice(r * outDim, outDim);
+            for (var o = 0; o < outDim; o++)
             {
-                output[r * outDim + o] = b + TensorPrimitives.Dot(input.Slice(r * inDim, inDim), w);
+                y[o] = bias[o] + TensorPrimitives.Dot(x, weights.Slice(o * inDim, inDim));
             }
         }
         if (activation == Activation.Relu)
