@@ -5,6 +5,7 @@ public sealed class ForwardTrace
 {
     public ForwardTrace(ModelShape shape, int examples, int tools)
     {
+        Shape = shape;
         Examples = examples;
         Tools = tools;
         Context = new float[examples * shape.Dim];
@@ -19,8 +20,26 @@ public sealed class ForwardTrace
         ToolLogits = new float[tools];
     }
 
-    public int Examples { get; }
-    public int Tools { get; }
+    /// <summary>The shape the buffers are sized for.</summary>
+    public ModelShape Shape { get; }
+
+    /// <summary>Examples in this pass (buffers may be larger when reused).</summary>
+    public int Examples { get; private set; }
+
+    /// <summary>Tool rows in this pass (buffers may be larger when reused).</summary>
+    public int Tools { get; private set; }
+
+    /// <summary>Reuses the buffers for a pass of <paramref name="examples"/> and <paramref name="tools"/> when they are large enough.</summary>
+    internal bool TryReuse(ModelShape shape, int examples, int tools)
+    {
+        if (shape != Shape || examples + 1 > ToolFirst.Length || tools > ToolLogits.Length)
+        {
+            return false;
+        }
+        Examples = examples;
+        Tools = tools;
+        return true;
+    }
     public float[] Context { get; }
     public float[] Hidden { get; }
     public float[] LabelLogits { get; }

@@ -11,6 +11,11 @@ namespace SafeMcp.WorldModel.Network;
 /// </summary>
 public sealed class WorldModelNetwork(WorldModelWeights weights, IInferenceBackend backend)
 {
+    // Prediction copies its results out of the trace, so each thread can keep one trace and reuse its buffers:
+    // a large batch's buffers are too big for the small-object heap and costly to allocate on every pass.
+    [ThreadStatic]
+    private static ForwardTrace? t_scratch;
+
     /// <summary>The weights.</summary>
     public WorldModelWeights Weights { get; } = weights;
 
@@ -20,7 +25,7 @@ public sealed class WorldModelNetwork(WorldModelWeights weights, IInferenceBacke
     /// <summary>Predicts a batch.</summary>
     public Prediction[] Predict(IReadOnlyList<EncodedInput> batch)
     {
-        var trace = Forward(batch);
+        var trace = Forward(batch, reuseBuffers: true);
         var predictions = new Prediction[batch.Count];
         for (var e = 0; e < batch.Count; e++)
         {
@@ -35,8 +40,10 @@ public sealed class WorldModelNetwork(WorldModelWeights weights, IInferenceBacke
         return predictions;
     }
 
-    /// <summary>Runs the batch forward and keeps every intermediate.</summary>
-    public ForwardTrace Forward(IReadOnlyList<EncodedInput> batch)
+    /// <summary>Runs the batch forward and keeps every intermediate (in a trace of its own, for training).</summary>
+    public ForwardTrace Forward(IReadOnlyList<EncodedInput> batch) => Forward(batch, reuseBuffers: false);
+
+    private ForwardTrace Forward(IReadOnlyList<EncodedInput> batch, bool reuseBuffers)
     {
         var shape = Weights.Shape;
         var layout = Weights.Layout;
@@ -53,7 +60,19 @@ public sealed class WorldModelNetwork(WorldModelWeights weights, IInferenceBacke
                 toolIds += tool.Length;
             }
         }
-        var trace = new ForwardTrace(shape, batch.Count, toolCount);
+        ForwardTrace trace;
+        if (reuseBuffers && t_scratch is { } scratch && scratch.TryReuse(shape, batch.Count, toolCount))
+        {
+            trace = scratch;
+        }
+        else
+        {
+            trace = new ForwardTrace(shape, batch.Count, toolCount);
+            if (reuseBuffers)
+            {
+                t_scratch = trace;
+            }
+        }
 
         var ids = new int[Math.Max(contextIds, toolIds)];
         var offsets = new int[Math.Max(batch.Count, toolCount) + 1];
@@ -92,7 +111,7 @@ public sealed class WorldModelNetwork(WorldModelWeights weights, IInferenceBacke
             Backend.EmbeddingBag(p[layout.Embedding], shape.Dim, ids.AsSpan(0, at), offsets.AsSpan(0, toolCount + 1), trace.ToolEmbedding);
             ReadOnlySpan<float> noBias = new float[shape.ToolHidden];
             Backend.Linear(trace.ToolEmbedding, toolCount, shape.Dim, p[layout.ToolEmbeddingWeights], noBias, shape.ToolHidden, trace.ToolHidden, Activation.None);
-            Backend.AddRowsRelu(trace.ToolHidden, shape.ToolHidden, trace.ToolContext, trace.ToolOwner);
+            Backend.AddRowsRelu(trace.ToolHidden, shape.ToolHidden, trace.ToolContext, trace.ToolOwner.AsSpan(0, toolCount));
             Backend.Linear(trace.ToolHidden, toolCount, shape.ToolHidden, p[layout.ToolScoreWeights], p[layout.ToolScoreBias], 1, trace.ToolLogits, Activation.None);
         }
         else
