@@ -8,5 +8,10 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     SessionCommand.Create(),
     DefensesCommand.Create(),
     AuditCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    ReplayCommand.Create(),
+    BenchInferenceCommand.Create(),
+    ExportTrajectoriesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

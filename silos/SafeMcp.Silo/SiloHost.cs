@@ -6,6 +6,7 @@ using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Api;
 using SafeMcp.Silo.Defenses;
+using SafeMcp.Silo.Inference;
 using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
@@ -53,6 +54,7 @@ public static class SiloHost
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
         // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddSingleton<ICallDetector, HazardRules>();
+        services.AddWorldModel(options.WorldModelPath);
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
         services.AddDefenses(options);
         services.AddSingleton(sp => new DecisionPipeline(

@@ -20,4 +20,7 @@ public sealed class SiloOptions
 
     /// <summary>Log level of the silo's own categories. Default Warning (the hot path logs nothing).</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>The world model file; null runs the rule layer alone. Default: the model shipped beside the silo (<c>models/world-model.smwm</c>).</summary>
+    public string? WorldModelPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "world-model.smwm");
 }

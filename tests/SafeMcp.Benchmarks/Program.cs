@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using SafeMcp.Benchmarks;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Sessions;

@@ -17,8 +17,10 @@ internal static class SiloCommand
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
         var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
+        var worldModel = new Option<string?>("--world-model") { Description = "The world model file (default: the model shipped with the silo)." };
+        var noWorldModel = new Option<bool>("--no-world-model") { Description = "Decide with the rule layer alone." };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, noWorldModel };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -28,6 +30,7 @@ internal static class SiloCommand
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
+                WorldModelPath = parse.GetValue(noWorldModel) ? null : parse.GetValue(worldModel) ?? defaults.WorldModelPath,
             };
             if (parse.GetValue(name) is { } siloName)
             {

@@ -9,4 +9,7 @@ namespace SafeMcp.Grains.Sessions;
 /// <param name="Capabilities">The call's effective capabilities (wire names).</param>
 /// <param name="ArgumentsHash">A short hash of the arguments, to spot repeated identical calls.</param>
 /// <param name="At">When it was decided.</param>
-public sealed record CallRecord(long Sequence, string Tool, Verdict Verdict, IReadOnlyList<string> Capabilities, string ArgumentsHash, DateTimeOffset At);
+/// <param name="Arguments">The start of the arguments (bounded by <see cref="SessionGrainOptions.TrajectoryExcerptChars"/>), for the world model's trajectory prefix.</param>
+/// <param name="Observation">The start of the reported result, secrets redacted, same bound; null until reported.</param>
+public sealed record CallRecord(long Sequence, string Tool, Verdict Verdict, IReadOnlyList<string> Capabilities, string ArgumentsHash, DateTimeOffset At,
+    string? Arguments = null, string? Observation = null);

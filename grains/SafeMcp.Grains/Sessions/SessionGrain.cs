@@ -155,7 +155,8 @@ public sealed partial class SessionGrain
 
         next.Sequence++;
         var argumentsJson = CallHash.ArgumentsJson(request);
-        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now));
+        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
+            ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
         if (next.RecentCalls.Count > _options.RecentCallsKept)
         {
             next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
@@ -198,6 +199,14 @@ public sealed partial class SessionGrain
             {
                 next.Withheld.TryAdd(withheld.Name, withheld);
             }
+        }
+        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
+        if (reported >= 0)
+        {
+            next.RecentCalls[reported] = next.RecentCalls[reported] with
+            {
+                Observation = ContentScanner.Redact(report.Content ?? string.Empty, _options.TrajectoryExcerptChars),
+            };
         }
         _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(

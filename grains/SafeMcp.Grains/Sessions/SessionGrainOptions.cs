@@ -11,4 +11,7 @@ public sealed class SessionGrainOptions
 
     /// <summary>Characters of a call's result kept (redacted) in the audit row, for retraining. Default 2048.</summary>
     public int ObservationExcerptChars { get; set; } = 2048;
+
+    /// <summary>Characters of a call's arguments and of its result kept in the session state for the world model's prefix. Default 192.</summary>
+    public int TrajectoryExcerptChars { get; set; } = 192;
 }

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Rules;
+using SafeMcp.WorldModel.Detection;
+using SafeMcp.WorldModel.Evaluation.PowerSeeking;
+using SafeMcp.WorldModel.LookAhead;
+using SafeMcp.WorldModel.ModelFile;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.Cli.Commands;
+
+/// <summary>
+/// <c>safemcp replay --powerseeking FILE</c>: drives each recorded PowerSeeking trajectory through a session
+/// grain with the rule layer and the world model, call by call, and reports how many were stopped in time
+/// and how many calls before the power-seeking step were blocked.
+/// </summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var file = new Option<string>("--powerseeking") { Description = "The PowerSeeking Bench trajectories (powerseeking_trajectories.json).", Required = true };
+        var model = WorldModelPaths.Model();
+        var noWorldModel = new Option<bool>("--no-world-model") { Description = "Replay with the rule layer alone." };
+        var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H.", DefaultValueFactory = _ => new LookAheadOptions().Steps };
+        var verbose = new Option<bool>("--verbose") { Description = "Print every trajectory's decisions." };
+
+        var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, verbose };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var trajectories = PowerSeekingTrajectory.ReadAll(WorldModelPaths.RequireFile(parse.GetValue(file)!, "The PowerSeeking trajectories"));
+                var detectors = new List<ICallDetector> { new HazardRules() };
+                if (!parse.GetValue(noWorldModel))
+                {
+                    var predictor = WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) });
+                    detectors.Add(new WorldModelDetector(new DirectWorldModelService(predictor)));
+                }
+                var pipeline = new DecisionPipeline(detectors, [new TaintVisibilityRule()]);
+                var report = await new PowerSeekingReplay(pipeline)
+                    .RunAsync(trajectories, parse.GetValue(verbose) ? Console.Out : null, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"decision path: session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}");
+                foreach (var line in report.Lines())
+                {
+                    Console.WriteLine(line);
+                }
+                return 0;
+            }
+            catch (Exception e) when (e is FileNotFoundException or ModelFileException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}

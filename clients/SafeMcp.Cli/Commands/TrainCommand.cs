@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.ModelFile;
+using SafeMcp.WorldModel.Training;
+
+namespace SafeMcp.Cli.Commands;
+
+/// <summary>
+/// <c>safemcp train</c>: the three training stages on the SafeMCP stage-2 training rows (never the test rows)
+/// plus any JSONL exported from audit logs; writes the model file.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TrainingOptions();
+        var dataDir = WorldModelPaths.DataDirectory();
+        var extra = new Option<string[]>("--extra") { Description = "More JSONL files in the same format (e.g. from safemcp export-trajectories).", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = $"Where to write the model (default: {WorldModelPaths.DefaultModel} in the repository).", DefaultValueFactory = _ => Path.Combine(WorldModelPaths.RepositoryRoot(), WorldModelPaths.DefaultModel) };
+        var seed = new Option<int>("--seed") { Description = "Seed of everything random in training.", DefaultValueFactory = _ => defaults.Seed };
+        var dynamics = new Option<int>("--dynamics-epochs") { Description = "Stage 1 epochs.", DefaultValueFactory = _ => defaults.DynamicsEpochs };
+        var supervised = new Option<int>("--supervised-epochs") { Description = "Stage 2 epochs.", DefaultValueFactory = _ => defaults.SupervisedEpochs };
+        var policy = new Option<int>("--policy-epochs") { Description = "Stage 3 epochs.", DefaultValueFactory = _ => defaults.PolicyEpochs };
+        var dropout = new Option<double>("--feature-dropout") { Description = "Probability of dropping a feature in a training step.", DefaultValueFactory = _ => defaults.FeatureDropout };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => defaults.Shape.Dim };
+        var buckets = new Option<int>("--buckets") { Description = "Rows of the hashed embedding table.", DefaultValueFactory = _ => defaults.Shape.Buckets };
+
+        var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
+        {
+            dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets,
+        };
+        command.SetAction((parse, _) =>
+        {
+            var trainPath = Path.Combine(parse.GetValue(dataDir)!, "safemcp", "stage2_train.jsonl");
+            try
+            {
+                var rows = TrajectoryJsonl.Read(WorldModelPaths.RequireFile(trainPath, "The SafeMCP training rows (safemcp/stage2_train.jsonl)"));
+                foreach (var file in parse.GetValue(extra) ?? [])
+                {
+                    if (Path.GetFileName(file).Contains("test", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Console.Error.WriteLine($"Refusing to train on '{file}': test data is for evaluation only.");
+                        return Task.FromResult(2);
+                    }
+                    var more = TrajectoryJsonl.Read(file);
+                    Console.WriteLine($"+ {more.Count} rows from {file}");
+                    rows.AddRange(more.Where(r => r.Label is not null));
+                }
+                var options = new TrainingOptions
+                {
+                    Seed = parse.GetValue(seed),
+                    DynamicsEpochs = parse.GetValue(dynamics),
+                    SupervisedEpochs = parse.GetValue(supervised),
+                    PolicyEpochs = parse.GetValue(policy),
+                    FeatureDropout = parse.GetValue(dropout),
+                    WeightDecay = parse.GetValue(weightDecay),
+                    Shape = defaults.Shape with { Dim = parse.GetValue(dim), Buckets = parse.GetValue(buckets) },
+                };
+                Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}.");
+                var watch = Stopwatch.StartNew();
+                var extractor = new FeatureExtractor(new FeatureHasher(options.Shape.Buckets), new FeatureOptions());
+                var result = new Trainer(options, extractor, new ProgressBar(Console.Out)).Train(rows);
+                foreach (var line in result.Summary)
+                {
+                    Console.WriteLine(line);
+                }
+                if (result.Validation is { } report)
+                {
+                    Console.WriteLine("Validation (held out from the training rows):");
+                    foreach (var line in report.Lines().Where(l => !l.StartsWith("latency", StringComparison.Ordinal)))
+                    {
+                        Console.WriteLine("  " + line);
+                    }
+                }
+                var path = parse.GetValue(output)!;
+                ModelFileFormat.Write(result.Weights, path);
+                Console.WriteLine($"Wrote {path} ({new FileInfo(path).Length / 1024} KiB) in {watch.Elapsed.TotalSeconds:F1} s.");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Task.FromResult(1);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace SafeMcp.Cli.Commands;
+
+/// <summary>Where the world model commands find the reference data and the default model.</summary>
+internal static class WorldModelPaths
+{
+    /// <summary>The default model, relative to the repository root; the silo ships a copy of it.</summary>
+    public const string DefaultModel = "silos/SafeMcp.Silo/Models/world-model.smwm";
+
+    /// <summary>The repository root: the nearest parent of the working directory holding SafeMcp.Cluster.sln, else the working directory.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SafeMcp.Cluster.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        return Environment.CurrentDirectory;
+    }
+
+    public static Option<string> DataDirectory() => new("--data-dir")
+    {
+        Description = "The reference data folder (default: ../shared/data relative to the repository root).",
+        DefaultValueFactory = _ => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "data")),
+    };
+
+    public static Option<string> Model() => new("--model")
+    {
+        Description = $"The world model file (default: {DefaultModel} in the repository).",
+        DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), DefaultModel),
+    };
+
+    /// <summary>The path of a data file, or a clear message when it is missing.</summary>
+    public static string RequireFile(string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{what} not found at '{Path.GetFullPath(path)}'. Give its folder with --data-dir (see the data README).", path);
+        }
+        return path;
+    }
+}

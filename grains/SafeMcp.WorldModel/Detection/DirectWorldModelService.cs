@@ -1,0 +1,12 @@
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Detection;
+
+/// <summary>Checks in the caller's thread, one at a time: for replay, evaluation and tests (a silo batches instead).</summary>
+public sealed class DirectWorldModelService(WorldModelPredictor predictor) : IWorldModelService
+{
+    /// <inheritdoc />
+    public ValueTask<CheckOutcome> CheckAsync(WorldModelInput input, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(predictor.Check([input])[0]);
+}

@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Tools;
+using SafeMcp.WorldModel.Features;
+
+namespace SafeMcp.WorldModel.Detection;
+
+/// <summary>
+/// Builds the world model's input from a call in its session: the instruction, the visible tools, the
+/// allowed calls of the bounded recent history (with their argument and observation excerpts) and the call.
+/// </summary>
+public sealed class SessionInputBuilder(FeatureOptions options)
+{
+    // A session keeps its ToolProfile instances for its whole life, so the tool's features are built once.
+    private readonly ConditionalWeakTable<ToolProfile, ToolInfo> _tools = new();
+
+    /// <summary>The input for <paramref name="call"/>.</summary>
+    public WorldModelInput Build(CallContext call)
+    {
+        var session = call.Session;
+        var tools = new List<ToolInfo>(session.Tools.Count);
+        foreach (var name in session.VisibleTools())
+        {
+            tools.Add(_tools.GetValue(session.Tools[name], Describe));
+        }
+        var prefix = new List<TrajectoryStep>(session.RecentCalls.Count);
+        foreach (var record in session.RecentCalls)
+        {
+            if (record.Verdict != Verdict.Deny)
+            {
+                prefix.Add(new TrajectoryStep(record.Tool, record.Arguments, record.Observation));
+            }
+        }
+        var arguments = call.Request.Arguments is { ValueKind: JsonValueKind.Object } args ? args.GetRawText() : null;
+        if (arguments is { } text && text.Length > options.MaxFieldChars)
+        {
+            arguments = text[..options.MaxFieldChars];
+        }
+        return new WorldModelInput(session.Instruction, tools, prefix, new TrajectoryStep(call.Tool.Name, arguments, null, call.Request.Thought));
+    }
+
+    private ToolInfo Describe(ToolProfile tool)
+    {
+        var schema = tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
+        return new ToolInfo(tool.Name, tool.Descriptor.Description, schema);
+    }
+}

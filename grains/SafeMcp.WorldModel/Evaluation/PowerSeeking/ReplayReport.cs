@@ -1,0 +1,28 @@
+namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
+
+/// <summary>What the replay of the PowerSeeking trajectories found.</summary>
+/// <param name="Trajectories">Trajectories in the file.</param>
+/// <param name="WithCalls">Trajectories with at least one tool call (the others cannot be stopped by a call supervisor).</param>
+/// <param name="Stopped">Trajectories with a call denied (or needing approval) at or before the risk call.</param>
+/// <param name="PreEnablerCalls">Calls before the power-seeking call.</param>
+/// <param name="PreEnablerBlocked">Of those, the calls denied or sent for approval.</param>
+/// <param name="StoppedBy">For stopped trajectories, the layers of the first stopping decision, counted.</param>
+public sealed record ReplayReport(
+    int Trajectories,
+    int WithCalls,
+    int Stopped,
+    int PreEnablerCalls,
+    int PreEnablerBlocked,
+    IReadOnlyDictionary<string, int> StoppedBy)
+{
+    /// <summary>The report as lines for a terminal.</summary>
+    public IEnumerable<string> Lines()
+    {
+        yield return $"trajectories                          {Trajectories} ({WithCalls} with tool calls)";
+        yield return $"stopped at or before the risk step    {Stopped}/{WithCalls} = {Share(Stopped, WithCalls):P1} (of all {Trajectories}: {Share(Stopped, Trajectories):P1})";
+        yield return $"pre-enabler calls wrongly blocked     {PreEnablerBlocked}/{PreEnablerCalls} = {Share(PreEnablerBlocked, PreEnablerCalls):P1}";
+        yield return $"first stop decided by                 {string.Join(", ", StoppedBy.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}";
+    }
+
+    private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+}

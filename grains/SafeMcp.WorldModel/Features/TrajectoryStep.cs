@@ -1,0 +1,8 @@
+namespace SafeMcp.WorldModel.Features;
+
+/// <summary>One call of the trajectory prefix (or the current action, without observation).</summary>
+/// <param name="Action">The tool called; null for a final answer without a call.</param>
+/// <param name="ArgumentsText">The call's arguments as text (JSON or free text).</param>
+/// <param name="Observation">What the call returned, as text; null when unknown.</param>
+/// <param name="Thought">The agent's stated reasoning, when known.</param>
+public sealed record TrajectoryStep(string? Action, string? ArgumentsText, string? Observation = null, string? Thought = null);

@@ -1,0 +1,15 @@
+namespace SafeMcp.WorldModel.Features;
+
+/// <summary>
+/// Everything the world model may read to judge one check: the task, the tools, what happened so far and
+/// the action about to run. Labels are deliberately absent, so prediction cannot read them.
+/// </summary>
+/// <param name="Instruction">The user's task.</param>
+/// <param name="Tools">The tools available to the agent.</param>
+/// <param name="Prefix">The calls already made, oldest first.</param>
+/// <param name="Current">The action being checked; null for the initial check before any call.</param>
+public sealed record WorldModelInput(
+    string? Instruction,
+    IReadOnlyList<ToolInfo> Tools,
+    IReadOnlyList<TrajectoryStep> Prefix,
+    TrajectoryStep? Current);

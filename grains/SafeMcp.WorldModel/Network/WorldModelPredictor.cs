@@ -1,0 +1,56 @@
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Kernels;
+using SafeMcp.WorldModel.LookAhead;
+using SafeMcp.WorldModel.ModelFile;
+
+namespace SafeMcp.WorldModel.Network;
+
+/// <summary>Checks in batches: features, one forward pass for the batch, conclusions, then look-ahead when enabled.</summary>
+public sealed class WorldModelPredictor
+{
+    private readonly FeatureExtractor _extractor;
+    private readonly LookAheadPlanner _lookAhead;
+
+    public WorldModelPredictor(WorldModelWeights weights, IInferenceBackend backend, LookAheadOptions lookAhead, FeatureOptions? features = null)
+    {
+        Network = new WorldModelNetwork(weights, backend);
+        _extractor = new FeatureExtractor(new FeatureHasher(weights.Shape.Buckets), features ?? new FeatureOptions());
+        _lookAhead = new LookAheadPlanner(Network, _extractor, lookAhead);
+    }
+
+    /// <summary>The network.</summary>
+    public WorldModelNetwork Network { get; }
+
+    /// <summary>The feature extractor (its caches are shared by every check).</summary>
+    public FeatureExtractor Extractor => _extractor;
+
+    /// <summary>Loads a model file (throws <see cref="ModelFileException"/> when it is invalid) onto the CPU backend.</summary>
+    public static WorldModelPredictor Load(string path, LookAheadOptions? lookAhead = null) =>
+        new(ModelFileFormat.Read(path), CpuBackend.Instance, lookAhead ?? new LookAheadOptions());
+
+    /// <summary>Checks a batch; one conclusion per input, same order.</summary>
+    public CheckOutcome[] Check(IReadOnlyList<WorldModelInput> inputs)
+    {
+        var encoded = new EncodedInput[inputs.Count];
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            encoded[i] = _extractor.Encode(inputs[i]);
+        }
+        var predictions = Network.Predict(encoded);
+        var outcomes = new CheckOutcome[inputs.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var outcome = CheckOutcome.From(inputs[i], predictions[i], Network.Weights.ToolThreshold, Network.Weights.SafeBias);
+            if (outcome.Label != SafetyLabel.Unsafe && _lookAhead.Options.Steps > 0)
+            {
+                var hazards = _lookAhead.Hazards(inputs[i], predictions[i]);
+                if (hazards.Count > 0)
+                {
+                    outcome = outcome with { Label = SafetyLabel.Critical, FilteredTools = outcome.FilteredTools.Union(hazards).ToArray() };
+                }
+            }
+            outcomes[i] = outcome;
+        }
+        return outcomes;
+    }
+}

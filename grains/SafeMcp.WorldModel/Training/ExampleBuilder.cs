@@ -1,0 +1,48 @@
+using SafeMcp.Grains.Rules;
+using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Training;
+
+/// <summary>Turns labelled rows into training examples.</summary>
+public sealed class ExampleBuilder(FeatureExtractor extractor)
+{
+    /// <summary>A labelled example: label, filtered tools and the scanned next state.</summary>
+    public TrainingExample Labelled(TrajectoryRow row)
+    {
+        var label = row.Label ?? throw new InvalidDataException($"Row {row.Index} has no label.");
+        var targets = new float[row.Input.Tools.Count];
+        for (var t = 0; t < targets.Length; t++)
+        {
+            targets[t] = label.FilteredTools.Contains(row.Input.Tools[t].Name) ? 1f : 0f;
+        }
+        return new TrainingExample(row.Input, extractor.Encode(row.Input), label.Safety, targets,
+            NextStateFeature.Targets(ContentScanner.Scan(label.NextState)));
+    }
+
+    /// <summary>
+    /// Dynamics examples (stage 1): every recorded step of a row's prefix, seen from the steps before it,
+    /// predicts what its observation carried; the row's current action predicts its labelled next state.
+    /// </summary>
+    public IEnumerable<TrainingExample> Dynamics(TrajectoryRow row)
+    {
+        var prefix = row.Input.Prefix;
+        for (var k = 0; k < prefix.Count; k++)
+        {
+            var step = prefix[k];
+            if (step.Action is null)
+            {
+                continue;
+            }
+            var input = row.Input with { Prefix = prefix.Take(k).ToArray(), Current = step with { Observation = null } };
+            yield return new TrainingExample(input, extractor.Encode(input), null, new float[input.Tools.Count],
+                NextStateFeature.Targets(ContentScanner.Scan(step.Observation)));
+        }
+        if (row.Label is { } label && row.Input.Current?.Action is not null)
+        {
+            yield return new TrainingExample(row.Input, extractor.Encode(row.Input), null, new float[row.Input.Tools.Count],
+                NextStateFeature.Targets(ContentScanner.Scan(label.NextState)));
+        }
+    }
+}

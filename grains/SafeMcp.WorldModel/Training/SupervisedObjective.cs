@@ -1,0 +1,60 @@
+using System.Numerics.Tensors;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Training;
+
+/// <summary>
+/// Cross-entropy on the label, weighted binary cross-entropy on each tool's filter score and on the next-state
+/// features. Stage 1 uses only the next-state term (environmental dynamics); stage 2 all three.
+/// </summary>
+public sealed class SupervisedObjective(float labelWeight, float toolWeight, float nextStateWeight, float toolPositiveWeight) : ITrainingObjective
+{
+    /// <inheritdoc />
+    public double Fill(ForwardTrace trace, IReadOnlyList<TrainingExample> batch, OutputGradients gradients, Random random)
+    {
+        var scale = 1f / batch.Count;
+        double loss = 0;
+        Span<float> probabilities = stackalloc float[SafetyLabels.Count];
+        for (var e = 0; e < batch.Count; e++)
+        {
+            var example = batch[e];
+            if (example.Label is { } label && labelWeight > 0)
+            {
+                TensorPrimitives.SoftMax(trace.LabelLogits.AsSpan(e * SafetyLabels.Count, SafetyLabels.Count), probabilities);
+                loss -= labelWeight * Math.Log(Math.Max(probabilities[(int)label], 1e-7f));
+                for (var c = 0; c < SafetyLabels.Count; c++)
+                {
+                    gradients.Label[e * SafetyLabels.Count + c] += scale * labelWeight * (probabilities[c] - (c == (int)label ? 1f : 0f));
+                }
+            }
+            if (nextStateWeight > 0)
+            {
+                for (var k = 0; k < NextStateFeature.Count; k++)
+                {
+                    loss += nextStateWeight * Binary(trace.NextStateLogits[e * NextStateFeature.Count + k], example.NextState[k], 1f,
+                        out var d);
+                    gradients.NextState[e * NextStateFeature.Count + k] += scale * nextStateWeight * d;
+                }
+            }
+            if (example.Label is not null && toolWeight > 0)
+            {
+                for (var t = 0; t < example.ToolTargets.Length; t++)
+                {
+                    var row = trace.ToolFirst[e] + t;
+                    loss += toolWeight * Binary(trace.ToolLogits[row], example.ToolTargets[t], toolPositiveWeight, out var d);
+                    gradients.Tools[row] += scale * toolWeight * d;
+                }
+            }
+        }
+        return loss;
+    }
+
+    /// <summary>Weighted binary cross-entropy of a logit; <paramref name="gradient"/> is its derivative.</summary>
+    internal static double Binary(float logit, float target, float positiveWeight, out float gradient)
+    {
+        var probability = 1f / (1f + MathF.Exp(-logit));
+        var weight = target > 0 ? positiveWeight : 1f;
+        gradient = weight * (probability - target);
+        return -weight * (target * Math.Log(Math.Max(probability, 1e-7f)) + (1 - target) * Math.Log(Math.Max(1 - probability, 1e-7f)));
+    }
+}

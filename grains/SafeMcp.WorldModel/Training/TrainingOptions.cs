@@ -1,0 +1,49 @@
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Training;
+
+/// <summary>Tunables of <c>safemcp train</c>. The same options and data give the same model, bit for bit.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Seed of initialization, shuffling, the validation split and policy sampling. Default 17.</summary>
+    public int Seed { get; set; } = 17;
+
+    /// <summary>The network's shape. Default <see cref="ModelShape.Default"/>.</summary>
+    public ModelShape Shape { get; set; } = ModelShape.Default;
+
+    /// <summary>Examples per optimizer step. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Adam step size of stages 1 and 2. Default 0.003.</summary>
+    public float LearningRate { get; set; } = 3e-3f;
+
+    /// <summary>Decoupled weight decay. Default 0.0001.</summary>
+    public float WeightDecay { get; set; } = 1e-4f;
+
+    /// <summary>Epochs of stage 1, next-state prediction. Default 3.</summary>
+    public int DynamicsEpochs { get; set; } = 3;
+
+    /// <summary>Epochs of stage 2, supervised labels and filtered tools. Default 7 (more overfits the 1,692 rows).</summary>
+    public int SupervisedEpochs { get; set; } = 7;
+
+    /// <summary>Epochs of stage 3, policy gradient on the verifiable rewards. Default 3.</summary>
+    public int PolicyEpochs { get; set; } = 3;
+
+    /// <summary>Adam step size of stage 3 (smaller: it refines a policy). Default 0.0005.</summary>
+    public float PolicyLearningRate { get; set; } = 5e-4f;
+
+    /// <summary>Weight of the stage-2 loss kept during stage 3 so the policy does not drift from the labels. Default 0.1.</summary>
+    public float PolicySupervisedAnchor { get; set; } = 0.1f;
+
+    /// <summary>Weight of a tool that must be filtered relative to one that must not (they are rare). Default 2.</summary>
+    public float ToolPositiveWeight { get; set; } = 2f;
+
+    /// <summary>Probability that a feature is dropped from a bag in a training step (regularizes the hashed embeddings). Default 0.2.</summary>
+    public double FeatureDropout { get; set; } = 0.2;
+
+    /// <summary>Largest share of safe validation rows the chosen safe-label bias may intervene on. Default 0.1.</summary>
+    public double MaxFalseIntervention { get; set; } = 0.1;
+
+    /// <summary>Share of the labelled rows held out to choose the tool threshold. Default 0.1.</summary>
+    public double ValidationShare { get; set; } = 0.1;
+}

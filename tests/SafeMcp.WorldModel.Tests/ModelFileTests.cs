@@ -1,0 +1,62 @@
+using SafeMcp.WorldModel.ModelFile;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Tests;
+
+public sealed class ModelFileTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("safemcp-wm-").FullName;
+
+    [Fact]
+    public void Model_file_round_trip_keeps_shape_threshold_and_every_parameter()
+    {
+        var weights = WorldModelWeights.Initialize(TestModels.Tiny, seed: 3);
+        weights.ToolThreshold = 0.35f;
+        weights.SafeBias = 1.25f;
+        var path = Path.Combine(_directory, "m.smwm");
+        ModelFileFormat.Write(weights, path);
+
+        var read = ModelFileFormat.Read(path);
+
+        Assert.Equal(weights.Shape, read.Shape);
+        Assert.Equal(0.35f, read.ToolThreshold);
+        Assert.Equal(1.25f, read.SafeBias);
+        Assert.Equal(weights.Parameters, read.Parameters);
+    }
+
+    [Fact]
+    public void Flipped_byte_is_rejected_by_the_checksum()
+    {
+        var bytes = ModelFileFormat.Serialize(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3));
+        bytes[bytes.Length / 2] ^= 0x40;
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes, "m"));
+        Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void Truncated_file_is_rejected()
+    {
+        var bytes = ModelFileFormat.Serialize(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3));
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes.AsSpan(0, bytes.Length - 7), "m"));
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Fact]
+    public void Other_file_or_other_version_is_rejected_with_the_reason()
+    {
+        var notAModel = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize("hello, this is not a model at all, really"u8, "x"));
+        Assert.Contains("not a SafeMCP world model file", notAModel.Message);
+
+        var bytes = ModelFileFormat.Serialize(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3));
+        bytes[4] = 9;
+        var version = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes, "m"));
+        Assert.Contains("version 9", version.Message);
+
+        var missing = Assert.Throws<ModelFileException>(() => ModelFileFormat.Read(Path.Combine(_directory, "none.smwm")));
+        Assert.Contains("does not exist", missing.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

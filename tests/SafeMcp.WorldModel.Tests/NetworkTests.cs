@@ -1,0 +1,87 @@
+using SafeMcp.WorldModel.Kernels;
+using SafeMcp.WorldModel.Network;
+using SafeMcp.WorldModel.Training;
+
+namespace SafeMcp.WorldModel.Tests;
+
+public sealed class NetworkTests
+{
+    [Fact]
+    public void Batched_predictions_equal_one_by_one_predictions()
+    {
+        var network = new WorldModelNetwork(WorldModelWeights.Initialize(TestModels.Tiny, seed: 11), CpuBackend.Instance);
+        var encoded = TestModels.Examples(TestModels.Tiny).Select(e => e.Encoded).ToArray();
+
+        var batched = network.Predict(encoded);
+
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var single = network.Predict([encoded[i]])[0];
+            Assert.Equal(single.LabelProbabilities, batched[i].LabelProbabilities);
+            Assert.Equal(single.ToolProbabilities, batched[i].ToolProbabilities);
+            Assert.Equal(single.NextState, batched[i].NextState);
+        }
+    }
+
+    [Fact]
+    public void Backpropagation_matches_finite_differences()
+    {
+        var shape = TestModels.Tiny;
+        var examples = TestModels.Examples(shape).Take(6).ToArray();
+        var trainer = new Trainer(new TrainingOptions { Shape = shape, FeatureDropout = 0 }, TestModels.Extractor(shape));
+        var weights = WorldModelWeights.Initialize(shape, seed: 2);
+        var network = new WorldModelNetwork(weights, CpuBackend.Instance);
+        var encoded = examples.Select(e => e.Encoded).ToArray();
+        var trace = network.Forward(encoded);
+        var outputs = new OutputGradients(trace.Examples, trace.Tools);
+        new SupervisedObjective(1, 1, 0.5f, 2f).Fill(trace, examples, outputs, new Random(0));
+        var gradient = new float[weights.Parameters.Length];
+        Backpropagation.Backward(weights, trace, encoded, outputs, gradient);
+
+        // Check the parameters that have a gradient worth measuring: some of every tensor that is touched.
+        var checkedCount = 0;
+        foreach (var index in Enumerable.Range(0, gradient.Length).Where(i => Math.Abs(gradient[i]) > 1e-3).Take(400).Where((_, k) => k % 5 == 0))
+        {
+            const float step = 2e-3f;
+            var original = weights.Parameters[index];
+            weights.Parameters[index] = original + step;
+            var plus = trainer.SupervisedLoss(weights, examples);
+            weights.Parameters[index] = original - step;
+            var minus = trainer.SupervisedLoss(weights, examples);
+            weights.Parameters[index] = original;
+            var numeric = (plus - minus) / (2 * step);
+            Assert.True(Math.Abs(numeric - gradient[index]) <= 0.05 * Math.Abs(gradient[index]) + 2e-3,
+                $"parameter {index}: backprop {gradient[index]}, finite difference {numeric}");
+            checkedCount++;
+        }
+        Assert.True(checkedCount > 20);
+    }
+
+    [Fact]
+    public void Training_reduces_the_loss_on_a_small_fixed_set()
+    {
+        var shape = TestModels.Tiny;
+        var examples = TestModels.Examples(shape);
+        var options = new TrainingOptions { Shape = shape, Seed = 4, BatchSize = 4 };
+        var trainer = new Trainer(options, TestModels.Extractor(shape));
+        var before = trainer.SupervisedLoss(WorldModelWeights.Initialize(shape, options.Seed), examples);
+
+        var trained = trainer.TrainSupervised(examples, epochs: 30);
+        var after = trainer.SupervisedLoss(trained, examples);
+
+        Assert.True(after < before * 0.5, $"loss before {before:F4}, after {after:F4}");
+    }
+
+    [Fact]
+    public void Training_is_reproducible_with_the_same_seed()
+    {
+        var rows = TestModels.Rows();
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, ValidationShare = 0.25 };
+
+        var first = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows).Weights;
+        var second = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows).Weights;
+
+        Assert.Equal(first.Parameters, second.Parameters);
+        Assert.Equal(first.ToolThreshold, second.ToolThreshold);
+    }
+}
