@@ -27,7 +27,7 @@ internal static class AuditTrajectoryExporter
         var definitions = new Dictionary<(string, string), (string? Instruction, List<ToolInfo> Tools)>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT tenant_id, session_id, definition FROM sessions";
+            command.CommandText = "SELECT tenant_id, session_id, definition FROM session_definitions";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
