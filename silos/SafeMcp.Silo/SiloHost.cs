@@ -21,14 +21,15 @@ public static class SiloHost
     /// <summary>Builds a silo with <paramref name="options"/>; <paramref name="args"/> may override configuration.</summary>
     public static WebApplication Build(SiloOptions options, string[]? args = null)
     {
-        // Configuration comes from SiloOptions and the command line only: no appsettings files, so no file
-        // watcher on the working directory (it would wake on every write of the embedded database).
+        // Configuration comes from SiloOptions, environment variables and the command line: no appsettings files,
+        // so no file watcher on the working directory (it would wake on every write of the embedded database).
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args ?? [],
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args ?? []);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
