@@ -19,6 +19,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ClusterMembers))]
 public sealed partial class SafeMcpJsonContext : JsonSerializerContext
 {
     /// <summary>Deepest JSON nesting accepted in a request (arguments included).</summary>

@@ -16,8 +16,10 @@ internal static class SiloCommand
         var name = new Option<string?>("--name") { Description = "The silo's name (default: host and process id)." };
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
+        var postgres = CommonOptions.Postgres();
+        var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, postgres, internalUrl };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -26,6 +28,8 @@ internal static class SiloCommand
                 SqlitePath = parse.GetValue(sqlite)!,
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
+                PostgresConnectionString = parse.GetValue(postgres),
+                InternalUrl = parse.GetValue(internalUrl),
             };
             if (parse.GetValue(name) is { } siloName)
             {
@@ -34,7 +38,9 @@ internal static class SiloCommand
             var app = SiloHost.Build(options);
             await SiloHost.BootstrapAsync(app, Console.Out, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Silo '{options.Name}' listening on {options.Urls} (storage: {Path.GetFullPath(options.SqlitePath)}).");
+            Console.WriteLine(options.IsCluster
+                ? $"Silo '{options.Name}' listening on {options.Urls}, internal h2c {options.InternalUrl} (storage: PostgreSQL, cluster mode)."
+                : $"Silo '{options.Name}' listening on {options.Urls} (storage: {Path.GetFullPath(options.SqlitePath)}).");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });

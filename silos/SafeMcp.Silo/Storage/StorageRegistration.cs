@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Membership;
+using SafeMcp.Silo.Placement;
+using SafeMcp.Silo.Runtime;
+using SafeMcp.Silo.Storage.Postgres;
+using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Silo.Tenants;
+
+namespace SafeMcp.Silo.Storage;
+
+/// <summary>Registers the silo's storage: embedded SQLite by default, or shared PostgreSQL with membership, placement and leases (cluster mode).</summary>
+internal static class StorageRegistration
+{
+    public static IServiceCollection AddSiloStorage(this IServiceCollection services, SiloOptions options)
+    {
+        if (!options.IsCluster)
+        {
+            services.AddSingleton(sp => new SqliteStorage(options.SqlitePath, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+            services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<IActivationLeases, NoActivationLeases>();
+            return services;
+        }
+
+        services.AddOptions<MembershipOptions>();
+        services.AddSingleton(_ =>
+        {
+            var dataSource = NpgsqlDataSource.Create(options.PostgresConnectionString!);
+            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock.
+            PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
+            return dataSource;
+        });
+        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddSingleton<SiloMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
+        services.AddSingleton<IActivationLeases, PostgresLeases>();
+        services.AddSingleton<SessionPlacement>();
+        services.AddSingleton<RequestForwarder>();
+        services.AddHostedService<ActivationRebalancer>();
+        return services;
+    }
+}
