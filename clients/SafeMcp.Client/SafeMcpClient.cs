@@ -149,7 +149,7 @@ public sealed class SafeMcpClient : IDisposable
             {
                 throw new SafeMcpException(status is 502 or 503 or 504 ? status : 0, transient);
             }
-            var delay = _options.RetryBaseDelay * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+            var delay = TimeSpan.FromTicks((long)Math.Min(_options.RetryBaseDelay.Ticks * Math.Pow(2, attempt), _options.MaxRetryDelay.Ticks)) * (0.5 + Random.Shared.NextDouble());
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

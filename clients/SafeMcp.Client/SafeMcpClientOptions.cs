@@ -18,6 +18,9 @@ public sealed class SafeMcpClientOptions
     /// <summary>First retry delay; doubled each retry, with jitter. Default 50 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Longest delay between two retries (the doubling stops there), so a failover is noticed soon after it completes. Default 1 second.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Connections kept per silo. Default 256.</summary>
     public int MaxConnectionsPerServer { get; set; } = 256;
 
