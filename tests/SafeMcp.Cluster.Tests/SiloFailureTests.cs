@@ -72,6 +72,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var survivors = cluster.Silos.Where(s => s != victim).ToArray();
 
         victim.Pause();
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} paused {victim.BaseAddress}; moved: {string.Join(",", moved)}");
         DecisionLoad load;
         Task<HttpResponseMessage> late;
         using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -85,16 +86,20 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
             };
             request.Headers.Add("SafeMcp-Forwarded", "test");
             late = direct.SendAsync(request);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} late request sent");
 
             await TestCluster.WaitForMembersAsync(key, survivors, Convergence);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} survivors agree");
             load = new DecisionLoad(client, sessions);
             await load.WaitForAcknowledgementsAsync(sessions, TimeSpan.Zero, Convergence);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} acks: {string.Join(",", load.Acknowledged[moved[0]].Select(a => a.Sequence))}");
             var during = await cluster.LeaseOwnersAsync(tenant);
             Assert.All(moved, s => Assert.NotEqual(Address(victim), during[s]));
         }
         finally
         {
             victim.Resume();
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} resumed");
         }
 
         using (var answer = await late)

@@ -11,7 +11,7 @@ internal sealed class SessionGrainRuntime
 {
     private readonly IActivationLeases _leases;
 
-    public SessionGrainRuntime(ISessionStore store, DecisionPipeline pipeline, IOptions<SessionGrainOptions> options, TimeProvider time, IActivationLeases leases)
+    public SessionGrainRuntime(ISessionStore store, DecisionPipeline pipeline, IOptions<SessionGrainOptions> options, TimeProvider time, IActivationLeases leases, IGrainPlacement placement)
     {
         _leases = leases;
         Directory = new ActivationDirectory<SessionGrain>(
@@ -23,7 +23,8 @@ internal sealed class SessionGrainRuntime
                 grain.Epoch = epoch;
                 return grain;
             },
-            keepAfterTurn: grain => grain.State.IsOpen,
+            // A session placed elsewhere now (the active set changed) leaves after its turn, releasing its lease.
+            keepAfterTurn: grain => grain.State.IsOpen && placement.IsLocal(new GrainKey(grain.State.TenantId, grain.State.SessionId)),
             keepAfterError: error => error is SessionRequestException,
             deactivate: grain => leases.ReleaseAsync(new GrainKey(grain.State.TenantId, grain.State.SessionId), grain.Epoch),
             time);

@@ -22,6 +22,7 @@ internal static class StorageRegistration
             services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<IActivationLeases, NoActivationLeases>();
+            services.AddSingleton<IGrainPlacement, SingleSiloPlacement>();
             return services;
         }
 
@@ -41,6 +42,7 @@ internal static class StorageRegistration
         services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
         services.AddSingleton<IActivationLeases, PostgresLeases>();
         services.AddSingleton<SessionPlacement>();
+        services.AddSingleton<IGrainPlacement>(sp => sp.GetRequiredService<SessionPlacement>());
         services.AddSingleton<RequestForwarder>();
         services.AddHostedService<ActivationRebalancer>();
         return services;
