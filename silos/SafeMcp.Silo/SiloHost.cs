@@ -18,7 +18,15 @@ public static class SiloHost
     /// <summary>Builds a silo with <paramref name="options"/>; <paramref name="args"/> may override configuration.</summary>
     public static WebApplication Build(SiloOptions options, string[]? args = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // Configuration comes from SiloOptions and the command line only: no appsettings files, so no file
+        // watcher on the working directory (it would wake on every write of the embedded database).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddCommandLine(args ?? []);
         if (!options.IsCluster)
         {
             builder.WebHost.UseUrls(options.Urls); // cluster mode lists its endpoints itself (public and internal h2c)

@@ -18,8 +18,9 @@ internal static class SiloCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
         var postgres = CommonOptions.Postgres();
         var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
+        var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, postgres, internalUrl };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, postgres, internalUrl };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -30,6 +31,7 @@ internal static class SiloCommand
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
                 PostgresConnectionString = parse.GetValue(postgres),
                 InternalUrl = parse.GetValue(internalUrl),
+                MaxRequestBodyBytes = parse.GetValue(maxBody),
             };
             if (parse.GetValue(name) is { } siloName)
             {

@@ -3,8 +3,8 @@ namespace SafeMcp.Grains.Sessions;
 /// <summary>Tunables of session grains.</summary>
 public sealed class SessionGrainOptions
 {
-    /// <summary>Calls kept in a session's state for history-based rules (the audit table keeps all). Default 16.</summary>
-    public int RecentCallsKept { get; set; } = 16;
+    /// <summary>Calls kept in a session's state for history-based rules (the audit table keeps all). Default 8.</summary>
+    public int RecentCallsKept { get; set; } = 8;
 
     /// <summary>Most tools one session may declare. Default 512.</summary>
     public int MaxTools { get; set; } = 512;

@@ -1,4 +1,6 @@
 -- SafeMCP Cluster, embedded storage (SQLite), schema version 1.
+-- Rowid tables throughout: rows here are large (JSON documents) and SQLite keeps large rows best in rowid
+-- tables; decisions are appended in commit order, so a batch fills few pages.
 CREATE TABLE tenants (
     tenant_id   TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -16,13 +18,20 @@ CREATE TABLE api_keys (
 CREATE TABLE sessions (
     tenant_id   TEXT NOT NULL REFERENCES tenants(tenant_id),
     session_id  TEXT NOT NULL,
-    definition  TEXT NOT NULL,             -- instruction and tools (JSON)
-    state       TEXT NOT NULL,             -- mutable state (JSON)
+    state       TEXT NOT NULL,             -- mutable state (JSON), rewritten by every turn
     version     INTEGER NOT NULL,          -- ETag: bumped by every committed write
     epoch       INTEGER NOT NULL DEFAULT 0,
     updated_at  TEXT NOT NULL,
-    PRIMARY KEY (tenant_id, session_id)
-) WITHOUT ROWID;
+    UNIQUE (tenant_id, session_id)
+);
+
+-- Instruction and tools (JSON): written when a session is opened or its tools change, not by every turn.
+CREATE TABLE session_definitions (
+    tenant_id   TEXT NOT NULL,
+    session_id  TEXT NOT NULL,
+    definition  TEXT NOT NULL,
+    UNIQUE (tenant_id, session_id)
+);
 
 CREATE TABLE decisions (
     tenant_id        TEXT NOT NULL,
@@ -41,5 +50,5 @@ CREATE TABLE decisions (
     outcome_bytes    INTEGER NULL,
     outcome_taint    TEXT NULL,
     observation      TEXT NULL,            -- start of the result, secrets redacted
-    PRIMARY KEY (tenant_id, session_id, sequence)
-) WITHOUT ROWID;
+    UNIQUE (tenant_id, session_id, sequence)
+);

@@ -11,8 +11,12 @@ internal sealed class SessionGrainRuntime
 {
     private readonly IActivationLeases _leases;
 
-    public SessionGrainRuntime(ISessionStore store, DecisionPipeline pipeline, IOptions<SessionGrainOptions> options, TimeProvider time, IActivationLeases leases, IGrainPlacement placement)
+    public SessionGrainRuntime(ISessionStore store, DecisionPipeline pipeline, IOptions<SessionGrainOptions> options, TimeProvider time,
+        IActivationLeases? leases = null, IGrainPlacement? placement = null)
     {
+        // Defaults: one silo, embedded storage (no leases, everything placed here).
+        leases ??= new NoActivationLeases();
+        placement ??= new SingleSiloPlacement();
         _leases = leases;
         Directory = new ActivationDirectory<SessionGrain>(
             async (key, ct) =>

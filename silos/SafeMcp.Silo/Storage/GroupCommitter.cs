@@ -66,33 +66,22 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
                     continue;
                 }
 
-                Exception?[] results;
                 try
                 {
-                    results = await _commit(writes, _stopping.Token).ConfigureAwait(false);
+                    Complete(batch, await _commit(writes, _stopping.Token).ConfigureAwait(false));
+                }
+                catch (Exception) when (batch.Count > 1)
+                {
+                    // The transaction failed as a whole and was rolled back. One bad write must not sink the
+                    // others: commit each alone, so only the writes that fail on their own are refused.
+                    foreach (var pending in batch)
+                    {
+                        await CommitAloneAsync(pending).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception error)
                 {
-                    // The transaction failed as a whole: nothing in it is acknowledged.
-                    foreach (var pending in batch)
-                    {
-                        pending.Completion.TrySetException(new StorageUnavailableException("The storage could not commit the decision.", error));
-                    }
-                    continue;
-                }
-
-                Batches++;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (results[i] is { } refused)
-                    {
-                        batch[i].Completion.TrySetException(refused);
-                    }
-                    else
-                    {
-                        Writes++;
-                        batch[i].Completion.TrySetResult();
-                    }
+                    Fail(batch[0], error);
                 }
             }
         }
@@ -107,6 +96,38 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
             }
         }
     }
+
+    private async Task CommitAloneAsync(Pending pending)
+    {
+        try
+        {
+            Complete([pending], await _commit([pending.Write], _stopping.Token).ConfigureAwait(false));
+        }
+        catch (Exception error)
+        {
+            Fail(pending, error);
+        }
+    }
+
+    private void Complete(List<Pending> batch, Exception?[] results)
+    {
+        Batches++;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i] is { } refused)
+            {
+                batch[i].Completion.TrySetException(refused);
+            }
+            else
+            {
+                Writes++;
+                batch[i].Completion.TrySetResult();
+            }
+        }
+    }
+
+    private static void Fail(Pending pending, Exception error) =>
+        pending.Completion.TrySetException(new StorageUnavailableException("The storage could not commit the write; nothing was acknowledged.", error));
 
     public async ValueTask DisposeAsync()
     {

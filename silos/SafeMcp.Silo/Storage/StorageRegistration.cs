@@ -17,7 +17,9 @@ internal static class StorageRegistration
     {
         if (!options.IsCluster)
         {
-            services.AddSingleton(sp => new SqliteStorage(options.SqlitePath, sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+            services.AddOptions<SqliteStorageOptions>();
+            services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
+                sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());

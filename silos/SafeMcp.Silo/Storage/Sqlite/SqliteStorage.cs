@@ -17,8 +17,9 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     private readonly GroupCommitter<SessionWrite> _committer;
     private readonly WriteCommands _commands;
 
-    public SqliteStorage(string path, GroupCommitOptions groupCommit)
+    public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null)
     {
+        var storage = storageOptions ?? new SqliteStorageOptions();
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
         {
@@ -37,6 +38,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         Pragma(_writer, "PRAGMA journal_mode=WAL");
         Pragma(_writer, "PRAGMA synchronous=FULL");
         Pragma(_writer, "PRAGMA busy_timeout=5000");
+        Pragma(_writer, $"PRAGMA wal_autocheckpoint={storage.WalAutoCheckpointPages}");
+        Pragma(_writer, $"PRAGMA cache_size=-{storage.WriterCacheKiB}");
         SqliteMigrator.Apply(_writer);
         _commands = new WriteCommands(_writer);
         _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit);
@@ -52,7 +55,11 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT definition, state, version FROM sessions WHERE tenant_id = $t AND session_id = $s";
+        command.CommandText = """
+            SELECT d.definition, s.state, s.version FROM sessions s
+            JOIN session_definitions d ON d.tenant_id = s.tenant_id AND d.session_id = s.session_id
+            WHERE s.tenant_id = $t AND s.session_id = $s
+            """;
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$s", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -220,19 +227,24 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     {
         private readonly SqliteCommand _insertSession;
         private readonly SqliteCommand _updateSession;
+        private readonly SqliteCommand _writeDefinition;
         private readonly SqliteCommand _insertDecision;
         private readonly SqliteCommand _recordOutcome;
 
         public WriteCommands(SqliteConnection connection)
         {
             _insertSession = Command(connection, """
-                INSERT INTO sessions (tenant_id, session_id, definition, state, version, epoch, updated_at)
-                VALUES ($t, $s, $d, $st, $v, $e, $u) ON CONFLICT DO NOTHING
-                """, "$t", "$s", "$d", "$st", "$v", "$e", "$u");
+                INSERT INTO sessions (tenant_id, session_id, state, version, epoch, updated_at)
+                VALUES ($t, $s, $st, $v, $e, $u) ON CONFLICT DO NOTHING
+                """, "$t", "$s", "$st", "$v", "$e", "$u");
             _updateSession = Command(connection, """
-                UPDATE sessions SET definition = COALESCE($d, definition), state = $st, version = $v, epoch = $e, updated_at = $u
+                UPDATE sessions SET state = $st, version = $v, epoch = $e, updated_at = $u
                 WHERE tenant_id = $t AND session_id = $s AND version = $ev AND epoch <= $e
-                """, "$t", "$s", "$d", "$st", "$v", "$e", "$u", "$ev");
+                """, "$t", "$s", "$st", "$v", "$e", "$u", "$ev");
+            _writeDefinition = Command(connection, """
+                INSERT INTO session_definitions (tenant_id, session_id, definition) VALUES ($t, $s, $d)
+                ON CONFLICT (tenant_id, session_id) DO UPDATE SET definition = excluded.definition
+                """, "$t", "$s", "$d");
             _insertDecision = Command(connection, """
                 INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at)
                 VALUES ($t, $s, $q, $tool, $verdict, $r, $tech, $by, $w, $a, $th, $at)
@@ -247,6 +259,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         {
             _insertSession.Transaction = transaction;
             _updateSession.Transaction = transaction;
+            _writeDefinition.Transaction = transaction;
             _insertDecision.Transaction = transaction;
             _recordOutcome.Transaction = transaction;
         }
@@ -258,17 +271,22 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             int changed;
             if (write.ExpectedVersion == 0)
             {
-                Set(_insertSession, write.TenantId, write.SessionId, write.DefinitionJson ?? "{}", write.StateJson, write.NewVersion, write.Epoch, now);
+                Set(_insertSession, write.TenantId, write.SessionId, write.StateJson, write.NewVersion, write.Epoch, now);
                 changed = _insertSession.ExecuteNonQuery();
             }
             else
             {
-                Set(_updateSession, write.TenantId, write.SessionId, (object?)write.DefinitionJson ?? DBNull.Value, write.StateJson, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
+                Set(_updateSession, write.TenantId, write.SessionId, write.StateJson, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
                 changed = _updateSession.ExecuteNonQuery();
             }
             if (changed != 1)
             {
                 return new StaleStateException($"Session {write.TenantId}/{write.SessionId}: stored version is not {write.ExpectedVersion}.");
+            }
+            if (write.DefinitionJson is { } definition)
+            {
+                Set(_writeDefinition, write.TenantId, write.SessionId, definition);
+                _writeDefinition.ExecuteNonQuery();
             }
 
             if (write.Audit is { } audit)
@@ -310,6 +328,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         {
             _insertSession.Dispose();
             _updateSession.Dispose();
+            _writeDefinition.Dispose();
             _insertDecision.Dispose();
             _recordOutcome.Dispose();
         }

@@ -1,0 +1,22 @@
+namespace SafeMcp.LoadTest;
+
+/// <summary>The figures of one load run (written as JSON and printed).</summary>
+internal sealed record LoadResult(
+    IReadOnlyList<string> Targets,
+    int Sessions,
+    int Concurrency,
+    double MeasuredSeconds,
+    long Decisions,
+    long Errors,
+    double DecisionsPerSecond,
+    double P50Ms,
+    double P95Ms,
+    double P99Ms,
+    double MaxMs,
+    long Allowed,
+    long ApprovalRequired,
+    long Denied);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]
+internal sealed partial class LoadResultJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

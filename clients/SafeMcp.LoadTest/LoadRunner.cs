@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using SafeMcp.Client;
+using SafeMcp.Contracts;
+
+namespace SafeMcp.LoadTest;
+
+/// <summary>Opens the sessions, then runs closed-loop workers against the targets and measures each decision.</summary>
+internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
+{
+    public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clients = options.Targets
+            .Select(target => new SafeMcpClient(new SafeMcpClientOptions
+            {
+                BaseAddress = target,
+                ApiKey = options.ApiKey,
+                MaxRetries = 0,
+                MaxConnectionsPerServer = Math.Max(options.Concurrency, 16),
+                AttemptTimeout = TimeSpan.FromSeconds(30),
+            }))
+            .ToArray();
+        try
+        {
+            var runId = Guid.NewGuid().ToString("N")[..8];
+            var sessionIds = Enumerable.Range(0, options.Sessions).Select(i => $"load-{runId}-{i}").ToArray();
+            await OpenSessionsAsync(clients, sessionIds, cancellationToken).ConfigureAwait(false);
+
+            var steps = new long[sessionIds.Length];
+            var verdicts = new long[3];
+            var recorder = new LatencyRecorder(options.Concurrency);
+            var total = Stopwatch.StartNew();
+            var warmupEnds = options.Warmup;
+            var runEnds = options.Warmup + (options.Duration > LoadOptions.MaxDuration ? LoadOptions.MaxDuration : options.Duration);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stop.CancelAfter(runEnds);
+            var measuredStart = 0L;
+
+            var reporter = ReportProgressAsync(recorder, total, warmupEnds, stop.Token);
+            var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
+            {
+                var next = worker;
+                while (!stop.IsCancellationRequested)
+                {
+                    var session = next % sessionIds.Length;
+                    next += options.Concurrency;
+                    var step = Interlocked.Increment(ref steps[session]) - 1;
+                    var client = clients[session % clients.Length];
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        var decision = await client.DecideAsync(sessionIds[session], AgentScript.Call(step), stop.Token).ConfigureAwait(false);
+                        var elapsed = Stopwatch.GetElapsedTime(started);
+                        if (total.Elapsed < warmupEnds)
+                        {
+                            continue;
+                        }
+                        Interlocked.CompareExchange(ref measuredStart, Stopwatch.GetTimestamp(), 0);
+                        if (decision.DecidedBy.Contains(SafeMcpClient.UnavailableLayer))
+                        {
+                            recorder.RecordError();
+                            continue;
+                        }
+                        Interlocked.Increment(ref verdicts[(int)decision.Verdict]);
+                        recorder.Record(worker, (long)(elapsed.TotalMicroseconds));
+                        if (options.MaxDecisions > 0 && recorder.Count >= options.MaxDecisions)
+                        {
+                            await stop.CancelAsync().ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                    }
+                    catch (SafeMcpException)
+                    {
+                        recorder.RecordError();
+                    }
+                }
+            }, CancellationToken.None)).ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            var measured = measuredStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(measuredStart);
+            await reporter.ConfigureAwait(false);
+
+            var sorted = recorder.Sorted();
+            return new LoadResult(
+                Targets: options.Targets.Select(t => t.ToString()).ToArray(),
+                Sessions: options.Sessions,
+                Concurrency: options.Concurrency,
+                MeasuredSeconds: measured.TotalSeconds,
+                Decisions: sorted.Length,
+                Errors: recorder.Errors,
+                DecisionsPerSecond: measured.TotalSeconds > 0 ? sorted.Length / measured.TotalSeconds : 0,
+                P50Ms: LatencyRecorder.Percentile(sorted, 0.50) / 1000,
+                P95Ms: LatencyRecorder.Percentile(sorted, 0.95) / 1000,
+                P99Ms: LatencyRecorder.Percentile(sorted, 0.99) / 1000,
+                MaxMs: sorted.Length == 0 ? double.NaN : sorted[^1] / 1000.0,
+                Allowed: verdicts[(int)Verdict.Allow],
+                ApprovalRequired: verdicts[(int)Verdict.RequireApproval],
+                Denied: verdicts[(int)Verdict.Deny]);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private async Task OpenSessionsAsync(SafeMcpClient[] clients, string[] sessionIds, CancellationToken cancellationToken)
+    {
+        var opened = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, sessionIds.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.Concurrency, 64), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                await clients[i % clients.Length].OpenSessionAsync(new OpenSessionRequest(sessionIds[i], AgentScript.Instruction, AgentScript.Tools), ct).ConfigureAwait(false);
+                if (Interlocked.Increment(ref opened) % 1000 == 0)
+                {
+                    await progress.WriteLineAsync($"opened {opened}/{sessionIds.Length} sessions").ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+    }
+
+    private async Task ReportProgressAsync(LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
+    {
+        var last = 0L;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var count = recorder.Count;
+                var phase = total.Elapsed < warmupEnds ? "warmup" : "measure";
+                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {count - last,7} decisions/s  total {count}  errors {recorder.Errors}").ConfigureAwait(false);
+                last = count;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

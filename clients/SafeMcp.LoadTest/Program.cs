@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Text.Json;
+using SafeMcp.LoadTest;
+
+var targets = new Option<string[]>("--url") { Description = "Silo base address (repeat for several silos).", DefaultValueFactory = _ => ["http://127.0.0.1:5080"], AllowMultipleArgumentsPerToken = true };
+var key = new Option<string?>("--key") { Description = "Tenant API key (default: SAFEMCP_API_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_API_KEY") };
+var sessions = new Option<int>("--sessions") { Description = "Simulated agent sessions.", DefaultValueFactory = _ => 1000 };
+var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
+var duration = new Option<double>("--duration") { Description = "Measured seconds (at most 600).", DefaultValueFactory = _ => 15 };
+var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds first.", DefaultValueFactory = _ => 3 };
+var maxDecisions = new Option<long>("--max-decisions") { Description = "Stop after this many measured decisions (0: none).", DefaultValueFactory = _ => 0 };
+var output = new Option<string?>("--out") { Description = "Write the result as JSON to this file." };
+
+var root = new RootCommand("Load test: concurrent agent sessions against silos; prints durable decisions/s and latency percentiles.")
+{
+    targets, key, sessions, concurrency, duration, warmup, maxDecisions, output,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    if (parse.GetValue(key) is not { Length: > 0 } apiKey)
+    {
+        Console.Error.WriteLine("An API key is needed: --key or SAFEMCP_API_KEY.");
+        return 2;
+    }
+    var urls = parse.GetValue(targets)!.Select(u => new Uri(u)).ToArray();
+    if (urls.FirstOrDefault(u => !u.IsLoopback) is { } remote)
+    {
+        Console.Error.WriteLine($"Refusing {remote}: the load tester only targets loopback addresses.");
+        return 2;
+    }
+    var options = new LoadOptions
+    {
+        Targets = urls,
+        ApiKey = apiKey,
+        Sessions = Math.Max(1, parse.GetValue(sessions)),
+        Concurrency = Math.Max(1, parse.GetValue(concurrency)),
+        Duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, LoadOptions.MaxDuration.TotalSeconds)),
+        Warmup = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))),
+        MaxDecisions = parse.GetValue(maxDecisions),
+    };
+    var result = await new LoadRunner(options, Console.Out).RunAsync(cancellationToken).ConfigureAwait(false);
+    Console.WriteLine();
+    Console.WriteLine($"targets      {string.Join(", ", result.Targets)}");
+    Console.WriteLine($"sessions     {result.Sessions}   concurrency {result.Concurrency}   measured {result.MeasuredSeconds:0.0} s");
+    Console.WriteLine($"decisions    {result.Decisions} durable ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
+    Console.WriteLine($"throughput   {result.DecisionsPerSecond:0} decisions/s");
+    Console.WriteLine($"latency ms   p50 {result.P50Ms:0.000}   p95 {result.P95Ms:0.000}   p99 {result.P99Ms:0.000}   max {result.MaxMs:0.000}");
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, LoadResultJsonContext.Default.LoadResult), cancellationToken).ConfigureAwait(false);
+    }
+    return result.Decisions > 0 && result.Errors == 0 ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,128 @@
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Storage;
+using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Testing;
+
+namespace SafeMcp.Silo.Tests;
+
+public sealed class GroupCommitTests
+{
+    [Fact]
+    public async Task Writes_queued_during_a_commit_go_into_one_transaction()
+    {
+        var firstBatchEntered = new TaskCompletionSource();
+        var releaseFirstBatch = new TaskCompletionSource();
+        var batchSizes = new List<int>();
+        await using var committer = new GroupCommitter<int>(async (batch, _) =>
+        {
+            batchSizes.Add(batch.Count);
+            if (batchSizes.Count == 1)
+            {
+                firstBatchEntered.SetResult();
+                await releaseFirstBatch.Task;
+            }
+            return new Exception?[batch.Count];
+        }, new GroupCommitOptions());
+
+        var first = committer.CommitAsync(0, CancellationToken.None);
+        await firstBatchEntered.Task;
+        var queued = Enumerable.Range(1, 100).Select(i => committer.CommitAsync(i, CancellationToken.None)).ToArray();
+        releaseFirstBatch.SetResult();
+        await Task.WhenAll(queued.Append(first));
+
+        Assert.Equal([1, 100], batchSizes);
+        Assert.Equal(2, committer.Batches);
+        Assert.Equal(101, committer.Writes);
+    }
+
+    [Fact]
+    public async Task A_failed_transaction_acknowledges_none_of_its_writes()
+    {
+        await using var committer = new GroupCommitter<int>((_, _) => throw new IOException("disk gone"), new GroupCommitOptions());
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => committer.CommitAsync(1, CancellationToken.None));
+
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Equal(0, committer.Writes);
+    }
+
+    [Fact]
+    public async Task One_failing_write_does_not_sink_the_others_in_its_batch()
+    {
+        var gate = new TaskCompletionSource();
+        var first = true;
+        await using var committer = new GroupCommitter<int>(async (batch, _) =>
+        {
+            if (first)
+            {
+                first = false;
+                await gate.Task;
+            }
+            if (batch.Contains(13))
+            {
+                throw new IOException("constraint violated by write 13");
+            }
+            return new Exception?[batch.Count];
+        }, new GroupCommitOptions());
+
+        var opener = committer.CommitAsync(0, CancellationToken.None);
+        var writes = Enumerable.Range(10, 6).Select(i => committer.CommitAsync(i, CancellationToken.None)).ToArray();
+        gate.SetResult();
+        await opener;
+
+        for (var i = 0; i < writes.Length; i++)
+        {
+            if (i + 10 == 13)
+            {
+                await Assert.ThrowsAsync<StorageUnavailableException>(() => writes[i]);
+            }
+            else
+            {
+                await writes[i];
+            }
+        }
+        Assert.Equal(6, committer.Writes);
+    }
+
+    [Fact]
+    public async Task Stale_version_write_is_rejected_and_writes_no_audit_row()
+    {
+        using var directory = new TempDirectory();
+        await using var storage = new SqliteStorage(Path.Combine(directory.Path, "silo.db"), new GroupCommitOptions());
+        await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{}", null, null), CancellationToken.None);
+        var decision = new Decision("s", 1, "read_file", Verdict.Allow, [], ["ok"], [], ["rules"], DateTimeOffset.UtcNow);
+
+        var stale = new SessionWrite("t", "s", ExpectedVersion: 5, null, "{}", new AuditRecord(decision, "{}", null), null);
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(stale, CancellationToken.None));
+
+        Assert.Equal(1, (await storage.LoadAsync("t", "s", CancellationToken.None))!.Version);
+        Assert.Empty(await storage.ReadDecisionsAsync("t", "s", 0, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_second_create_of_the_same_session_is_stale()
+    {
+        using var directory = new TempDirectory();
+        await using var storage = new SqliteStorage(Path.Combine(directory.Path, "silo.db"), new GroupCommitOptions());
+        await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":1}", null, null), CancellationToken.None);
+
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":2}", null, null), CancellationToken.None));
+
+        Assert.Equal("{\"a\":1}", (await storage.LoadAsync("t", "s", CancellationToken.None))!.StateJson);
+    }
+
+    [Fact]
+    public async Task Reopening_the_database_applies_no_migration_twice()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "silo.db");
+        await (new SqliteStorage(path, new GroupCommitOptions())).DisposeAsync();
+
+        await using var reopened = new SqliteStorage(path, new GroupCommitOptions());
+
+        Assert.Equal(0, await reopened.CountTenantsAsync(CancellationToken.None));
+    }
+}
