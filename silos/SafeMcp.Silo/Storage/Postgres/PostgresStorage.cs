@@ -118,21 +118,45 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
 
     private async Task<Exception?[]> CommitBatchAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
+        // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
+        // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
+        // write is not an error (its statement changes nothing), so it cannot undo the others.
+        // Writes are grouped by tenant (stable, so one session's writes keep their order): one set_config a group.
+        var order = Enumerable.Range(0, writes.Count).OrderBy(i => writes[i].TenantId, StringComparer.Ordinal).ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var write in writes)
+        await using var batch = new NpgsqlBatch(connection);
+        var scoped = new bool[writes.Count];
+        string? tenant = null;
+        foreach (var i in order)
         {
-            batch.BatchCommands.Add(TenantBatch.SetTenant(write.TenantId));
-            batch.BatchCommands.Add(SessionWriteStatement.For(write));
+            if (writes[i].TenantId != tenant)
+            {
+                tenant = writes[i].TenantId;
+                batch.BatchCommands.Add(TenantBatch.SetTenant(tenant));
+                scoped[i] = true;
+            }
+            batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
         }
 
         var results = new Exception?[writes.Count];
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            for (var i = 0; i < writes.Count; i++)
+            var first = true;
+            foreach (var i in order)
             {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config
+                if (scoped[i])
+                {
+                    if (!first)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config
+                }
+                else
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+                first = false;
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (reader.GetInt32(0) != 1)
                 {
@@ -140,11 +164,8 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
                     results[i] = new StaleStateException(
                         $"Session {w.TenantId}/{w.SessionId}: stored version is not {w.ExpectedVersion} or lease epoch {w.Epoch} is no longer current.");
                 }
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        // Acknowledged only after this returns: the commit (and its WAL flush) is done.
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return results;
     }
 
