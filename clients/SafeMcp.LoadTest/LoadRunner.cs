@@ -14,7 +14,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             {
                 BaseAddress = target,
                 ApiKey = options.ApiKey,
-                MaxRetries = 0,
+                // A couple of retries: in a cluster a request may meet a session that is moving (503) and is then retried,
+                // as a real client would; the latency recorded includes them.
+                MaxRetries = options.Targets.Count > 1 ? 2 : 0,
                 MaxConnectionsPerServer = Math.Max(options.Concurrency, 16),
                 AttemptTimeout = TimeSpan.FromSeconds(30),
             }))

@@ -9,6 +9,8 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// the expected one AND the writer's lease epoch is the current one (the fence); the audit row or outcome
 /// is written only if the session row was. The statement returns 1 when the write took effect, 0 when stale.
 /// Being one statement, a stale write leaves the rest of a group-commit transaction untouched.
+/// The group commit sends the whole batch at once (one implicit transaction), so a silo frozen after sending it
+/// cannot hold its transaction open: the server commits it or not without waiting for the silo.
 /// </summary>
 internal static class SessionWriteStatement
 {
@@ -27,7 +29,9 @@ internal static class SessionWriteStatement
         var state = P(write.StateJson);
 
         var sql = new System.Text.StringBuilder();
-        sql.Append($"WITH lease AS (SELECT 1 FROM leases WHERE tenant_id = {t} AND grain_key = {s} AND epoch = {e}), ");
+        // FOR SHARE: a takeover (an UPDATE of this lease row) waits until this write's transaction ends, so no
+        // write checked under the old epoch can commit after another silo holds the lease.
+        sql.Append($"WITH lease AS (SELECT 1 FROM leases WHERE tenant_id = {t} AND grain_key = {s} AND epoch = {e} FOR SHARE), ");
         if (write.ExpectedVersion == 0)
         {
             var definition = P(write.DefinitionJson ?? "{}");
