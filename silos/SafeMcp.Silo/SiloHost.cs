@@ -5,6 +5,7 @@ using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Api;
 using SafeMcp.Silo.Membership;
+using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
@@ -55,9 +56,12 @@ public static class SiloHost
         // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddSingleton<ICallDetector, HazardRules>();
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
+        services.AddDefenses(options);
         services.AddSingleton(sp => new DecisionPipeline(
             sp.GetServices<ICallDetector>().ToArray(),
-            sp.GetServices<IVisibilityRule>().ToArray()));
+            sp.GetServices<IVisibilityRule>().ToArray(),
+            sp.GetServices<IToolGate>().ToArray(),
+            sp.GetServices<IOutcomeObserver>().ToArray()));
         services.AddSingleton<SessionGrainRuntime>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<IdleDeactivationService>();
@@ -73,6 +77,7 @@ public static class SiloHost
         {
             app.MapClusterEndpoints();
         }
+        app.MapDefenseEndpoints();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Defenses;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Runtime;
@@ -17,6 +18,9 @@ internal static class ApiErrors
     {
         SessionRequestException { Kind: SessionErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
         SessionRequestException e => Error(StatusCodes.Status400BadRequest, e.Code, e.Message),
+        DefenseRequestException { Kind: DefenseErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
+        DefenseRequestException { Kind: DefenseErrorKind.Conflict } e => Error(StatusCodes.Status409Conflict, e.Code, e.Message),
+        DefenseRequestException e => Error(StatusCodes.Status400BadRequest, e.Code, e.Message),
         StaleStateException => Error(StatusCodes.Status409Conflict, "stale_activation", "The session moved or changed under this activation; retry the request."),
         SiloFencedException e => Error(StatusCodes.Status503ServiceUnavailable, "silo_fenced", e.Message + " No decision was made (fail closed)."),
         LeaseHeldException e => Error(StatusCodes.Status503ServiceUnavailable, "session_moving", e.Message),

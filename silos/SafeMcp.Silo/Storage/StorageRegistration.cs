@@ -50,8 +50,13 @@ internal static class StorageRegistration
         });
         services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
-        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddSingleton<ITenantStore>(sp => new LocalTenantMirror(sp.GetRequiredService<PostgresStorage>(), sp.GetRequiredService<SqliteStorage>()));
         services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());
+        // The defenses' stores (tool pins, grants) have no PostgreSQL implementation yet: in cluster mode they stay
+        // in each silo's local SQLite file (not shared between silos). Sessions, decisions and tenants are shared.
+        services.AddOptions<SqliteStorageOptions>();
+        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
+            sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         services.AddSingleton<SiloMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
         services.AddSingleton<IActivationLeases, PostgresLeases>();

@@ -1,0 +1,44 @@
+namespace SafeMcp.Client.Mcp.Sessions;
+
+/// <summary>
+/// What the hook remembers of one session: whether the cluster knows it and which tools the client was
+/// last shown as withheld, so that a change of the visible set can be announced with <c>tools/list_changed</c>.
+/// </summary>
+internal sealed class SessionTracker(string sessionId)
+{
+    private readonly Lock _lock = new();
+    private HashSet<string> _withheld = new(StringComparer.Ordinal);
+
+    /// <summary>The session id the cluster knows this session by.</summary>
+    public string SessionId { get; } = sessionId;
+
+    /// <summary>Whether the session was opened in the cluster by this process.</summary>
+    public bool IsOpen { get; set; }
+
+    /// <summary>The tools last known withheld.</summary>
+    public IReadOnlySet<string> Withheld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _withheld;
+            }
+        }
+    }
+
+    /// <summary>Records the withheld set the cluster answered with; returns whether it differs from the one before.</summary>
+    public bool Observe(IEnumerable<string> withheld)
+    {
+        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
+        lock (_lock)
+        {
+            if (next.SetEquals(_withheld))
+            {
+                return false;
+            }
+            _withheld = next;
+            return true;
+        }
+    }
+}
