@@ -20,6 +20,7 @@ public sealed class SafeMcpClient : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly SafeMcpClientOptions _options;
+    private readonly ClusterRouter _router;
 
     /// <summary>A client with its own pooled connections.</summary>
     public SafeMcpClient(SafeMcpClientOptions options)
@@ -48,25 +49,29 @@ public sealed class SafeMcpClient : IDisposable
         _ownsHttp = ownsHttp;
         _options = options;
         _http.Timeout = Timeout.InfiniteTimeSpan;
+        _router = new ClusterRouter(_http, options);
     }
 
     /// <summary>The options this client runs with.</summary>
     public SafeMcpClientOptions Options => _options;
 
+    /// <summary>The silos this client routes sessions over (empty against a single silo or before the first request).</summary>
+    public IReadOnlyList<Uri> ClusterMembers => _router.Members;
+
     /// <summary>Opens a session or refreshes its tools.</summary>
     public Task<SessionView> OpenSessionAsync(OpenSessionRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, "v1/sessions", request, SafeMcpJsonContext.Default.OpenSessionRequest, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+        SendAsync(request.SessionId, HttpMethod.Post, "v1/sessions", request, SafeMcpJsonContext.Default.OpenSessionRequest, SafeMcpJsonContext.Default.SessionView, cancellationToken);
 
     /// <summary>The tools a session may see now.</summary>
     public Task<SessionView> GetToolsAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SendAsync<object, SessionView>(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/tools", null, null, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+        SendAsync<object, SessionView>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/tools", null, null, SafeMcpJsonContext.Default.SessionView, cancellationToken);
 
     /// <summary>Decides a call. When the cluster stays unreachable the answer follows <see cref="SafeMcpClientOptions.WhenUnavailable"/>.</summary>
     public async Task<Decision> DecideAsync(string sessionId, DecideRequest request, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await SendAsync(HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/decide", request,
+            return await SendAsync(sessionId, HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/decide", request,
                 SafeMcpJsonContext.Default.DecideRequest, SafeMcpJsonContext.Default.Decision, cancellationToken).ConfigureAwait(false);
         }
         catch (SafeMcpException e) when (e.IsUnavailable)
@@ -81,21 +86,22 @@ public sealed class SafeMcpClient : IDisposable
 
     /// <summary>Reports what a call returned.</summary>
     public Task<SessionView> ReportOutcomeAsync(string sessionId, OutcomeReport report, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/outcome", report,
+        SendAsync(sessionId, HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/outcome", report,
             SafeMcpJsonContext.Default.OutcomeReport, SafeMcpJsonContext.Default.SessionView, cancellationToken);
 
     /// <summary>A session's state and decisions after <paramref name="afterSequence"/>.</summary>
     public Task<SessionSnapshot> GetSessionAsync(string sessionId, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default) =>
-        SendAsync<object, SessionSnapshot>(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}?after={afterSequence}&limit={limit}", null, null,
+        SendAsync<object, SessionSnapshot>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}?after={afterSequence}&limit={limit}", null, null,
             SafeMcpJsonContext.Default.SessionSnapshot, cancellationToken);
 
     private async Task<TResponse> SendAsync<TRequest, TResponse>(
-        HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        string? sessionId, HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
         var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, requestType!);
-        var uri = new Uri(_options.BaseAddress, path);
         for (var attempt = 0; ; attempt++)
         {
+            var baseAddress = await _router.BaseForAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            var uri = new Uri(baseAddress, path);
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
             if (payload is not null)
@@ -112,6 +118,7 @@ public sealed class SafeMcpClient : IDisposable
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
                 status = (int)response.StatusCode;
+                _router.Observe(response);
                 if (response.IsSuccessStatusCode)
                 {
                     await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -128,19 +135,21 @@ public sealed class SafeMcpClient : IDisposable
             catch (HttpRequestException e)
             {
                 status = 0;
-                transient = new ApiError("unreachable", $"Cannot reach {_options.BaseAddress}: {e.Message}");
+                transient = new ApiError("unreachable", $"Cannot reach {baseAddress}: {e.Message}");
+                _router.ReportUnreachable(baseAddress);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 status = 0;
-                transient = new ApiError("timeout", $"No answer from {_options.BaseAddress} within {_options.AttemptTimeout.TotalMilliseconds:0} ms.");
+                transient = new ApiError("timeout", $"No answer from {baseAddress} within {_options.AttemptTimeout.TotalMilliseconds:0} ms.");
+                _router.ReportUnreachable(baseAddress);
             }
 
             if (attempt >= _options.MaxRetries)
             {
                 throw new SafeMcpException(status is 502 or 503 or 504 ? status : 0, transient);
             }
-            var delay = _options.RetryBaseDelay * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+            var delay = TimeSpan.FromTicks((long)Math.Min(_options.RetryBaseDelay.Ticks * Math.Pow(2, attempt), _options.MaxRetryDelay.Ticks)) * (0.5 + Random.Shared.NextDouble());
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -24,6 +24,12 @@ internal sealed class LoadOptions
     /// <summary>Stop after this many measured decisions (0: no count bound). Default 0.</summary>
     public long MaxDecisions { get; init; }
 
+    /// <summary>What the sessions do. Default the synthetic agent script.</summary>
+    public ISessionScenario Scenario { get; init; } = new SyntheticScenario();
+
+    /// <summary>Print progress every this often. Default 1 s.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest run allowed, whatever is asked.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
 }

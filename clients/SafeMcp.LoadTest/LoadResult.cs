@@ -15,7 +15,9 @@ internal sealed record LoadResult(
     double MaxMs,
     long Allowed,
     long ApprovalRequired,
-    long Denied);
+    long Denied,
+    string? Scenario = null,
+    IReadOnlyList<TimelinePoint>? Timeline = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]

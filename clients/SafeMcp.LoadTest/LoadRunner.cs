@@ -14,7 +14,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             {
                 BaseAddress = target,
                 ApiKey = options.ApiKey,
-                MaxRetries = 0,
+                // A couple of retries: in a cluster a request may meet a session that is moving (503) and is then retried,
+                // as a real client would; the latency recorded includes them.
+                MaxRetries = options.Targets.Count > 1 ? 2 : 0,
                 MaxConnectionsPerServer = Math.Max(options.Concurrency, 16),
                 AttemptTimeout = TimeSpan.FromSeconds(30),
             }))
@@ -48,20 +50,21 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
-                        var decision = await client.DecideAsync(sessionIds[session], AgentScript.Call(step), stop.Token).ConfigureAwait(false);
+                        var decision = await client.DecideAsync(sessionIds[session], options.Scenario.Call(session, step), stop.Token).ConfigureAwait(false);
                         var elapsed = Stopwatch.GetElapsedTime(started);
                         if (total.Elapsed < warmupEnds)
                         {
                             continue;
                         }
                         Interlocked.CompareExchange(ref measuredStart, Stopwatch.GetTimestamp(), 0);
+                        var second = (int)(total.Elapsed - warmupEnds).TotalSeconds;
                         if (decision.DecidedBy.Contains(SafeMcpClient.UnavailableLayer))
                         {
-                            recorder.RecordError();
+                            recorder.RecordError(second);
                             continue;
                         }
                         Interlocked.Increment(ref verdicts[(int)decision.Verdict]);
-                        recorder.Record(worker, (long)(elapsed.TotalMicroseconds));
+                        recorder.Record(worker, (long)(elapsed.TotalMicroseconds), second);
                         if (options.MaxDecisions > 0 && recorder.Count >= options.MaxDecisions)
                         {
                             await stop.CancelAsync().ConfigureAwait(false);
@@ -72,7 +75,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                     }
                     catch (SafeMcpException)
                     {
-                        recorder.RecordError();
+                        recorder.RecordError(Math.Max(0, (int)(total.Elapsed - warmupEnds).TotalSeconds));
                     }
                 }
             }, CancellationToken.None)).ToArray();
@@ -95,7 +98,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 MaxMs: sorted.Length == 0 ? double.NaN : sorted[^1] / 1000.0,
                 Allowed: verdicts[(int)Verdict.Allow],
                 ApprovalRequired: verdicts[(int)Verdict.RequireApproval],
-                Denied: verdicts[(int)Verdict.Deny]);
+                Denied: verdicts[(int)Verdict.Deny],
+                Scenario: options.Scenario.Name,
+                Timeline: recorder.Timeline());
         }
         finally
         {
@@ -113,7 +118,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.Concurrency, 64), CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                await clients[i % clients.Length].OpenSessionAsync(new OpenSessionRequest(sessionIds[i], AgentScript.Instruction, AgentScript.Tools), ct).ConfigureAwait(false);
+                await clients[i % clients.Length].OpenSessionAsync(options.Scenario.Open(sessionIds[i], i), ct).ConfigureAwait(false);
                 if (Interlocked.Increment(ref opened) % 1000 == 0)
                 {
                     await progress.WriteLineAsync($"opened {opened}/{sessionIds.Length} sessions").ConfigureAwait(false);
@@ -124,14 +129,15 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
     private async Task ReportProgressAsync(LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
     {
         var last = 0L;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(options.ProgressInterval);
+        var perSecond = 1 / options.ProgressInterval.TotalSeconds;
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 var count = recorder.Count;
                 var phase = total.Elapsed < warmupEnds ? "warmup" : "measure";
-                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {count - last,7} decisions/s  total {count}  errors {recorder.Errors}").ConfigureAwait(false);
+                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {(count - last) * perSecond,7:0} decisions/s  total {count}  errors {recorder.Errors}").ConfigureAwait(false);
                 last = count;
             }
         }

@@ -10,10 +10,16 @@ var duration = new Option<double>("--duration") { Description = "Measured second
 var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds first.", DefaultValueFactory = _ => 3 };
 var maxDecisions = new Option<long>("--max-decisions") { Description = "Stop after this many measured decisions (0: none).", DefaultValueFactory = _ => 0 };
 var output = new Option<string?>("--out") { Description = "Write the result as JSON to this file." };
+var html = new Option<string?>("--html") { Description = "Write an HTML report (figures, latency and throughput over time) to this file." };
+var trajectories = new Option<string?>("--trajectories")
+{
+    Description = "Replay recorded trajectories: a .jsonl file or a folder of them (SafeMCP stage-2 rows). Default: ../shared/data/safemcp beside the repository when present, else the synthetic script.",
+};
+var synthetic = new Option<bool>("--synthetic") { Description = "Use the synthetic agent script even when trajectory data is present." };
 
 var root = new RootCommand("Load test: concurrent agent sessions against silos; prints durable decisions/s and latency percentiles.")
 {
-    targets, key, sessions, concurrency, duration, warmup, maxDecisions, output,
+    targets, key, sessions, concurrency, duration, warmup, maxDecisions, output, html, trajectories, synthetic,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -37,7 +43,9 @@ root.SetAction(async (parse, cancellationToken) =>
         Duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, LoadOptions.MaxDuration.TotalSeconds)),
         Warmup = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))),
         MaxDecisions = parse.GetValue(maxDecisions),
+        Scenario = parse.GetValue(synthetic) ? new SyntheticScenario() : ScenarioSource.Find(parse.GetValue(trajectories)),
     };
+    Console.WriteLine($"scenario     {options.Scenario.Name}");
     var result = await new LoadRunner(options, Console.Out).RunAsync(cancellationToken).ConfigureAwait(false);
     Console.WriteLine();
     Console.WriteLine($"targets      {string.Join(", ", result.Targets)}");
@@ -48,6 +56,11 @@ root.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(output) is { } path)
     {
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, LoadResultJsonContext.Default.LoadResult), cancellationToken).ConfigureAwait(false);
+    }
+    if (parse.GetValue(html) is { } report)
+    {
+        await File.WriteAllTextAsync(report, HtmlReport.Render(result), cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"report       {Path.GetFullPath(report)}");
     }
     return result.Decisions > 0 && result.Errors == 0 ? 0 : 1;
 });

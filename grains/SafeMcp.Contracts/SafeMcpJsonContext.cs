@@ -19,6 +19,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ClusterMembers))]
 [JsonSerializable(typeof(IReadOnlyList<CoverageEntry>))]
 [JsonSerializable(typeof(RegisteredTool))]
 [JsonSerializable(typeof(IReadOnlyList<RegisteredTool>))]

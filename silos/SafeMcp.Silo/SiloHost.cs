@@ -3,14 +3,13 @@ using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
-using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Membership;
 using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Inference;
 using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
-using SafeMcp.Silo.Storage.Sqlite;
 using SafeMcp.Silo.Tenants;
 
 namespace SafeMcp.Silo;
@@ -31,11 +30,18 @@ public static class SiloHost
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args ?? []);
-        builder.WebHost.UseUrls(options.Urls);
+        if (!options.IsCluster)
+        {
+            builder.WebHost.UseUrls(options.Urls); // cluster mode lists its endpoints itself (public and internal h2c)
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            if (options.IsCluster)
+            {
+                ClusterEndpointsConfiguration.Listen(kestrel, options);
+            }
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -48,11 +54,7 @@ public static class SiloHost
         services.AddOptions<SessionGrainOptions>();
         services.AddOptions<GroupCommitOptions>();
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<SqliteStorageOptions>();
-        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
-            sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
-        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
-        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
+        services.AddSiloStorage(options);
         // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddSingleton<ICallDetector, HazardRules>();
         services.AddWorldModel(options.WorldModelPath);
@@ -74,6 +76,10 @@ public static class SiloHost
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapSessionEndpoints();
+        if (options.IsCluster)
+        {
+            app.MapClusterEndpoints();
+        }
         app.MapDefenseEndpoints();
         return app;
     }
@@ -87,7 +93,15 @@ public static class SiloHost
         {
             return;
         }
-        var key = await ApiKeys.CreateTenantWithKeyAsync(tenants, options.BootstrapTenant, options.BootstrapTenant, cancellationToken).ConfigureAwait(false);
+        string key;
+        try
+        {
+            key = await ApiKeys.CreateTenantWithKeyAsync(tenants, options.BootstrapTenant, options.BootstrapTenant, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (options.IsCluster)
+        {
+            return; // Another silo of the cluster created it first (and printed its key).
+        }
         await output.WriteLineAsync($"Created tenant '{options.BootstrapTenant}'. Its API key (shown once, stored only as a hash):").ConfigureAwait(false);
         await output.WriteLineAsync($"  {key}").ConfigureAwait(false);
     }

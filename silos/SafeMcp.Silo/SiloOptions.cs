@@ -12,6 +12,18 @@ public sealed class SiloOptions
     /// <summary>The embedded database file. Default <c>.safemcp/silo.db</c> under the working directory.</summary>
     public string SqlitePath { get; set; } = Path.Combine(".safemcp", "silo.db");
 
+    /// <summary>Cluster mode: the shared PostgreSQL database (Npgsql connection string). Null: embedded SQLite. Default null.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>Cluster mode: the h2c (HTTP/2 cleartext) endpoint other silos forward requests to, e.g. <c>http://127.0.0.1:6080</c>. Default null (required in cluster mode).</summary>
+    public string? InternalUrl { get; set; }
+
+    /// <summary>The public address other silos and clients know this silo by: the first of <see cref="Urls"/>.</summary>
+    public string AdvertisedAddress => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
+
+    /// <summary>Whether the silo runs in a cluster (shared PostgreSQL storage).</summary>
+    public bool IsCluster => PostgresConnectionString is not null;
+
     /// <summary>Largest request body accepted, in bytes (larger: 413). Default 1 MiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

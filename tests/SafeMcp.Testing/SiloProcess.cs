@@ -92,11 +92,35 @@ public sealed partial class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"The silo did not become ready on {BaseAddress}:{Environment.NewLine}{Output}");
     }
 
+    /// <summary>The running process's id (0 when not started).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Resumes a frozen process (SIGCONT).</summary>
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        if (_process is { HasExited: false } process && SysKill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed.");
+        }
+    }
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
     /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
     public async Task KillAsync()
     {
         if (_process is { HasExited: false } process)
         {
+            Signal(SigCont); // a frozen process is killed too
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync().ConfigureAwait(false);
         }

@@ -12,6 +12,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => new SiloOptions().SqlitePath,
     };
 
+    public static Option<string?> Postgres() => new("--postgres")
+    {
+        Description = "Cluster mode: the shared PostgreSQL connection string (Npgsql form). Without it the silo uses embedded SQLite.",
+    };
+
     public static Option<string> Url() => new("--url")
     {
         Description = "A silo's base address.",

@@ -16,11 +16,13 @@ internal static class SiloCommand
         var name = new Option<string?>("--name") { Description = "The silo's name (default: host and process id)." };
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
+        var postgres = CommonOptions.Postgres();
+        var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
         var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
         var worldModel = new Option<string?>("--world-model") { Description = "The world model file (default: the model shipped with the silo)." };
         var noWorldModel = new Option<bool>("--no-world-model") { Description = "Decide with the rule layer alone." };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, noWorldModel };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, noWorldModel, postgres, internalUrl };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -29,6 +31,8 @@ internal static class SiloCommand
                 SqlitePath = parse.GetValue(sqlite)!,
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
+                PostgresConnectionString = parse.GetValue(postgres),
+                InternalUrl = parse.GetValue(internalUrl),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
                 WorldModelPath = parse.GetValue(noWorldModel) ? null : parse.GetValue(worldModel) ?? defaults.WorldModelPath,
             };
@@ -39,7 +43,9 @@ internal static class SiloCommand
             var app = SiloHost.Build(options);
             await SiloHost.BootstrapAsync(app, Console.Out, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Silo '{options.Name}' listening on {options.Urls} (storage: {Path.GetFullPath(options.SqlitePath)}).");
+            Console.WriteLine(options.IsCluster
+                ? $"Silo '{options.Name}' listening on {options.Urls}, internal h2c {options.InternalUrl} (storage: PostgreSQL, cluster mode)."
+                : $"Silo '{options.Name}' listening on {options.Urls} (storage: {Path.GetFullPath(options.SqlitePath)}).");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });

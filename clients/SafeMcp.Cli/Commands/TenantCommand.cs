@@ -1,6 +1,4 @@
 using System.CommandLine;
-using SafeMcp.Silo.Storage;
-using SafeMcp.Silo.Storage.Sqlite;
 using SafeMcp.Silo.Tenants;
 
 namespace SafeMcp.Cli.Commands;
@@ -15,13 +13,14 @@ internal static class TenantCommand
         var id = new Argument<string>("tenant-id") { Description = "Lower-case letters, digits and '-'." };
         var name = new Option<string?>("--name") { Description = "A display name (default: the id)." };
         var sqlite = CommonOptions.Sqlite();
-        var create = new Command("create", "Create a tenant and print its first API key (shown once).") { id, name, sqlite };
+        var postgres = CommonOptions.Postgres();
+        var create = new Command("create", "Create a tenant and print its first API key (shown once).") { id, name, sqlite, postgres };
         create.SetAction(async (parse, cancellationToken) =>
         {
-            await using var storage = new SqliteStorage(parse.GetValue(sqlite)!, new GroupCommitOptions());
+            await using var opened = await TenantStoreOpener.OpenAsync(parse.GetValue(sqlite)!, parse.GetValue(postgres), cancellationToken).ConfigureAwait(false);
             try
             {
-                var key = await ApiKeys.CreateTenantWithKeyAsync(storage, parse.GetValue(id)!, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
+                var key = await ApiKeys.CreateTenantWithKeyAsync(opened.Store, parse.GetValue(id)!, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"Created tenant '{parse.GetValue(id)}'. API key (shown once, stored only as a hash):");
                 Console.WriteLine(key);
                 return 0;
@@ -35,13 +34,14 @@ internal static class TenantCommand
 
         var keyId = new Argument<string>("tenant-id");
         var keySqlite = CommonOptions.Sqlite();
-        var addKey = new Command("add-key", "Add an API key to a tenant and print it (shown once).") { keyId, keySqlite };
+        var keyPostgres = CommonOptions.Postgres();
+        var addKey = new Command("add-key", "Add an API key to a tenant and print it (shown once).") { keyId, keySqlite, keyPostgres };
         addKey.SetAction(async (parse, cancellationToken) =>
         {
-            await using var storage = new SqliteStorage(parse.GetValue(keySqlite)!, new GroupCommitOptions());
+            await using var opened = await TenantStoreOpener.OpenAsync(parse.GetValue(keySqlite)!, parse.GetValue(keyPostgres), cancellationToken).ConfigureAwait(false);
             try
             {
-                Console.WriteLine(await ApiKeys.AddKeyAsync(storage, parse.GetValue(keyId)!, cancellationToken).ConfigureAwait(false));
+                Console.WriteLine(await ApiKeys.AddKeyAsync(opened.Store, parse.GetValue(keyId)!, cancellationToken).ConfigureAwait(false));
                 return 0;
             }
             catch (InvalidOperationException e)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
-using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Silo.Storage;
 
 namespace SafeMcp.Silo.Api;
 
@@ -13,11 +13,11 @@ internal static class HealthEndpoints
                 Results.Json(new HealthReport("ok", options.Value.Name, "not checked"), SafeMcpJsonContext.Default.HealthReport))
             .WithTags("health").Produces<HealthReport>();
 
-        app.MapGet("/readyz", async (IOptions<SiloOptions> options, SqliteStorage storage, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (IOptions<SiloOptions> options, IStorageProbe storage, CancellationToken cancellationToken) =>
             {
                 var reachable = await storage.IsReachableAsync(cancellationToken).ConfigureAwait(false);
                 return Results.Json(
-                    new HealthReport(reachable ? "ready" : "unavailable", options.Value.Name, reachable ? "sqlite ok" : "sqlite unreachable"),
+                    new HealthReport(reachable ? "ready" : "unavailable", options.Value.Name, $"{storage.Name} {(reachable ? "ok" : "unreachable")}"),
                     SafeMcpJsonContext.Default.HealthReport,
                     statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Sessions;
+using System.Text.Json;
 
 namespace SafeMcp.Silo.Api;
 
@@ -60,11 +62,12 @@ internal static class SessionEndpoints
         {
             return ApiErrors.Error(StatusCodes.Status400BadRequest, "missing_session_id", "The body needs a sessionId.");
         }
-        return await TurnAsync(context, runtime, request.SessionId, grain => grain.OpenAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.SessionView).ConfigureAwait(false);
+        return await TurnAsync(context, runtime, request.SessionId, grain => grain.OpenAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
+            () => JsonSerializer.SerializeToUtf8Bytes(request, SafeMcpJsonContext.Default.OpenSessionRequest)).ConfigureAwait(false);
     }
 
     private static Task<IResult> ToolsAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId) =>
-        TurnAsync(context, runtime, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView);
+        TurnAsync(context, runtime, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);
 
     private static async Task<IResult> DecideAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
     {
@@ -73,7 +76,8 @@ internal static class SessionEndpoints
         {
             return error;
         }
-        return await TurnAsync(context, runtime, sessionId, grain => grain.DecideAsync(request!, context.RequestAborted), SafeMcpJsonContext.Default.Decision).ConfigureAwait(false);
+        return await TurnAsync(context, runtime, sessionId, grain => grain.DecideAsync(request!, context.RequestAborted), SafeMcpJsonContext.Default.Decision,
+            () => JsonSerializer.SerializeToUtf8Bytes(request!, SafeMcpJsonContext.Default.DecideRequest)).ConfigureAwait(false);
     }
 
     private static async Task<IResult> OutcomeAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
@@ -83,21 +87,34 @@ internal static class SessionEndpoints
         {
             return error;
         }
-        return await TurnAsync(context, runtime, sessionId, grain => grain.ReportOutcomeAsync(report!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView).ConfigureAwait(false);
+        return await TurnAsync(context, runtime, sessionId, grain => grain.ReportOutcomeAsync(report!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
+            () => JsonSerializer.SerializeToUtf8Bytes(report!, SafeMcpJsonContext.Default.OutcomeReport)).ConfigureAwait(false);
     }
 
     private static Task<IResult> SnapshotAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId, long? after, int? limit)
     {
         var take = Math.Clamp(limit ?? MaxDecisionsPerRead, 1, MaxDecisionsPerRead);
-        return TurnAsync(context, runtime, sessionId, grain => grain.SnapshotAsync(after ?? 0, take, context.RequestAborted), SafeMcpJsonContext.Default.SessionSnapshot);
+        return TurnAsync(context, runtime, sessionId, grain => grain.SnapshotAsync(after ?? 0, take, context.RequestAborted), SafeMcpJsonContext.Default.SessionSnapshot, NoBody);
     }
 
+    private static byte[]? NoBody() => null;
+
     private static async Task<IResult> TurnAsync<T>(
-        HttpContext context, SessionGrainRuntime runtime, string sessionId, Func<SessionGrain, Task<T>> turn, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        HttpContext context, SessionGrainRuntime runtime, string sessionId, Func<SessionGrain, Task<T>> turn, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo,
+        Func<byte[]?> body)
     {
         try
         {
             var tenant = TenantAuthentication.TenantOf(context);
+            // Cluster mode: a session owned by another silo is served there (one hop).
+            if (context.RequestServices.GetService<RequestForwarder>() is { } forwarder)
+            {
+                forwarder.Stamp(context.Response);
+                if (await forwarder.ForwardIfRemoteAsync(context, tenant, sessionId, body).ConfigureAwait(false) is { } forwarded)
+                {
+                    return forwarded;
+                }
+            }
             var result = await runtime.InvokeAsync(tenant, sessionId, turn, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(result, typeInfo);
         }

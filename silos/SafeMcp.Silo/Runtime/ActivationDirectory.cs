@@ -77,18 +77,25 @@ internal sealed class ActivationDirectory<TGrain> where TGrain : class
     }
 
     /// <summary>Deactivates every activation idle longer than <paramref name="idleTimeout"/>. Returns how many.</summary>
-    public async Task<int> DeactivateIdleAsync(TimeSpan idleTimeout)
+    public Task<int> DeactivateIdleAsync(TimeSpan idleTimeout) =>
+        DeactivateWhereAsync(activation => _time.GetElapsedTime(activation.LastUsedTimestamp) >= idleTimeout);
+
+    /// <summary>Deactivates the (not busy) activations whose key matches <paramref name="predicate"/>, e.g. keys placed elsewhere now. Returns how many.</summary>
+    public Task<int> DeactivateKeysAsync(Func<GrainKey, bool> predicate) =>
+        DeactivateWhereAsync(activation => predicate(activation.Key));
+
+    private async Task<int> DeactivateWhereAsync(Func<GrainActivation<TGrain>, bool> predicate)
     {
         var removed = 0;
         foreach (var activation in _activations.Values)
         {
-            if (_time.GetElapsedTime(activation.LastUsedTimestamp) < idleTimeout || !activation.TryEnter())
+            if (!predicate(activation) || !activation.TryEnter())
             {
                 continue;
             }
             try
             {
-                if (!activation.IsDeactivated && _time.GetElapsedTime(activation.LastUsedTimestamp) >= idleTimeout)
+                if (!activation.IsDeactivated && predicate(activation))
                 {
                     await RemoveAsync(activation).ConfigureAwait(false);
                     removed++;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 
 namespace SafeMcp.Silo.Storage.Sqlite;
@@ -6,13 +5,11 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// <summary>Applies the versioned SQL files of <c>infra/migrations/sqlite</c> (embedded) that a database lacks. Idempotent.</summary>
 internal static class SqliteMigrator
 {
-    private const string ResourcePrefix = "migrations.sqlite.";
-
     public static int Apply(SqliteConnection connection)
     {
         Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         var applied = 0;
-        foreach (var (version, name, sql) in Migrations())
+        foreach (var (version, name, sql) in EmbeddedMigrations.Of("sqlite"))
         {
             using var transaction = connection.BeginTransaction();
             using (var check = connection.CreateCommand())
@@ -44,19 +41,6 @@ internal static class SqliteMigrator
             applied++;
         }
         return applied;
-    }
-
-    private static IEnumerable<(int Version, string Name, string Sql)> Migrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var name = resource[ResourcePrefix.Length..];
-            var version = int.Parse(name.AsSpan(0, name.IndexOf('_')), System.Globalization.CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (version, name, reader.ReadToEnd());
-        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -11,7 +11,7 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// The embedded default: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a commit is on disk
 /// before it is acknowledged. One writer connection commits grouped batches; reads use pooled connections.
 /// </summary>
-internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposable
+internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -153,6 +153,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
         command.CommandText = "SELECT COUNT(*) FROM tenants";
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
+
+    public string Name => "sqlite";
 
     /// <summary>Whether the database answers a trivial query (readiness).</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Cluster benchmark on PostgreSQL: builds Release, starts a throwaway PostgreSQL (unless SAFEMCP_POSTGRES is set),
+# N silos on it (infra/cluster/start.sh), runs the load tester against all of them (the client routes every
+# session to its owner silo), prints durable decisions/s and latency percentiles, stops everything it started.
+# Usage: infra/bench/cluster.sh [--silos N] [load tester arguments; default --sessions 1000 --concurrency 32 --duration 15 --warmup 3]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+silos=3
+if [[ "${1:-}" == "--silos" ]]; then silos="$2"; shift 2; fi
+dotnet build clients/SafeMcp.Cli -c Release -v quiet -nologo >/dev/null
+dotnet build clients/SafeMcp.LoadTest -c Release -v quiet -nologo >/dev/null
+work=$(mktemp -d)
+own_pg=""
+cleanup() {
+    infra/cluster/stop.sh "$work/cluster" || true
+    [[ -n "$own_pg" ]] && infra/postgres/stop.sh "$own_pg" --remove || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+if [[ -z "${SAFEMCP_POSTGRES:-}" ]]; then
+    eval "$(infra/postgres/start.sh)"
+    own_pg="$SAFEMCP_POSTGRES_DIR"
+fi
+base=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Keep the port range below the ephemeral range's top.
+(( base > 60000 )) && base=$((base - 5000))
+eval "$(infra/cluster/start.sh --silos "$silos" --base-port "$base" --dir "$work/cluster" --no-build)"
+key="${SAFEMCP_API_KEY:-}"
+[[ -n "$key" ]] || { echo "no bootstrap key (database not fresh): set SAFEMCP_API_KEY" >&2; exit 1; }
+urls=(); IFS=, read -ra list <<<"$SAFEMCP_SILOS"; for u in "${list[@]}"; do urls+=(--url "$u"); done
+# Load tester arguments: the given ones, or the same defaults as infra/bench/single-silo.sh.
+(( $# > 0 )) || set -- --sessions 1000 --concurrency 32 --duration 15 --warmup 3
+dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll "${urls[@]}" --key "$key" "$@"

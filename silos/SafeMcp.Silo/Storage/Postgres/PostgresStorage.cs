@@ -1,0 +1,203 @@
+using Npgsql;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Tenants;
+
+namespace SafeMcp.Silo.Storage.Postgres;
+
+/// <summary>
+/// Shared storage for a cluster: PostgreSQL through one <see cref="NpgsqlDataSource"/>. Writes from all
+/// sessions of the silo are group-committed: one transaction, one batch of statements, one round trip and
+/// one WAL flush for many decisions. Every statement runs under the tenant it belongs to (row-level security).
+/// </summary>
+internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStorageProbe, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitter<SessionWrite> _committer;
+
+    public PostgresStorage(NpgsqlDataSource dataSource, GroupCommitOptions groupCommit)
+    {
+        _dataSource = dataSource;
+        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit);
+    }
+
+    /// <summary>Batches committed (for diagnostics and benchmarks).</summary>
+    public long Batches => _committer.Batches;
+
+    /// <summary>Writes committed (for diagnostics and benchmarks).</summary>
+    public long Writes => _committer.Writes;
+
+    public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId),
+                "SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", [tenantId, sessionId], cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredSession(reader.GetString(0), reader.GetString(1), reader.GetInt64(2))
+                : null;
+        });
+
+    public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
+        _committer.CommitAsync(write, cancellationToken);
+
+    public Task<IReadOnlyList<Decision>> ReadDecisionsAsync(string tenantId, string sessionId, long afterSequence, int limit, CancellationToken cancellationToken) =>
+        GuardAsync<IReadOnlyList<Decision>>(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId), """
+                SELECT sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at
+                FROM decisions WHERE tenant_id = $1 AND session_id = $2 AND sequence > $3
+                ORDER BY sequence LIMIT $4
+                """, [tenantId, sessionId, afterSequence, limit], cancellationToken).ConfigureAwait(false);
+            var decisions = new List<Decision>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                decisions.Add(new Decision(
+                    sessionId,
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    AuditColumns.ParseVerdict(reader.GetString(2)),
+                    AuditColumns.ParseList(reader.GetString(3)),
+                    AuditColumns.ParseList(reader.GetString(4)),
+                    AuditColumns.ParseList(reader.GetString(5)),
+                    AuditColumns.ParseList(reader.GetString(6)),
+                    reader.GetFieldValue<DateTimeOffset>(7)));
+            }
+            return decisions;
+        });
+
+    public async Task CreateTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        var created = await ScalarAsync<int>(TenantBatch.SetTenant(tenantId), """
+            WITH ins AS (INSERT INTO tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
+                 total AS (UPDATE tenant_totals SET tenants = tenants + (SELECT count(*) FROM ins) WHERE id = 1)
+            SELECT count(*)::int FROM ins
+            """, [tenantId, name], cancellationToken).ConfigureAwait(false);
+        if (created == 0)
+        {
+            throw new InvalidOperationException($"Tenant '{tenantId}' already exists.");
+        }
+    }
+
+    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, CancellationToken cancellationToken)
+    {
+        var added = await ScalarAsync<int>(TenantBatch.SetTenant(tenantId), """
+            WITH ins AS (INSERT INTO api_keys (key_hash, tenant_id, key_prefix) SELECT $1, tenant_id, $2 FROM tenants WHERE tenant_id = $3 RETURNING 1)
+            SELECT count(*)::int FROM ins
+            """, [keyHash, keyPrefix, tenantId], cancellationToken).ConfigureAwait(false);
+        if (added == 0)
+        {
+            throw new InvalidOperationException($"Tenant '{tenantId}' does not exist.");
+        }
+    }
+
+    public Task<string?> FindTenantByKeyHashAsync(string keyHash, CancellationToken cancellationToken) =>
+        ScalarAsync<string?>(TenantBatch.SetLocal("safemcp.key_hash", keyHash),
+            "SELECT tenant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", [keyHash], cancellationToken);
+
+    public Task<long> CountTenantsAsync(CancellationToken cancellationToken) =>
+        ScalarAsync<long>(TenantBatch.SetLocal("safemcp.tenant", ""), "SELECT tenants FROM tenant_totals WHERE id = 1", [], cancellationToken);
+
+    public string Name => "postgres";
+
+    /// <summary>Whether the database answers a trivial query (readiness).</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception error) when (error is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<Exception?[]> CommitBatchAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
+    {
+        // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
+        // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
+        // write is not an error (its statement changes nothing), so it cannot undo the others.
+        // Writes are grouped by tenant (stable, so one session's writes keep their order): one set_config a group.
+        var order = Enumerable.Range(0, writes.Count).OrderBy(i => writes[i].TenantId, StringComparer.Ordinal).ToArray();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        var scoped = new bool[writes.Count];
+        string? tenant = null;
+        foreach (var i in order)
+        {
+            if (writes[i].TenantId != tenant)
+            {
+                tenant = writes[i].TenantId;
+                batch.BatchCommands.Add(TenantBatch.SetTenant(tenant));
+                scoped[i] = true;
+            }
+            batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
+        }
+
+        var results = new Exception?[writes.Count];
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var first = true;
+            foreach (var i in order)
+            {
+                if (scoped[i])
+                {
+                    if (!first)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config
+                }
+                else
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+                first = false;
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (reader.GetInt32(0) != 1)
+                {
+                    var w = writes[i];
+                    results[i] = new StaleStateException(
+                        $"Session {w.TenantId}/{w.SessionId}: stored version is not {w.ExpectedVersion} or lease epoch {w.Epoch} is no longer current.");
+                }
+            }
+        }
+        return results;
+    }
+
+    private async Task<T> ScalarAsync<T>(NpgsqlBatchCommand scope, string sql, object?[] values, CancellationToken cancellationToken) =>
+        await GuardAsync(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await TenantBatch.ReadAsync(connection, scope, sql, values, cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !await reader.IsDBNullAsync(0, cancellationToken).ConfigureAwait(false)
+                ? reader.GetFieldValue<T>(0)
+                : default!;
+        }).ConfigureAwait(false);
+
+    /// <summary>Runs <paramref name="action"/>; the database being unreachable becomes <see cref="StorageUnavailableException"/> (503, fail closed).</summary>
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception error) when (IsUnavailable(error))
+        {
+            throw new StorageUnavailableException("The shared database cannot be reached.", error);
+        }
+    }
+
+    /// <summary>Whether <paramref name="error"/> means the database is unreachable or shutting down (not a refused statement).</summary>
+    public static bool IsUnavailable(Exception error) =>
+        error is TimeoutException or NpgsqlException { IsTransient: true } || (error is NpgsqlException && error is not PostgresException);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,11 @@
+namespace SafeMcp.Silo.Storage.Postgres;
+
+/// <summary>Tunables of the shared PostgreSQL storage (the connection string may override them).</summary>
+public sealed class PostgresStorageOptions
+{
+    /// <summary>Statements Npgsql prepares automatically per connection when the connection string does not say (the write shapes are few and hot). Default 64.</summary>
+    public int MaxAutoPrepare { get; set; } = 64;
+
+    /// <summary>Largest pool of connections when the connection string does not say. Default 50.</summary>
+    public int MaxPoolSize { get; set; } = 50;
+}

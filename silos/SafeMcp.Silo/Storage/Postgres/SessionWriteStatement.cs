@@ -1,0 +1,77 @@
+using Npgsql;
+using NpgsqlTypes;
+using SafeMcp.Grains.Storage;
+
+namespace SafeMcp.Silo.Storage.Postgres;
+
+/// <summary>
+/// One <see cref="SessionWrite"/> as a single statement: the session row changes only when its version is
+/// the expected one AND the writer's lease epoch is the current one (the fence); the audit row or outcome
+/// is written only if the session row was. The statement returns 1 when the write took effect, 0 when stale.
+/// Being one statement, a stale write leaves the rest of a group-commit transaction untouched.
+/// The group commit sends the whole batch at once (one implicit transaction), so a silo frozen after sending it
+/// cannot hold its transaction open: the server commits it or not without waiting for the silo.
+/// </summary>
+internal static class SessionWriteStatement
+{
+    public static NpgsqlBatchCommand For(SessionWrite write)
+    {
+        var values = new List<object?>();
+        string P(object? value)
+        {
+            values.Add(value);
+            return "$" + values.Count;
+        }
+        var t = P(write.TenantId);
+        var s = P(write.SessionId);
+        var e = P(write.Epoch);
+        var v = P(write.NewVersion);
+        var state = P(write.StateJson);
+
+        var sql = new System.Text.StringBuilder();
+        // FOR SHARE: a takeover (an UPDATE of this lease row) waits until this write's transaction ends, so no
+        // write checked under the old epoch can commit after another silo holds the lease.
+        sql.Append($"WITH lease AS (SELECT 1 FROM leases WHERE tenant_id = {t} AND grain_key = {s} AND epoch = {e} FOR SHARE), ");
+        if (write.ExpectedVersion == 0)
+        {
+            var definition = P(write.DefinitionJson ?? "{}");
+            sql.Append($"""
+                w AS (INSERT INTO sessions (tenant_id, session_id, definition, state, version, epoch)
+                      SELECT {t}, {s}, {definition}, {state}, {v}, {e} WHERE EXISTS (SELECT 1 FROM lease)
+                      ON CONFLICT DO NOTHING RETURNING 1)
+                """);
+        }
+        else
+        {
+            var expected = P(write.ExpectedVersion);
+            var definition = write.DefinitionJson is null ? "definition" : P(write.DefinitionJson);
+            sql.Append($"""
+                w AS (UPDATE sessions SET definition = {definition}, state = {state}, version = {v}, epoch = {e}, updated_at = now()
+                      WHERE tenant_id = {t} AND session_id = {s} AND version = {expected} AND EXISTS (SELECT 1 FROM lease)
+                      RETURNING 1)
+                """);
+        }
+        if (write.Audit is { } audit)
+        {
+            var d = audit.Decision;
+            sql.Append($"""
+                , a AS (INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, epoch)
+                      SELECT {t}, {s}, {P(d.Sequence)}, {P(d.Tool)}, {P(AuditColumns.VerdictName(d.Verdict))}, {P(AuditColumns.List(d.Reasons))},
+                             {P(AuditColumns.List(d.Techniques))}, {P(AuditColumns.List(d.DecidedBy))}, {P(AuditColumns.List(d.WithheldTools))},
+                             {P(audit.ArgumentsJson)}, {P(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)audit.Thought ?? DBNull.Value })},
+                             {P(d.DecidedAt.ToUniversalTime())}, {e}
+                      FROM w RETURNING 1)
+                """);
+        }
+        if (write.Outcome is { } outcome)
+        {
+            sql.Append($"""
+                , o AS (UPDATE decisions SET outcome_is_error = {P(outcome.IsError)}, outcome_bytes = {P(outcome.ResultBytes)},
+                             outcome_taint = {P(outcome.TaintFound)}, observation = {P(outcome.ObservationExcerpt)}
+                      WHERE tenant_id = {t} AND session_id = {s} AND sequence = {P(outcome.Sequence)} AND EXISTS (SELECT 1 FROM w) RETURNING 1)
+                """);
+        }
+        sql.Append(" SELECT count(*)::int FROM w");
+        return TenantBatch.Statement(sql.ToString(), values.ToArray());
+    }
+}

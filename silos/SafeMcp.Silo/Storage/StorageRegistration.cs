@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SafeMcp.Grains.Storage;
+using SafeMcp.Silo.Membership;
+using SafeMcp.Silo.Placement;
+using SafeMcp.Silo.Runtime;
+using SafeMcp.Silo.Storage.Postgres;
+using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Silo.Tenants;
+
+namespace SafeMcp.Silo.Storage;
+
+/// <summary>Registers the silo's storage: embedded SQLite by default, or shared PostgreSQL with membership, placement and leases (cluster mode).</summary>
+internal static class StorageRegistration
+{
+    public static IServiceCollection AddSiloStorage(this IServiceCollection services, SiloOptions options)
+    {
+        if (!options.IsCluster)
+        {
+            services.AddOptions<SqliteStorageOptions>();
+            services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
+                sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+            services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());
+            services.AddSingleton<IActivationLeases, NoActivationLeases>();
+            services.AddSingleton<IGrainPlacement, SingleSiloPlacement>();
+            return services;
+        }
+
+        services.AddOptions<MembershipOptions>();
+        services.AddOptions<PostgresStorageOptions>();
+        services.AddSingleton(sp =>
+        {
+            var tuning = sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString!);
+            var given = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString!);
+            if (!given.ContainsKey("Max Auto Prepare"))
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = tuning.MaxAutoPrepare;
+            }
+            if (!given.ContainsKey("Maximum Pool Size"))
+            {
+                builder.ConnectionStringBuilder.MaxPoolSize = tuning.MaxPoolSize;
+            }
+            var dataSource = builder.Build();
+            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock.
+            PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
+            return dataSource;
+        });
+        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddSingleton<ITenantStore>(sp => new LocalTenantMirror(sp.GetRequiredService<PostgresStorage>(), sp.GetRequiredService<SqliteStorage>()));
+        services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());
+        // The defenses' stores (tool pins, grants) have no PostgreSQL implementation yet: in cluster mode they stay
+        // in each silo's local SQLite file (not shared between silos). Sessions, decisions and tenants are shared.
+        services.AddOptions<SqliteStorageOptions>();
+        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
+            sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+        services.AddSingleton<SiloMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
+        services.AddSingleton<IActivationLeases, PostgresLeases>();
+        services.AddSingleton<SessionPlacement>();
+        services.AddSingleton<IGrainPlacement>(sp => sp.GetRequiredService<SessionPlacement>());
+        services.AddSingleton<RequestForwarder>();
+        services.AddHostedService<ActivationRebalancer>();
+        return services;
+    }
+}
