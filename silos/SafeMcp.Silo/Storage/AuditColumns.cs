@@ -6,6 +6,21 @@ namespace SafeMcp.Silo.Storage;
 /// <summary>How decision fields are written to and read from audit columns; shared by every store.</summary>
 internal static class AuditColumns
 {
+    /// <summary>The decision columns every store selects, in the order <see cref="ReadDecision"/> reads them.</summary>
+    public const string DecisionColumns = "sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at";
+
+    /// <summary>The decision in the current row of a reader over <see cref="DecisionColumns"/>; each store reads its own timestamp type.</summary>
+    public static Decision ReadDecision(System.Data.Common.DbDataReader reader, string sessionId, Func<System.Data.Common.DbDataReader, int, DateTimeOffset> readTimestamp) => new(
+        sessionId,
+        reader.GetInt64(0),
+        reader.GetString(1),
+        ParseVerdict(reader.GetString(2)),
+        ParseList(reader.GetString(3)),
+        ParseList(reader.GetString(4)),
+        ParseList(reader.GetString(5)),
+        ParseList(reader.GetString(6)),
+        readTimestamp(reader, 7));
+
     public static string VerdictName(Verdict verdict) => verdict switch
     {
         Verdict.Allow => "allow",

@@ -45,24 +45,15 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         GuardAsync<IReadOnlyList<Decision>>(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId), """
-                SELECT sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at
+            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId), $"""
+                SELECT {AuditColumns.DecisionColumns}
                 FROM decisions WHERE tenant_id = $1 AND session_id = $2 AND sequence > $3
                 ORDER BY sequence LIMIT $4
                 """, [tenantId, sessionId, afterSequence, limit], cancellationToken).ConfigureAwait(false);
             var decisions = new List<Decision>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                decisions.Add(new Decision(
-                    sessionId,
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    AuditColumns.ParseVerdict(reader.GetString(2)),
-                    AuditColumns.ParseList(reader.GetString(3)),
-                    AuditColumns.ParseList(reader.GetString(4)),
-                    AuditColumns.ParseList(reader.GetString(5)),
-                    AuditColumns.ParseList(reader.GetString(6)),
-                    reader.GetFieldValue<DateTimeOffset>(7)));
+                decisions.Add(AuditColumns.ReadDecision(reader, sessionId, static (r, i) => r.GetFieldValue<DateTimeOffset>(i)));
             }
             return decisions;
         });

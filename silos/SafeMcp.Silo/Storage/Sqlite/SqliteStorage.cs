@@ -78,8 +78,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at
+        command.CommandText = $"""
+            SELECT {AuditColumns.DecisionColumns}
             FROM decisions WHERE tenant_id = $t AND session_id = $s AND sequence > $a
             ORDER BY sequence LIMIT $l
             """;
@@ -91,16 +91,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            decisions.Add(new Decision(
-                sessionId,
-                reader.GetInt64(0),
-                reader.GetString(1),
-                AuditColumns.ParseVerdict(reader.GetString(2)),
-                AuditColumns.ParseList(reader.GetString(3)),
-                AuditColumns.ParseList(reader.GetString(4)),
-                AuditColumns.ParseList(reader.GetString(5)),
-                AuditColumns.ParseList(reader.GetString(6)),
-                DateTimeOffset.Parse(reader.GetString(7), System.Globalization.CultureInfo.InvariantCulture)));
+            decisions.Add(AuditColumns.ReadDecision(reader, sessionId, static (r, i) => DateTimeOffset.Parse(r.GetString(i), System.Globalization.CultureInfo.InvariantCulture)));
         }
         return decisions;
     }
