@@ -36,7 +36,9 @@ public sealed class TestCluster : IAsyncDisposable
             var directory = Path.Combine(cluster._directory.Path, $"silo{i}");
             Directory.CreateDirectory(directory);
             cluster._silos.Add(await SiloProcess.StartAsync(directory,
-                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}"));
+                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}",
+                // Cluster mechanics are checked against the rule layer's deterministic verdicts.
+                "--no-world-model"));
         }
         return cluster;
     }
