@@ -33,6 +33,13 @@ public sealed class SiloOptions
     /// <summary>Log level of the silo's own categories. Default Warning (the hot path logs nothing).</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
-    /// <summary>The world model file; null runs the rule layer alone. Default: the model shipped beside the silo (<c>models/world-model.smwm</c>).</summary>
-    public string? WorldModelPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "models", "world-model.smwm");
+    /// <summary>The model shipped beside the silo (<c>models/world-model.smwm</c>).</summary>
+    public static string ShippedWorldModelPath => Path.Combine(AppContext.BaseDirectory, "models", "world-model.smwm");
+
+    /// <summary>
+    /// The world model the silo consults beside the rules and defenses; null: none. Default null: the shipped model
+    /// is below its quality targets (on tools unlike its training data it denies many benign calls), so it is opt-in
+    /// (<c>safemcp silo --world-model</c>) until a model meets them.
+    /// </summary>
+    public string? WorldModelPath { get; set; }
 }

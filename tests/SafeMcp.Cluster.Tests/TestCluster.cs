@@ -36,9 +36,7 @@ public sealed class TestCluster : IAsyncDisposable
             var directory = Path.Combine(cluster._directory.Path, $"silo{i}");
             Directory.CreateDirectory(directory);
             cluster._silos.Add(await SiloProcess.StartAsync(directory,
-                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}",
-                // Cluster mechanics are checked against the rule layer's deterministic verdicts.
-                "--no-world-model"));
+                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}"));
         }
         return cluster;
     }

@@ -16,9 +16,7 @@ public sealed class SiloFixture : IAsyncLifetime
     /// <summary>A client of the silo, as an operator reads sessions.</summary>
     public SafeMcpClient NewClient() => new(new SafeMcpClientOptions { BaseAddress = Silo.BaseAddress, ApiKey = ApiKey });
 
-    // These tests prove the hook's mechanics (filtering, elicitation, outcome reports) against the rule layer's
-    // deterministic verdicts; the world model's verdicts are tested in SafeMcp.WorldModel.Tests.
-    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync(_directory.Path, "--no-world-model").ConfigureAwait(false);
+    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync(_directory.Path).ConfigureAwait(false);
 
     public async Task DisposeAsync()
     {

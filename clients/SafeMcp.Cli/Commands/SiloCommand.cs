@@ -19,10 +19,13 @@ internal static class SiloCommand
         var postgres = CommonOptions.Postgres();
         var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
         var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
-        var worldModel = new Option<string?>("--world-model") { Description = "The world model file (default: the model shipped with the silo)." };
-        var noWorldModel = new Option<bool>("--no-world-model") { Description = "Decide with the rule layer alone." };
+        var worldModel = new Option<string?>("--world-model")
+        {
+            Description = "Consult the world model: the shipped one, or the given file (off by default: see SiloOptions.WorldModelPath).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, noWorldModel, postgres, internalUrl };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, postgres, internalUrl };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -34,7 +37,7 @@ internal static class SiloCommand
                 PostgresConnectionString = parse.GetValue(postgres),
                 InternalUrl = parse.GetValue(internalUrl),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
-                WorldModelPath = parse.GetValue(noWorldModel) ? null : parse.GetValue(worldModel) ?? defaults.WorldModelPath,
+                WorldModelPath = parse.GetResult(worldModel) is null ? null : parse.GetValue(worldModel) ?? SiloOptions.ShippedWorldModelPath,
             };
             if (parse.GetValue(name) is { } siloName)
             {
