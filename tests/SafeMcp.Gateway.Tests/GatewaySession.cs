@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -15,6 +16,7 @@ internal sealed class GatewaySession : IAsyncDisposable
     private readonly Channel<string> _notifications = Channel.CreateUnbounded<string>();
     private readonly List<string> _log = [];
     private readonly TempDirectory _directory = new("safemcp-gateway-e2e");
+    private readonly List<string> _approvalMessages = [];
     private McpClient _client = null!;
 
     private GatewaySession() { }
@@ -24,6 +26,18 @@ internal sealed class GatewaySession : IAsyncDisposable
     public string ConfigPath => Path.Combine(_directory.Path, "gateway.yaml");
 
     public McpClient Client => _client;
+
+    /// <summary>The approval requests the human was shown, in order.</summary>
+    public IReadOnlyList<string> ApprovalMessages
+    {
+        get
+        {
+            lock (_approvalMessages)
+            {
+                return [.. _approvalMessages];
+            }
+        }
+    }
 
     /// <summary>What the gateway (and the upstream, through it) wrote to stderr.</summary>
     public string Log
@@ -38,7 +52,8 @@ internal sealed class GatewaySession : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway on a configuration with one tenant and one server, <paramref name="serverYaml"/> (indented for a list item).</summary>
-    public static async Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml)
+    /// <remarks><paramref name="approve"/> null: the client has no elicitation capability; true/false: it accepts/declines every approval request.</remarks>
+    public static async Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml, bool? approve = null)
     {
         var session = new GatewaySession();
         File.WriteAllText(session.ConfigPath, $"""
@@ -59,7 +74,22 @@ internal sealed class GatewaySession : IAsyncDisposable
         });
         try
         {
-            session._client = await McpClient.CreateAsync(transport, ClientOptions(session._notifications)).ConfigureAwait(false);
+            var options = ClientOptions(session._notifications);
+            if (approve is { } answer)
+            {
+                options.Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() } };
+                options.Handlers.ElicitationHandler = (request, _) =>
+                {
+                    lock (session._approvalMessages)
+                    {
+                        session._approvalMessages.Add(request?.Message ?? "");
+                    }
+                    return ValueTask.FromResult(answer
+                        ? new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["approve"] = JsonSerializer.SerializeToElement(true) } }
+                        : new ElicitResult { Action = "decline" });
+                };
+            }
+            session._client = await McpClient.CreateAsync(transport, options).ConfigureAwait(false);
         }
         catch (Exception e)
         {
