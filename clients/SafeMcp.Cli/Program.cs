@@ -6,5 +6,7 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     SiloCommand.Create(),
     TenantCommand.Create(),
     SessionCommand.Create(),
+    DefensesCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -19,6 +19,15 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(IReadOnlyList<CoverageEntry>))]
+[JsonSerializable(typeof(RegisteredTool))]
+[JsonSerializable(typeof(IReadOnlyList<RegisteredTool>))]
+[JsonSerializable(typeof(ApproveToolRequest))]
+[JsonSerializable(typeof(GrantRequest))]
+[JsonSerializable(typeof(GrantView))]
+[JsonSerializable(typeof(IReadOnlyList<GrantView>))]
+[JsonSerializable(typeof(GrantPolicy))]
+[JsonSerializable(typeof(IReadOnlyList<BaselineView>))]
 public sealed partial class SafeMcpJsonContext : JsonSerializerContext
 {
     /// <summary>Deepest JSON nesting accepted in a request (arguments included).</summary>

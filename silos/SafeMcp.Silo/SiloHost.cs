@@ -5,6 +5,7 @@ using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
@@ -53,9 +54,12 @@ public static class SiloHost
         // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddSingleton<ICallDetector, HazardRules>();
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
+        services.AddDefenses(options);
         services.AddSingleton(sp => new DecisionPipeline(
             sp.GetServices<ICallDetector>().ToArray(),
-            sp.GetServices<IVisibilityRule>().ToArray()));
+            sp.GetServices<IVisibilityRule>().ToArray(),
+            sp.GetServices<IToolGate>().ToArray(),
+            sp.GetServices<IOutcomeObserver>().ToArray()));
         services.AddSingleton<SessionGrainRuntime>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<IdleDeactivationService>();
@@ -67,6 +71,7 @@ public static class SiloHost
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapSessionEndpoints();
+        app.MapDefenseEndpoints();
         return app;
     }
 

@@ -8,7 +8,11 @@ namespace SafeMcp.Grains.Decisions;
 /// The layers that decide a call, in order, and the rules that filter tools. One instance serves every
 /// session of a silo; it holds no per-session state.
 /// </summary>
-public sealed class DecisionPipeline(IReadOnlyList<ICallDetector> detectors, IReadOnlyList<IVisibilityRule> visibilityRules)
+public sealed class DecisionPipeline(
+    IReadOnlyList<ICallDetector> detectors,
+    IReadOnlyList<IVisibilityRule> visibilityRules,
+    IReadOnlyList<IToolGate>? gates = null,
+    IReadOnlyList<IOutcomeObserver>? outcomeObservers = null)
 {
     /// <summary>The built-in rule layer only.</summary>
     public static DecisionPipeline RulesOnly() => new([new HazardRules()], [new TaintVisibilityRule()]);
@@ -18,6 +22,60 @@ public sealed class DecisionPipeline(IReadOnlyList<ICallDetector> detectors, IRe
 
     /// <summary>The proactive filtering rules.</summary>
     public IReadOnlyList<IVisibilityRule> VisibilityRules { get; } = visibilityRules;
+
+    /// <summary>The tenant-level gates, asked at every view and decision.</summary>
+    public IReadOnlyList<IToolGate> Gates { get; } = gates ?? [];
+
+    /// <summary>The observers of reported outcomes.</summary>
+    public IReadOnlyList<IOutcomeObserver> OutcomeObservers { get; } = outcomeObservers ?? [];
+
+    /// <summary>Lets every gate take note of <paramref name="session"/>'s tool set (opened or changed).</summary>
+    public async ValueTask ObserveDefinitionAsync(SessionState session, CancellationToken cancellationToken)
+    {
+        foreach (var gate in Gates)
+        {
+            await gate.ObserveAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Recomputes <see cref="SessionState.Gated"/>: the tools the gates hold back at <paramref name="now"/>.</summary>
+    public async ValueTask ApplyGatesAsync(SessionState session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        session.Gated.Clear();
+        if (Gates.Count == 0)
+        {
+            return;
+        }
+        var gated = new List<WithheldTool>();
+        foreach (var gate in Gates)
+        {
+            gated.Clear();
+            await gate.ApplyAsync(session, now, gated, cancellationToken).ConfigureAwait(false);
+            foreach (var tool in gated)
+            {
+                if (session.Tools.ContainsKey(tool.Name) && !session.Withheld.ContainsKey(tool.Name))
+                {
+                    session.Gated.TryAdd(tool.Name, new GatedTool(gate.Layer, tool));
+                }
+            }
+        }
+    }
+
+    /// <summary>The tools the outcome observers withhold after <paramref name="report"/>.</summary>
+    public List<WithheldTool> ObserveOutcome(SessionState session, OutcomeReport report, DateTimeOffset now)
+    {
+        var withhold = new List<WithheldTool>();
+        if (OutcomeObservers.Count == 0)
+        {
+            return withhold;
+        }
+        var call = session.RecentCalls.FirstOrDefault(c => c.Sequence == report.Sequence);
+        foreach (var observer in OutcomeObservers)
+        {
+            observer.Observe(session, call, report, now, withhold);
+        }
+        return withhold;
+    }
 
     /// <summary>Runs every detector on <paramref name="call"/>.</summary>
     public async ValueTask<List<Finding>> InspectAsync(CallContext call, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SafeMcp.Grains.Defenses.Poisoning;
 using SafeMcp.Grains.Sessions;
 
 namespace SafeMcp.Grains.Rules;
@@ -26,7 +27,7 @@ public static partial class ContentScanner
         {
             taint |= Taint.Pii;
         }
-        if (InjectionPattern().IsMatch(text) || ContainsHiddenUnicode(text))
+        if (InjectionPattern().IsMatch(text) || ContainsHiddenUnicode(text) || ToolPoisoningScanner.ContainsInstructions(text))
         {
             taint |= Taint.UntrustedInstructions;
         }
@@ -41,22 +42,30 @@ public static partial class ContentScanner
     }
 
     /// <summary>True when the text carries characters a human does not see: tag characters, zero-width or bidi controls.</summary>
-    public static bool ContainsHiddenUnicode(string text)
+    public static bool ContainsHiddenUnicode(string text) => IndexOfHiddenUnicode(text) >= 0;
+
+    /// <summary>
+    /// The index of the first character a human does not see (tag characters, zero-width, bidi controls and marks,
+    /// invisible operators, interlinear annotations, supplementary variation selectors), or -1.
+    /// </summary>
+    public static int IndexOfHiddenUnicode(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            if (c is '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' or '\u061C' or '\u180E' or '\uFEFF'
+                or (>= '\u2060' and <= '\u2064') or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or (>= '\uFFF9' and <= '\uFFFB'))
             {
-                return true;
+                return i;
             }
-            // Unicode tag characters U+E0000–U+E007F are encoded as the surrogate pair DB40 DC00–DC7F.
-            if (c == '\uDB40' && i + 1 < text.Length && text[i + 1] is >= '\uDC00' and <= '\uDC7F')
+            // Tag characters U+E0000–U+E007F and variation selectors U+E0100–U+E01EF (used to smuggle bytes) are
+            // encoded as the surrogate pair DB40 DC00–DDEF.
+            if (c == '\uDB40' && i + 1 < text.Length && text[i + 1] is >= '\uDC00' and <= '\uDDEF')
             {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     private static bool ContainsCardNumber(string text)

@@ -12,7 +12,7 @@ public static class SessionCodec
     /// <summary>The definition document: instruction and tools. Written when the session is opened.</summary>
     public static string DefinitionJson(SessionState state) =>
         JsonSerializer.Serialize(
-            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray()),
+            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server),
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
 
     /// <summary>The mutable document: what every turn rewrites.</summary>
@@ -37,6 +37,7 @@ public static class SessionCodec
         var state = new SessionState(tenantId, sessionId)
         {
             Instruction = definition.Instruction,
+            Server = definition.Server,
             Sequence = document.Sequence,
             CapabilitiesUsed = CapabilityNames.Parse(document.CapabilitiesUsed),
             Taint = TaintNames.Parse(document.Taint),
@@ -55,7 +56,7 @@ public static class SessionCodec
     }
 }
 
-internal sealed record SessionDefinitionDocument(string? Instruction, IReadOnlyList<ToolDescriptor> Tools);
+internal sealed record SessionDefinitionDocument(string? Instruction, IReadOnlyList<ToolDescriptor> Tools, string? Server = null);
 
 internal sealed record SessionStateDocument(
     long Sequence,

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SafeMcp.Contracts;
@@ -61,20 +59,35 @@ public sealed partial class SessionGrain
             throw new SessionRequestException(SessionErrorKind.Invalid, "instruction_too_long", "The instruction is longer than 16384 characters.");
         }
 
-        if (_state.IsOpen && SameDefinition(tools, request.Instruction))
+        if (request.Server is { } server && !ServerNamePattern().IsMatch(server))
         {
-            return _state.View();
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_server", "A server name is 1–128 characters of letters, digits, '.', '_', ':', '@', '/' or '-'.");
+        }
+
+        if (_state.IsOpen && SameDefinition(tools, request.Instruction) && (request.Server is null || request.Server == _state.Server))
+        {
+            return await ViewAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var next = _state.IsOpen ? Copy(_state) : new SessionState(_state.TenantId, _state.SessionId);
         next.Instruction = request.Instruction ?? _state.Instruction;
+        next.Server = request.Server ?? _state.Server;
         next.Tools.Clear();
         foreach (var tool in tools)
         {
             next.Tools[tool.Name] = new ToolProfile(tool, CapabilityClassifier.Classify(tool));
         }
         _pipeline.ApplyVisibility(next);
+        await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
         await CommitAsync(next, definitionChanged: true, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tools the session may see now, with the tenant-level gates asked again.</summary>
+    public async Task<SessionView> ViewAsync(CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        await _pipeline.ApplyGatesAsync(_state, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return _state.View();
     }
 
@@ -99,6 +112,8 @@ public sealed partial class SessionGrain
         }
 
         var next = Copy(_state);
+        var now = _time.GetUtcNow();
+        await _pipeline.ApplyGatesAsync(next, now, cancellationToken).ConfigureAwait(false);
         CombinedFindings verdict;
         var capabilities = Capability.None;
         if (!next.Tools.TryGetValue(request.Tool, out var tool))
@@ -110,6 +125,11 @@ public sealed partial class SessionGrain
         {
             verdict = FindingCombiner.Combine([new Finding("filter", Verdict.Deny,
                 $"'{request.Tool}' is withheld: {withheld.Reason}", withheld.Techniques)]);
+        }
+        else if (next.Gated.TryGetValue(request.Tool, out var gated))
+        {
+            verdict = FindingCombiner.Combine([new Finding(gated.Layer, Verdict.Deny,
+                $"'{request.Tool}' is held back: {gated.Tool.Reason}", gated.Tool.Techniques)]);
         }
         else
         {
@@ -133,10 +153,9 @@ public sealed partial class SessionGrain
         }
         _pipeline.ApplyVisibility(next);
 
-        var now = _time.GetUtcNow();
         next.Sequence++;
-        var argumentsJson = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), ShortHash(request.Tool, argumentsJson), now));
+        var argumentsJson = CallHash.ArgumentsJson(request);
+        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now));
         if (next.RecentCalls.Count > _options.RecentCallsKept)
         {
             next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
@@ -147,7 +166,7 @@ public sealed partial class SessionGrain
             next.Sequence,
             request.Tool,
             verdict.Verdict,
-            next.Withheld.Keys.Order(StringComparer.Ordinal).ToArray(),
+            next.Withheld.Keys.Concat(next.Gated.Keys).Distinct().Order(StringComparer.Ordinal).ToArray(),
             verdict.Reasons.Count == 0 ? ["No hazard found."] : verdict.Reasons,
             verdict.Techniques,
             verdict.DecidedBy.Count == 0 ? [HazardRules.Layer] : verdict.DecidedBy,
@@ -173,6 +192,13 @@ public sealed partial class SessionGrain
         var found = ContentScanner.Scan(report.Content);
         var next = Copy(_state);
         next.Taint |= found;
+        foreach (var withheld in _pipeline.ObserveOutcome(next, report, _time.GetUtcNow()))
+        {
+            if (next.Tools.ContainsKey(withheld.Name))
+            {
+                next.Withheld.TryAdd(withheld.Name, withheld);
+            }
+        }
         _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(
             report.Sequence,
@@ -181,7 +207,7 @@ public sealed partial class SessionGrain
             string.Join(",", TaintNames.Of(found)),
             ContentScanner.Redact(report.Content ?? string.Empty, _options.ObservationExcerptChars));
         await CommitAsync(next, definitionChanged: false, audit: null, outcome, cancellationToken).ConfigureAwait(false);
-        return _state.View();
+        return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The session's decisions, oldest first.</summary>
@@ -281,6 +307,7 @@ public sealed partial class SessionGrain
         var copy = new SessionState(state.TenantId, state.SessionId)
         {
             Instruction = state.Instruction,
+            Server = state.Server,
             CapabilitiesUsed = state.CapabilitiesUsed,
             Taint = state.Taint,
             Sequence = state.Sequence,
@@ -298,12 +325,9 @@ public sealed partial class SessionGrain
         return copy;
     }
 
-    private static string ShortHash(string tool, string argumentsJson)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tool + "\n" + argumentsJson));
-        return Convert.ToHexStringLower(hash, 0, 8);
-    }
-
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:@/\-]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServerNamePattern();
 }

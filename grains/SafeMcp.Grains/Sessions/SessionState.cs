@@ -1,4 +1,5 @@
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Sessions;
@@ -27,6 +28,12 @@ public sealed class SessionState
     /// <summary>Tools withheld for the rest of the session, by name.</summary>
     public Dictionary<string, WithheldTool> Withheld { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The MCP server the session's tools come from, when the client names it (registry pins are per server).</summary>
+    public string? Server { get; set; }
+
+    /// <summary>Tools the tenant-level gates hold back now (quarantine, missing grants). Recomputed, never stored.</summary>
+    public Dictionary<string, GatedTool> Gated { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Capabilities the session has exercised through allowed calls.</summary>
     public Capability CapabilitiesUsed { get; set; }
 
@@ -47,13 +54,13 @@ public sealed class SessionState
 
     /// <summary>Names of the tools the session may see, sorted.</summary>
     public IReadOnlyList<string> VisibleTools() =>
-        Tools.Keys.Where(name => !Withheld.ContainsKey(name)).Order(StringComparer.Ordinal).ToArray();
+        Tools.Keys.Where(name => !Withheld.ContainsKey(name) && !Gated.ContainsKey(name)).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The session as its client sees it.</summary>
     public SessionView View() => new(
         SessionId,
         VisibleTools(),
-        Withheld.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ToArray(),
+        Withheld.Values.Concat(Gated.Values.Where(g => !Withheld.ContainsKey(g.Tool.Name)).Select(g => g.Tool)).OrderBy(w => w.Name, StringComparer.Ordinal).ToArray(),
         TaintNames.Of(Taint),
         Version);
 }

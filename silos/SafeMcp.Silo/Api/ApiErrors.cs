@@ -1,4 +1,5 @@
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Defenses;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Storage;
@@ -16,6 +17,9 @@ internal static class ApiErrors
     {
         SessionRequestException { Kind: SessionErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
         SessionRequestException e => Error(StatusCodes.Status400BadRequest, e.Code, e.Message),
+        DefenseRequestException { Kind: DefenseErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
+        DefenseRequestException { Kind: DefenseErrorKind.Conflict } e => Error(StatusCodes.Status409Conflict, e.Code, e.Message),
+        DefenseRequestException e => Error(StatusCodes.Status400BadRequest, e.Code, e.Message),
         StaleStateException => Error(StatusCodes.Status409Conflict, "stale_activation", "The session moved or changed under this activation; retry the request."),
         StorageUnavailableException => Error(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage cannot commit now; no decision was made (fail closed)."),
         OperationCanceledException => Error(499, "cancelled", "The request was cancelled."),

@@ -64,7 +64,7 @@ internal static class SessionEndpoints
     }
 
     private static Task<IResult> ToolsAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId) =>
-        TurnAsync(context, runtime, sessionId, grain => Task.FromResult(grain.View()), SafeMcpJsonContext.Default.SessionView);
+        TurnAsync(context, runtime, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView);
 
     private static async Task<IResult> DecideAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Tenants;
 
@@ -181,10 +182,13 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
             {
                 results[i] = _commands.Apply(batch[i]);
             }
+            _commands.WriteChainHeads();
             transaction.Commit();
+            _commands.ChainCommitted();
         }
         catch
         {
+            _commands.ChainAborted();
             transaction.Rollback();
             throw;
         }
@@ -228,6 +232,13 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
         private readonly SqliteCommand _writeDefinition;
         private readonly SqliteCommand _insertDecision;
         private readonly SqliteCommand _recordOutcome;
+        private readonly SqliteCommand _readHead;
+        private readonly SqliteCommand _writeHead;
+
+        // The audit chain's head per tenant as committed, and as the open batch moved it. This connection is the only
+        // writer, so the heads in memory are the stored ones once read.
+        private readonly Dictionary<string, (long Length, string Hash)> _heads = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (long Length, string Hash)> _batchHeads = new(StringComparer.Ordinal);
 
         public WriteCommands(SqliteConnection connection)
         {
@@ -244,9 +255,14 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
                 ON CONFLICT (tenant_id, session_id) DO UPDATE SET definition = excluded.definition
                 """, "$t", "$s", "$d");
             _insertDecision = Command(connection, """
-                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at)
-                VALUES ($t, $s, $q, $tool, $verdict, $r, $tech, $by, $w, $a, $th, $at)
-                """, "$t", "$s", "$q", "$tool", "$verdict", "$r", "$tech", "$by", "$w", "$a", "$th", "$at");
+                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash)
+                VALUES ($t, $s, $q, $tool, $verdict, $r, $tech, $by, $w, $a, $th, $at, $ci, $ch)
+                """, "$t", "$s", "$q", "$tool", "$verdict", "$r", "$tech", "$by", "$w", "$a", "$th", "$at", "$ci", "$ch");
+            _readHead = Command(connection, "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = $t", "$t");
+            _writeHead = Command(connection, """
+                INSERT INTO audit_chain_heads (tenant_id, length, head_hash) VALUES ($t, $l, $h)
+                ON CONFLICT (tenant_id) DO UPDATE SET length = excluded.length, head_hash = excluded.head_hash
+                """, "$t", "$l", "$h");
             _recordOutcome = Command(connection, """
                 UPDATE decisions SET outcome_is_error = $err, outcome_bytes = $b, outcome_taint = $taint, observation = $obs
                 WHERE tenant_id = $t AND session_id = $s AND sequence = $q
@@ -260,6 +276,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
             _writeDefinition.Transaction = transaction;
             _insertDecision.Transaction = transaction;
             _recordOutcome.Transaction = transaction;
+            _readHead.Transaction = transaction;
+            _writeHead.Transaction = transaction;
         }
 
         /// <summary>Applies one write inside the open transaction; returns why it was refused, or null.</summary>
@@ -290,10 +308,16 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
             if (write.Audit is { } audit)
             {
                 var d = audit.Decision;
-                Set(_insertDecision, write.TenantId, write.SessionId, d.Sequence, d.Tool, AuditColumns.VerdictName(d.Verdict),
+                var (length, head) = ChainHead(write.TenantId);
+                var entry = new AuditChainEntry(write.TenantId, write.SessionId, d.Sequence, length + 1, d.Tool, AuditColumns.VerdictName(d.Verdict),
                     AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
-                    audit.ArgumentsJson, (object?)audit.Thought ?? DBNull.Value, d.DecidedAt.ToString("O"));
+                    audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"));
+                var hash = AuditChain.Link(head, entry);
+                Set(_insertDecision, entry.TenantId, entry.SessionId, entry.Sequence, entry.Tool, entry.Verdict,
+                    entry.Reasons, entry.Techniques, entry.DecidedBy, entry.Withheld,
+                    entry.Arguments, (object?)entry.Thought ?? DBNull.Value, entry.DecidedAt, entry.ChainIndex, hash);
                 _insertDecision.ExecuteNonQuery();
+                _batchHeads[write.TenantId] = (entry.ChainIndex, hash);
             }
             if (write.Outcome is { } outcome)
             {
@@ -301,6 +325,46 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
                 _recordOutcome.ExecuteNonQuery();
             }
             return null;
+        }
+
+        /// <summary>Writes the heads the open batch moved (same transaction as its rows).</summary>
+        public void WriteChainHeads()
+        {
+            foreach (var (tenant, (length, hash)) in _batchHeads)
+            {
+                Set(_writeHead, tenant, length, hash);
+                _writeHead.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>The batch committed: its heads are now the stored ones.</summary>
+        public void ChainCommitted()
+        {
+            foreach (var (tenant, head) in _batchHeads)
+            {
+                _heads[tenant] = head;
+            }
+            _batchHeads.Clear();
+        }
+
+        /// <summary>The batch rolled back: forget every head in memory, they are read again when next needed.</summary>
+        public void ChainAborted()
+        {
+            _batchHeads.Clear();
+            _heads.Clear();
+        }
+
+        private (long Length, string Hash) ChainHead(string tenantId)
+        {
+            if (_batchHeads.TryGetValue(tenantId, out var head) || _heads.TryGetValue(tenantId, out head))
+            {
+                return head;
+            }
+            Set(_readHead, tenantId);
+            using var reader = _readHead.ExecuteReader();
+            head = reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, AuditChain.Genesis);
+            _heads[tenantId] = head;
+            return head;
         }
 
         private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
@@ -329,6 +393,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IAsyncDisposa
             _writeDefinition.Dispose();
             _insertDecision.Dispose();
             _recordOutcome.Dispose();
+            _readHead.Dispose();
+            _writeHead.Dispose();
         }
     }
 }

@@ -1,0 +1,11 @@
+namespace SafeMcp.Grains.Defenses.Registry;
+
+/// <summary>Tunables of the tool registry.</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>Quarantine the tools of a server the tenant has never seen (else the first list is pinned as approved: trust on first use). Default false.</summary>
+    public bool QuarantineFirstSight { get; set; }
+
+    /// <summary>How long a server's pins are served from memory before they are re-read in the background (other silos may have approved). Default 5 s.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

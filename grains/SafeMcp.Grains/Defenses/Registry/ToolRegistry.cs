@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
+
+namespace SafeMcp.Grains.Defenses.Registry;
+
+/// <summary>
+/// Tool pinning per tenant and server (SAFE-T1201 rug pull, SAFE-T1205 persistent redefinition). When a session opens,
+/// every tool's definition hash is compared with its pin: a new tool, a changed one, or one that was removed and comes
+/// back is quarantined, and withheld from every session of that server until an admin approves it. Pins are kept in
+/// memory and re-read in the background after <see cref="RegistryOptions.RefreshInterval"/>, so a decision never waits
+/// on the database once a server is loaded.
+/// </summary>
+public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions options, TimeProvider time) : IToolGate
+{
+    /// <summary>The name decisions give this layer.</summary>
+    public const string Layer = "registry";
+
+    /// <summary>The server name of sessions that do not name one.</summary>
+    public const string DefaultServer = "default";
+
+    private readonly ConcurrentDictionary<(string Tenant, string Server), ServerPins> _servers = new();
+
+    /// <inheritdoc />
+    string IToolGate.Layer => Layer;
+
+    /// <inheritdoc />
+    public async ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken)
+    {
+        var server = session.Server ?? DefaultServer;
+        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
+        await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow();
+            var current = pins.Tools;
+            var firstSight = current.Count == 0 && !options.QuarantineFirstSight;
+            var changes = new List<ToolPin>();
+            foreach (var tool in session.Tools.Values)
+            {
+                var hash = ToolFingerprint.Of(tool.Descriptor);
+                current.TryGetValue(tool.Name, out var pin);
+                var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
+                if (next is not null)
+                {
+                    changes.Add(next);
+                }
+            }
+            foreach (var pin in current.Values)
+            {
+                if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
+                {
+                    changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
+                }
+            }
+            if (changes.Count > 0)
+            {
+                await store.SaveAsync(changes, cancellationToken).ConfigureAwait(false);
+                pins.Replace(changes);
+            }
+        }
+        finally
+        {
+            pins.Gate.Release();
+        }
+    }
+
+    private static ToolPin? Next(string tenantId, string server, ToolDescriptor tool, string hash, ToolPin? pin, bool firstSight, DateTimeOffset now)
+    {
+        if (pin is null)
+        {
+            return firstSight
+                ? new ToolPin(tenantId, server, tool.Name, PinStatus.Approved, null, hash, hash, ToolFingerprint.DefinitionJson(tool), now)
+                : new ToolPin(tenantId, server, tool.Name, PinStatus.Quarantined, QuarantineReason.New, null, hash, ToolFingerprint.DefinitionJson(tool), now);
+        }
+        return pin.Status switch
+        {
+            PinStatus.Approved when pin.ApprovedHash == hash => null,
+            PinStatus.Approved => pin with { Status = PinStatus.Quarantined, Reason = QuarantineReason.Changed, ObservedHash = hash, DefinitionJson = ToolFingerprint.DefinitionJson(tool), UpdatedAt = now },
+            PinStatus.Removed => pin with { Status = PinStatus.Quarantined, Reason = QuarantineReason.ReAdded, ObservedHash = hash, DefinitionJson = ToolFingerprint.DefinitionJson(tool), UpdatedAt = now },
+            _ when pin.ObservedHash == hash => null,
+            _ => pin with { Reason = pin.ApprovedHash is null ? QuarantineReason.New : QuarantineReason.Changed, ObservedHash = hash, DefinitionJson = ToolFingerprint.DefinitionJson(tool), UpdatedAt = now },
+        };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
+    {
+        var server = session.Server ?? DefaultServer;
+        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
+        if (now - pins.LoadedAt > options.RefreshInterval)
+        {
+            pins.RefreshInBackground(() => store.LoadServerAsync(session.TenantId, server, CancellationToken.None), time);
+        }
+        if (pins.Tools.Count == 0 && session.Tools.Count > 0)
+        {
+            // A session opened before its server was ever pinned (e.g. stored before the registry existed): first sight.
+            await ObserveAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        var tools = pins.Tools;
+        foreach (var tool in session.Tools.Values)
+        {
+            var hash = ToolFingerprint.Of(tool.Descriptor);
+            if (!tools.TryGetValue(tool.Name, out var pin))
+            {
+                gated.Add(new WithheldTool(tool.Name, $"[{Layer}] '{tool.Name}' is not in the registry of server '{server}'.", [Techniques.PersistentToolRedefinition, Techniques.ToolRegistryVerification]));
+            }
+            else if (pin.Status != PinStatus.Approved || pin.ApprovedHash != hash)
+            {
+                var reason = pin.Reason ?? (pin.ApprovedHash != hash ? QuarantineReason.Changed : pin.Status);
+                var technique = reason == QuarantineReason.Changed ? Techniques.RugPull : Techniques.PersistentToolRedefinition;
+                gated.Add(new WithheldTool(tool.Name,
+                    $"[{Layer}] '{tool.Name}' of server '{server}' is quarantined ({reason}) until an admin approves it.",
+                    [technique, Techniques.ToolPinning, Techniques.DescriptionIntegrity]));
+            }
+        }
+    }
+
+    /// <summary>Approves the observed definition of a tool; <paramref name="expectedHash"/>, when given, must match it.</summary>
+    public async Task<ToolPin> ApproveAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken)
+    {
+        var pins = await GetAsync(tenantId, server, cancellationToken, reload: true).ConfigureAwait(false);
+        await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!pins.Tools.TryGetValue(tool, out var pin))
+            {
+                throw new DefenseRequestException(DefenseErrorKind.NotFound, "unknown_tool", $"Server '{server}' has no tool '{tool}' in the registry.");
+            }
+            if (expectedHash is not null && !string.Equals(expectedHash, pin.ObservedHash, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DefenseRequestException(DefenseErrorKind.Conflict, "hash_mismatch", $"'{tool}' was seen with hash {pin.ObservedHash}, not {expectedHash}: review it again.");
+            }
+            if (pin.Status == PinStatus.Removed)
+            {
+                throw new DefenseRequestException(DefenseErrorKind.Conflict, "tool_removed", $"'{tool}' is no longer offered by server '{server}'.");
+            }
+            var approved = pin with { Status = PinStatus.Approved, Reason = null, ApprovedHash = pin.ObservedHash, UpdatedAt = time.GetUtcNow() };
+            await store.SaveAsync([approved], cancellationToken).ConfigureAwait(false);
+            pins.Replace([approved]);
+            return approved;
+        }
+        finally
+        {
+            pins.Gate.Release();
+        }
+    }
+
+    private async ValueTask<ServerPins> GetAsync(string tenantId, string server, CancellationToken cancellationToken, bool reload = false)
+    {
+        if (!reload && _servers.TryGetValue((tenantId, server), out var cached))
+        {
+            return cached;
+        }
+        var loaded = await store.LoadServerAsync(tenantId, server, cancellationToken).ConfigureAwait(false);
+        var pins = _servers.GetOrAdd((tenantId, server), _ => new ServerPins());
+        pins.Load(loaded, time.GetUtcNow());
+        return pins;
+    }
+
+    /// <summary>One server's pins: an immutable map swapped on change, so readers never lock.</summary>
+    private sealed class ServerPins
+    {
+        private Dictionary<string, ToolPin> _tools = new(StringComparer.Ordinal);
+        private int _refreshing;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public DateTimeOffset LoadedAt { get; private set; }
+
+        public IReadOnlyDictionary<string, ToolPin> Tools => Volatile.Read(ref _tools);
+
+        public void Load(IReadOnlyList<ToolPin> pins, DateTimeOffset at)
+        {
+            Volatile.Write(ref _tools, pins.ToDictionary(p => p.Tool, StringComparer.Ordinal));
+            LoadedAt = at;
+        }
+
+        public void Replace(IReadOnlyList<ToolPin> changed)
+        {
+            var next = new Dictionary<string, ToolPin>(Tools, StringComparer.Ordinal);
+            foreach (var pin in changed)
+            {
+                next[pin.Tool] = pin;
+            }
+            Volatile.Write(ref _tools, next);
+        }
+
+        public void RefreshInBackground(Func<Task<IReadOnlyList<ToolPin>>> load, TimeProvider time)
+        {
+            if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+            {
+                return;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var pins = await load().ConfigureAwait(false);
+                    await Gate.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        Load(pins, time.GetUtcNow());
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                }
+                catch (Exception)
+                {
+                    // Keep serving the pins in memory; the next decision after the interval tries again.
+                }
+                finally
+                {
+                    Volatile.Write(ref _refreshing, 0);
+                }
+            });
+        }
+    }
+}
