@@ -5,5 +5,6 @@ var root = new RootCommand("safemcp-gateway: puts any MCP server under SafeMCP C
 {
     GatewayCommands.Stdio(),
     GatewayCommands.Http(),
+    GatewayCommands.Bench(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using SafeMcp.Client;
+using SafeMcp.Contracts;
 using SafeMcp.Testing;
 
 namespace SafeMcp.Gateway.Tests;
@@ -15,6 +18,15 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     /// <summary>A client of the silo, as an operator reads sessions.</summary>
     public SafeMcpClient NewClient() => new(new SafeMcpClientOptions { BaseAddress = Silo.BaseAddress, ApiKey = ApiKey });
+
+    /// <summary>The tenant's pinned tools of <paramref name="server"/>, as an operator lists them (<c>GET /v1/registry/tools</c>).</summary>
+    public async Task<IReadOnlyList<RegisteredTool>> RegistryAsync(string server)
+    {
+        using var http = new HttpClient { BaseAddress = Silo.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        var tools = await http.GetFromJsonAsync($"/v1/registry/tools?server={Uri.EscapeDataString(server)}", SafeMcpJsonContext.Default.IReadOnlyListRegisteredTool).ConfigureAwait(false);
+        return tools ?? [];
+    }
 
     public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync(_directory.Path).ConfigureAwait(false);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SafeMcp.Gateway.Bench;
 using SafeMcp.Gateway.Config;
 using SafeMcp.Gateway.Downstream;
 
@@ -80,6 +81,36 @@ internal static class GatewayCommands
                     await route.DisposeAsync().ConfigureAwait(false);
                 }
             }
+        }));
+        return command;
+    }
+
+    public static Command Bench()
+    {
+        var config = Config();
+        var server = Server();
+        var tool = new Option<string>("--tool") { Description = "A benign tool of the upstream server the cluster allows.", Required = true };
+        var arguments = new Option<string>("--arguments") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
+        var calls = new Option<int>("--calls") { Description = "Measured calls on each path.", DefaultValueFactory = _ => 500 };
+        var warmup = new Option<int>("--warmup") { Description = "Calls made first and not measured (JIT, connections).", DefaultValueFactory = _ => 50 };
+        var command = new Command("bench", "Prints proxied vs direct tool-call latency (p50, p99) and their ratio.") { config, server, tool, arguments, calls, warmup };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (gateway, _) =>
+        {
+            Dictionary<string, System.Text.Json.JsonElement> args;
+            try
+            {
+                args = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(parse.GetValue(arguments)!) ?? [];
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new GatewayConfigException($"--arguments is not a JSON object: {e.Message}", e);
+            }
+            if (parse.GetValue(calls) < 1 || parse.GetValue(warmup) < 0)
+            {
+                throw new GatewayConfigException("--calls must be at least 1 and --warmup at least 0.");
+            }
+            await OverheadBenchmark.RunAsync(new GatewayConfigPath(Path.GetFullPath(parse.GetValue(config)!)), gateway.Server(parse.GetValue(server)!),
+                parse.GetValue(tool)!, args, parse.GetValue(calls), parse.GetValue(warmup), Console.Out, ct).ConfigureAwait(false);
         }));
         return command;
     }

@@ -59,15 +59,16 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
         services.AddLogging(logging);
         var provisional = services.BuildServiceProvider();
         var loggers = provisional.GetRequiredService<ILoggerFactory>();
-        var upstream = await UpstreamConnector.ConnectAsync(server, options, loggers, cancellationToken).ConfigureAwait(false);
+        // The upstream may announce a change before its tools are first read: the reload waits for them.
+        var loaded = new TaskCompletionSource<UpstreamTools>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = loggers.CreateLogger<GatewayRoute>();
+        // The reload runs apart from the upstream's message loop, which must stay free to carry the tools/list answer.
+        var upstream = await UpstreamConnector.ConnectAsync(server, options, loggers,
+            () => _ = Task.Run(async () => await ReloadAsync(await loaded.Task.ConfigureAwait(false), log).ConfigureAwait(false), CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
         var tools = new UpstreamTools(upstream, loggers.CreateLogger<UpstreamTools>());
         await tools.LoadAsync(cancellationToken).ConfigureAwait(false);
-        // The reload runs apart from the upstream's message loop, which must stay free to carry the tools/list answer.
-        upstream.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
-        {
-            _ = Task.Run(() => ReloadAsync(tools, loggers.CreateLogger<GatewayRoute>()), CancellationToken.None);
-            return ValueTask.CompletedTask;
-        });
+        loaded.SetResult(tools);
 
         services.AddMcpServer(mcp =>
             {
@@ -79,6 +80,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
             {
                 hook.BaseAddress = config.Silo;
                 hook.ApiKey = server.ApiKey;
+                hook.ServerName = server.Name;
                 hook.Instruction = server.Instruction;
                 hook.SessionId = sessionId;
                 hook.SessionIdResolver = context =>

@@ -11,8 +11,12 @@ internal static class UpstreamConnector
     /// <summary>The client identity the gateway shows upstream.</summary>
     public static Implementation ClientInfo { get; } = new() { Name = "safemcp-gateway", Version = "1.0.0" };
 
-    /// <summary>Starts (or reaches) <paramref name="server"/> and completes the MCP handshake.</summary>
-    public static async Task<McpClient> ConnectAsync(UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts (or reaches) <paramref name="server"/> and completes the MCP handshake; <paramref name="onToolsChanged"/>
+    /// runs on each <c>notifications/tools/list_changed</c> the upstream sends.
+    /// </summary>
+    public static async Task<McpClient> ConnectAsync(
+        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, Action onToolsChanged, CancellationToken cancellationToken)
     {
         var log = loggers.CreateLogger("upstream." + server.Name);
         IClientTransport transport = server.Url is { } url
@@ -27,7 +31,22 @@ internal static class UpstreamConnector
                 // The upstream's stderr is its log: keep it in the gateway's log, never on the protocol stream.
                 StandardErrorLines = line => LogUpstreamLine(log, line),
             }, loggers);
-        var clientOptions = new McpClientOptions { ClientInfo = ClientInfo, InitializationTimeout = options.UpstreamConnectTimeout };
+        var clientOptions = new McpClientOptions
+        {
+            ClientInfo = ClientInfo,
+            InitializationTimeout = options.UpstreamConnectTimeout,
+            Handlers = new McpClientHandlers
+            {
+                NotificationHandlers =
+                [
+                    new(NotificationMethods.ToolListChangedNotification, (_, _) =>
+                    {
+                        onToolsChanged();
+                        return ValueTask.CompletedTask;
+                    }),
+                ],
+            },
+        };
         try
         {
             return await McpClient.CreateAsync(transport, clientOptions, loggers, cancellationToken).ConfigureAwait(false);
