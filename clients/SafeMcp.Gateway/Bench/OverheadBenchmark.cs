@@ -15,10 +15,14 @@ namespace SafeMcp.Gateway.Bench;
 /// </summary>
 internal static class OverheadBenchmark
 {
-    public static async Task RunAsync(GatewayConfigPath config, UpstreamServerConfig server, string tool, IDictionary<string, JsonElement> arguments,
+    public static async Task RunAsync(GatewayConfigPath config, UpstreamServerConfig server, string tool, IDictionary<string, JsonElement> arguments, string? vary,
         int calls, int warmup, TextWriter output, CancellationToken cancellationToken)
     {
-        var call = new CallToolRequestParams { Name = tool, Arguments = arguments };
+        if (vary is not null && (!arguments.TryGetValue(vary, out var varied) || varied.ValueKind != JsonValueKind.String))
+        {
+            throw new GatewayConfigException($"--vary names '{vary}', which is not a string argument of the call.");
+        }
+        var call = new BenchCall(tool, arguments, vary);
         await using (var direct = await UpstreamConnector.ConnectAsync(server, new GatewayOptions(), NullLoggerFactory.Instance, () => { }, cancellationToken).ConfigureAwait(false))
         {
             var samples = await MeasureAsync(direct, call, calls, warmup, cancellationToken).ConfigureAwait(false);
@@ -29,13 +33,14 @@ internal static class OverheadBenchmark
         }
     }
 
-    private static async Task<List<TimeSpan>> MeasureAsync(McpClient client, CallToolRequestParams call, int calls, int warmup, CancellationToken cancellationToken)
+    private static async Task<List<TimeSpan>> MeasureAsync(McpClient client, BenchCall call, int calls, int warmup, CancellationToken cancellationToken)
     {
         var samples = new List<TimeSpan>(calls);
         for (var i = 0; i < warmup + calls; i++)
         {
+            var request = call.Request(i);
             var started = Stopwatch.GetTimestamp();
-            var result = await client.CallToolAsync(call, cancellationToken).ConfigureAwait(false);
+            var result = await client.CallToolAsync(request, cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (result.IsError == true)
             {
@@ -79,6 +84,23 @@ internal static class OverheadBenchmark
             // Keep the gateway's log out of the figures' output.
             StandardErrorLines = _ => { },
         }, NullLoggerFactory.Instance);
+    }
+}
+
+/// <summary>
+/// The measured call. The cluster flags identical repeated calls as a loop (SAFE-T1106), so the string argument
+/// named by <c>--vary</c> gets the call's number appended, as distinct real calls would differ.
+/// </summary>
+internal sealed record BenchCall(string Tool, IDictionary<string, JsonElement> Arguments, string? Vary)
+{
+    public CallToolRequestParams Request(int number)
+    {
+        var arguments = new Dictionary<string, JsonElement>(Arguments);
+        if (Vary is not null)
+        {
+            arguments[Vary] = JsonSerializer.SerializeToElement($"{Arguments[Vary].GetString()} {number}");
+        }
+        return new CallToolRequestParams { Name = Tool, Arguments = arguments };
     }
 }
 

@@ -16,6 +16,9 @@ internal static class GatewayCommands
     /// <summary>Exit code when an upstream cannot be reached.</summary>
     public const int UpstreamUnreachable = 3;
 
+    /// <summary>Exit code when a benchmark call is refused or fails.</summary>
+    public const int BenchmarkFailed = 4;
+
     public static Option<string> Config() => new("--config")
     {
         Description = "The gateway's YAML configuration (silo, tenants, upstream servers).",
@@ -91,9 +94,10 @@ internal static class GatewayCommands
         var server = Server();
         var tool = new Option<string>("--tool") { Description = "A benign tool of the upstream server the cluster allows.", Required = true };
         var arguments = new Option<string>("--arguments") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
+        var vary = new Option<string?>("--vary") { Description = "A string argument that gets the call's number appended (identical repeated calls count as a loop)." };
         var calls = new Option<int>("--calls") { Description = "Measured calls on each path.", DefaultValueFactory = _ => 500 };
         var warmup = new Option<int>("--warmup") { Description = "Calls made first and not measured (JIT, connections).", DefaultValueFactory = _ => 50 };
-        var command = new Command("bench", "Prints proxied vs direct tool-call latency (p50, p99) and their ratio.") { config, server, tool, arguments, calls, warmup };
+        var command = new Command("bench", "Prints proxied vs direct tool-call latency (p50, p99) and their ratio.") { config, server, tool, arguments, vary, calls, warmup };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (gateway, _) =>
         {
             Dictionary<string, System.Text.Json.JsonElement> args;
@@ -110,7 +114,7 @@ internal static class GatewayCommands
                 throw new GatewayConfigException("--calls must be at least 1 and --warmup at least 0.");
             }
             await OverheadBenchmark.RunAsync(new GatewayConfigPath(Path.GetFullPath(parse.GetValue(config)!)), gateway.Server(parse.GetValue(server)!),
-                parse.GetValue(tool)!, args, parse.GetValue(calls), parse.GetValue(warmup), Console.Out, ct).ConfigureAwait(false);
+                parse.GetValue(tool)!, args, parse.GetValue(vary), parse.GetValue(calls), parse.GetValue(warmup), Console.Out, ct).ConfigureAwait(false);
         }));
         return command;
     }
@@ -141,6 +145,11 @@ internal static class GatewayCommands
         {
             await Console.Error.WriteLineAsync("safemcp-gateway: " + e.Message).ConfigureAwait(false);
             return UpstreamUnreachable;
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("The benchmark call failed", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync("safemcp-gateway: " + e.Message).ConfigureAwait(false);
+            return BenchmarkFailed;
         }
     }
 }
