@@ -23,14 +23,16 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
     private readonly McpClient _upstream;
     private readonly ServiceProvider _services;
     private readonly ILogger _log;
+    private readonly ILoggerFactory _loggers;
 
-    private GatewayRoute(UpstreamServerConfig server, McpClient upstream, UpstreamTools tools, ServiceProvider services)
+    private GatewayRoute(UpstreamServerConfig server, McpClient upstream, UpstreamTools tools, ServiceProvider services, ILoggerFactory loggers)
     {
+        _loggers = loggers;
         Server = server;
         _upstream = upstream;
         Tools = tools;
         _services = services;
-        _log = services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayRoute>();
+        _log = loggers.CreateLogger<GatewayRoute>();
         ServerOptions = services.GetRequiredService<IOptions<McpServerOptions>>().Value;
         Sessions = services.GetRequiredService<SafeMcpSessions>();
         Tools.Changed += RefreshSessionsAsync;
@@ -55,20 +57,36 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
     public static async Task<GatewayRoute> StartAsync(
         GatewayConfig config, UpstreamServerConfig server, GatewayOptions options, string? sessionId, Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
     {
+        // One logger factory for the upstream client and the server's services, alive as long as the route.
+        var loggers = LoggerFactory.Create(logging);
         var services = new ServiceCollection();
-        services.AddLogging(logging);
-        var provisional = services.BuildServiceProvider();
-        var loggers = provisional.GetRequiredService<ILoggerFactory>();
+        services.AddSingleton(loggers);
+        services.AddLogging();
         // The upstream may announce a change before its tools are first read: the reload waits for them.
         var loaded = new TaskCompletionSource<UpstreamTools>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = loggers.CreateLogger<GatewayRoute>();
         // The reload runs apart from the upstream's message loop, which must stay free to carry the tools/list answer.
-        var upstream = await UpstreamConnector.ConnectAsync(server, options, loggers,
-            () => _ = Task.Run(async () => await ReloadAsync(await loaded.Task.ConfigureAwait(false), log).ConfigureAwait(false), CancellationToken.None),
-            cancellationToken).ConfigureAwait(false);
-        var tools = new UpstreamTools(upstream, loggers.CreateLogger<UpstreamTools>());
-        await tools.LoadAsync(cancellationToken).ConfigureAwait(false);
-        loaded.SetResult(tools);
+        McpClient? upstream = null;
+        UpstreamTools tools;
+        try
+        {
+            upstream = await UpstreamConnector.ConnectAsync(server, options, loggers,
+                () => _ = Task.Run(async () => await ReloadAsync(await loaded.Task.ConfigureAwait(false), log).ConfigureAwait(false), CancellationToken.None),
+                cancellationToken).ConfigureAwait(false);
+            tools = new UpstreamTools(upstream, loggers.CreateLogger<UpstreamTools>());
+            await tools.LoadAsync(cancellationToken).ConfigureAwait(false);
+            loaded.SetResult(tools);
+        }
+        catch
+        {
+            // Nothing of a route that did not start outlives it: the upstream process and the log pipeline end here.
+            if (upstream is not null)
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+            loggers.Dispose();
+            throw;
+        }
 
         services.AddMcpServer(mcp =>
             {
@@ -86,8 +104,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
                 hook.SessionIdResolver = context =>
                     context.JsonRpcMessage.Context?.Items?.TryGetValue(SessionItem, out var id) == true ? id as string : null;
             });
-        await provisional.DisposeAsync().ConfigureAwait(false);
-        return new GatewayRoute(server, upstream, tools, services.BuildServiceProvider());
+        return new GatewayRoute(server, upstream, tools, services.BuildServiceProvider(), loggers);
     }
 
     private static async Task ReloadAsync(UpstreamTools tools, ILogger log)
@@ -113,6 +130,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
         Tools.Changed -= RefreshSessionsAsync;
         await _upstream.DisposeAsync().ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
+        _loggers.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading the upstream's tools failed: {Problem}")]
