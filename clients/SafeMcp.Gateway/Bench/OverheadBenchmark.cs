@@ -45,7 +45,7 @@ internal static class OverheadBenchmark
             if (result.IsError == true)
             {
                 var text = string.Join(" ", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
-                throw new InvalidOperationException($"The benchmark call failed (pick a benign tool the cluster allows): {text}");
+                throw new BenchmarkRefusedException($"The benchmark call failed (pick a benign tool the cluster allows): {text}");
             }
             if (i >= warmup)
             {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SafeMcp.Gateway.Bench;
 using SafeMcp.Gateway.Config;
 using SafeMcp.Gateway.Downstream;
+using SafeMcp.Gateway.Upstream;
 
 namespace SafeMcp.Gateway.Commands;
 
@@ -141,12 +142,12 @@ internal static class GatewayCommands
             await Console.Error.WriteLineAsync("safemcp-gateway: " + e.Message).ConfigureAwait(false);
             return BadConfiguration;
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Upstream server", StringComparison.Ordinal))
+        catch (UpstreamUnreachableException e)
         {
             await Console.Error.WriteLineAsync("safemcp-gateway: " + e.Message).ConfigureAwait(false);
             return UpstreamUnreachable;
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("The benchmark call failed", StringComparison.Ordinal))
+        catch (BenchmarkRefusedException e)
         {
             await Console.Error.WriteLineAsync("safemcp-gateway: " + e.Message).ConfigureAwait(false);
             return BenchmarkFailed;

@@ -53,7 +53,7 @@ internal static class UpstreamConnector
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"Upstream server '{server.Name}' ({server.Url?.ToString() ?? server.Command}) could not be reached: {e.Message}", e);
+            throw new UpstreamUnreachableException($"Upstream server '{server.Name}' ({server.Url?.ToString() ?? server.Command}) could not be reached: {e.Message}", e);
         }
     }
 
