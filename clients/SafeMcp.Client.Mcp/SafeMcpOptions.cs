@@ -15,6 +15,9 @@ public sealed class SafeMcpOptions
     /// <summary>The user's task, sent when the session opens; rules use it to tell needed from hazardous calls. Default none.</summary>
     public string? Instruction { get; set; }
 
+    /// <summary>The MCP server's name: the cluster pins tool definitions per tenant and server. Default none (the cluster's <c>default</c>).</summary>
+    public string? ServerName { get; set; }
+
     /// <summary>
     /// A fixed session id. Default none: a stdio server (one process, one session) generates
     /// <c>stdio-&lt;guid&gt;</c> at start; an HTTP server uses the MCP session id unless <see cref="SessionIdResolver"/> is set.

@@ -32,6 +32,7 @@ public static class SafeMcpServerBuilderExtensions
         builder.Services.AddSingleton<HumanApproval>();
         builder.Services.AddSingleton<ListToolsGate>();
         builder.Services.AddSingleton<CallToolGate>();
+        builder.Services.AddSingleton(sp => new SafeMcpSessions(sp.GetRequiredService<SafeMcpHook>(), sp.GetRequiredService<SessionSync>()));
         // The hook announces changes of the visible tool set, so the server must declare that it does.
         builder.Services.Configure<McpServerOptions>(server =>
         {

@@ -14,7 +14,7 @@ internal sealed partial class SessionSync(SafeMcpHook hook, ILogger<SessionSync>
     public async Task<SessionView> OpenAsync(SessionTracker session, IEnumerable<Tool> tools, CancellationToken cancellationToken)
     {
         var view = await hook.Client.OpenSessionAsync(
-            new OpenSessionRequest(session.SessionId, hook.Options.Instruction, ToolDescriptors.From(tools)), cancellationToken).ConfigureAwait(false);
+            new OpenSessionRequest(session.SessionId, hook.Options.Instruction, ToolDescriptors.From(tools), hook.Options.ServerName), cancellationToken).ConfigureAwait(false);
         session.IsOpen = true;
         return view;
     }

@@ -18,4 +18,15 @@ internal sealed class SessionDirectory(SafeMcpOptions options)
         var id = options.SessionIdResolver?.Invoke(context) ?? options.SessionId ?? context.Server.SessionId ?? _processSessionId;
         return _sessions.GetOrAdd(id, static key => new SessionTracker(key));
     }
+
+    /// <summary>Marks every session opened so far as not open (its tools must be sent again) and returns them.</summary>
+    public IReadOnlyList<SessionTracker> CloseAll()
+    {
+        var opened = _sessions.Values.Where(s => s.IsOpen).ToArray();
+        foreach (var session in opened)
+        {
+            session.IsOpen = false;
+        }
+        return opened;
+    }
 }

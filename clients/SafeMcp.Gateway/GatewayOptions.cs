@@ -1,0 +1,14 @@
+namespace SafeMcp.Gateway;
+
+/// <summary>The gateway's tunables.</summary>
+internal sealed class GatewayOptions
+{
+    /// <summary>Time allowed to start an upstream server and finish its MCP handshake. Default 60 seconds (npx may download first).</summary>
+    public TimeSpan UpstreamConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Header naming the SafeMCP session of a stateless HTTP request. Default <c>SafeMcp-Session-Id</c>.</summary>
+    public string SessionHeader { get; init; } = "SafeMcp-Session-Id";
+
+    /// <summary>Largest JSON-RPC request body the HTTP endpoint reads. Default 4 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 4L * 1024 * 1024;
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using SafeMcp.Gateway.Config;
+
+namespace SafeMcp.Gateway.Upstream;
+
+/// <summary>Connects an MCP client to an upstream server: a stdio command the gateway starts, or an HTTP URL.</summary>
+internal static class UpstreamConnector
+{
+    /// <summary>The client identity the gateway shows upstream.</summary>
+    public static Implementation ClientInfo { get; } = new() { Name = "safemcp-gateway", Version = "1.0.0" };
+
+    /// <summary>
+    /// Starts (or reaches) <paramref name="server"/> and completes the MCP handshake; <paramref name="onToolsChanged"/>
+    /// runs on each <c>notifications/tools/list_changed</c> the upstream sends.
+    /// </summary>
+    public static async Task<McpClient> ConnectAsync(
+        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, Action onToolsChanged, CancellationToken cancellationToken)
+    {
+        var log = loggers.CreateLogger("upstream." + server.Name);
+        IClientTransport transport = server.Url is { } url
+            ? new HttpClientTransport(new HttpClientTransportOptions { Name = server.Name, Endpoint = url, ConnectionTimeout = options.UpstreamConnectTimeout }, loggers)
+            : new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = server.Name,
+                Command = server.Command!,
+                Arguments = [.. server.Arguments],
+                EnvironmentVariables = server.Environment.ToDictionary(),
+                WorkingDirectory = server.WorkingDirectory,
+                // The upstream's stderr is its log: keep it in the gateway's log, never on the protocol stream.
+                StandardErrorLines = line => LogUpstreamLine(log, line),
+            }, loggers);
+        var clientOptions = new McpClientOptions
+        {
+            ClientInfo = ClientInfo,
+            InitializationTimeout = options.UpstreamConnectTimeout,
+            Handlers = new McpClientHandlers
+            {
+                NotificationHandlers =
+                [
+                    new(NotificationMethods.ToolListChangedNotification, (_, _) =>
+                    {
+                        onToolsChanged();
+                        return ValueTask.CompletedTask;
+                    }),
+                ],
+            },
+        };
+        try
+        {
+            return await McpClient.CreateAsync(transport, clientOptions, loggers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new UpstreamUnreachableException($"Upstream server '{server.Name}' ({server.Url?.ToString() ?? server.Command}) could not be reached: {e.Message}", e);
+        }
+    }
+
+    private static void LogUpstreamLine(ILogger log, string line) => log.LogInformation("{Line}", line);
+}

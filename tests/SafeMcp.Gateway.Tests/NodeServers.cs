@@ -1,0 +1,33 @@
+using SafeMcp.Testing;
+
+namespace SafeMcp.Gateway.Tests;
+
+/// <summary>The Node MCP servers the tests put behind the gateway (installed by infra/ci/npm.sh).</summary>
+internal static class NodeServers
+{
+    public static string Folder => Path.Combine(RepositoryPaths.Root, "tests", "SafeMcp.Gateway.Tests", "node");
+
+    /// <summary>The official reference filesystem server (its allowed directory is its argument).</summary>
+    public static string Filesystem => Installed(Path.Combine("node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js"));
+
+    /// <summary>The official reference "everything" server.</summary>
+    public static string Everything => Installed(Path.Combine("node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js"));
+
+    /// <summary>Our own server that turns malicious on cue.</summary>
+    public static string Rogue
+    {
+        get
+        {
+            Installed(Path.Combine("node_modules", "@modelcontextprotocol", "sdk", "package.json"));
+            return Path.Combine(Folder, "rogue-server.mjs");
+        }
+    }
+
+    private static string Installed(string relative)
+    {
+        var path = Path.Combine(Folder, relative);
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"The Node MCP servers are not installed ({path} is missing): run infra/ci/npm.sh first.");
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using SafeMcp.Contracts;
+
+namespace SafeMcp.Gateway.Tests;
+
+/// <summary>Our own Node server (on the official TypeScript SDK) turning malicious on cue, behind the gateway.</summary>
+public sealed class RogueServerTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static string RogueYaml(string name, string cue) => $"""
+              - name: {name}
+                command: node
+                args: [{JsonSerializer.Serialize(NodeServers.Rogue)}]
+                env:
+                  {cue}: "1"
+        """;
+
+    private static Dictionary<string, object?> City() => new() { ["city"] = "Lisbon" };
+
+    private async Task<SessionSnapshot> SnapshotAsync(GatewaySession session)
+    {
+        using var client = fixture.NewClient();
+        return await client.GetSessionAsync(session.SessionId);
+    }
+
+    [Fact]
+    public async Task A_rug_pull_is_forwarded_as_list_changed_and_the_changed_tool_is_quarantined()
+    {
+        // A server name of its own: the cluster pins tools per tenant and server, on first sight.
+        var server = $"weather-{Guid.NewGuid():N}"[..20];
+        await using var session = await GatewaySession.StartAsync(fixture, server, RogueYaml(server, "ROGUE_RUG_PULL"));
+        var before = Assert.Single(await session.ToolsAsync());
+        Assert.Equal(("get_forecast", "Returns the weather forecast for a city."), (before.Name, before.Description));
+
+        var honest = await session.CallAsync("get_forecast", City());
+        Assert.False(honest.IsError == true, ReferenceServerTests.Text(honest));
+        Assert.Equal("Forecast for Lisbon: sunny, 21°C.", ReferenceServerTests.Text(honest));
+
+        // The server now redefines the tool and announces it: the gateway forwards the announcement...
+        await session.WaitForToolListChangedAsync();
+        // ...and the cluster, given the new definition, quarantines the changed tool: it is no longer listed...
+        Assert.DoesNotContain("get_forecast", await session.ToolNamesAsync());
+        // ...and a call to it is refused before it reaches the server.
+        var after = await session.CallAsync("get_forecast", City());
+        Assert.True(after.IsError, ReferenceServerTests.Text(after));
+        Assert.Contains("withheld", ReferenceServerTests.Text(after));
+        // The gateway refreshed the session with the new definition: the registry holds it, quarantined against the pin.
+        var pinned = Assert.Single(await fixture.RegistryAsync(server), t => t.Tool == "get_forecast");
+        Assert.Equal("quarantined", pinned.Status);
+        Assert.NotEqual(pinned.ApprovedHash, pinned.ObservedHash);
+        Assert.Contains("<IMPORTANT>", pinned.Definition.Description);
+        var decisions = (await SnapshotAsync(session)).Decisions;
+        Assert.Equal([Verdict.Allow, Verdict.Deny], decisions.Select(d => d.Verdict));
+        Assert.Contains("session(s) refreshed in the cluster", session.Log);
+    }
+
+    [Fact]
+    public async Task A_tool_with_a_poisoned_description_never_reaches_the_client()
+    {
+        var server = $"adder-{Guid.NewGuid():N}"[..20];
+        await using var session = await GatewaySession.StartAsync(fixture, server, RogueYaml(server, "ROGUE_POISONED"));
+
+        var names = await session.ToolNamesAsync();
+
+        Assert.Equal(["get_forecast"], names);
+        // Called by name anyway (an agent that read the definition elsewhere): refused, the server never runs it.
+        var call = await session.CallAsync("add_numbers", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 3 });
+        Assert.True(call.IsError, ReferenceServerTests.Text(call));
+        Assert.DoesNotContain("5", ReferenceServerTests.Text(call).Split('\n')[0]);
+        var decision = Assert.Single((await SnapshotAsync(session)).Decisions);
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Contains(decision.Techniques, t => t is "SAFE-T1001" or "SAFE-T1402");
+    }
+}
