@@ -96,7 +96,47 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public int ProcessId => _process?.Id ?? 0;
 
     /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would.</summary>
-    public void Pause() => Signal(SigStop);
+    public void Pause()
+    {
+        Signal(SigStop);
+        // kill() only queues the signal: on a loaded machine the silo can go on serving for a while. Wait until the
+        // kernel reports the process stopped, so that nothing sent after Pause() can be served before Resume().
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!AllThreadsStopped(_process!.Id))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Process {_process.Id} did not stop after SIGSTOP.");
+            }
+            Thread.Sleep(1);
+        }
+    }
+
+    private static bool AllThreadsStopped(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return true; // gone: nothing can be served
+        }
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try
+            {
+                // /proc/<pid>/task/<tid>/stat: "tid (comm) S ...": the state follows the last ')'.
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                if (stat[stat.LastIndexOf(')') + 2] is not ('T' or 't'))
+                {
+                    return false;
+                }
+            }
+            catch (IOException)
+            {
+                // the thread ended meanwhile
+            }
+        }
+        return true;
+    }
 
     /// <summary>Resumes a frozen process (SIGCONT).</summary>
     public void Resume() => Signal(SigCont);
