@@ -102,7 +102,7 @@ public static class SiloHost
         {
             return; // Another silo of the cluster created it first (and printed its key).
         }
-        await output.WriteLineAsync($"Created tenant '{options.BootstrapTenant}'. Its API key (shown once, stored only as a hash):").ConfigureAwait(false);
+        await output.WriteLineAsync($"Created tenant '{options.BootstrapTenant}'. Its admin API key (shown once, stored only as a hash; 'safemcp tenant add-key' makes agent keys for MCP servers):").ConfigureAwait(false);
         await output.WriteLineAsync($"  {key}").ConfigureAwait(false);
     }
 }

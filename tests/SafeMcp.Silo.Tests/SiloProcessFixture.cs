@@ -27,10 +27,12 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     }
 
     /// <summary>Runs <c>safemcp tenant create</c> on the silo's database and returns the printed key.</summary>
-    public async Task<string> CreateTenantAsync(string tenantId)
+    public Task<string> CreateTenantAsync(string tenantId) => RunCliForKeyAsync(["tenant", "create", tenantId, "--sqlite", Silo.SqlitePath]);
+
+    private static async Task<string> RunCliForKeyAsync(string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { RepositoryPaths.BuiltAssembly("clients/SafeMcp.Cli", "safemcp"), "tenant", "create", tenantId, "--sqlite", Silo.SqlitePath })
+        foreach (var arg in args.Prepend(RepositoryPaths.BuiltAssembly("clients/SafeMcp.Cli", "safemcp")))
         {
             info.ArgumentList.Add(arg);
         }
@@ -38,9 +40,13 @@ public sealed class SiloProcessFixture : IAsyncLifetime
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"tenant create failed: {output}{errors}");
+        Assert.True(process.ExitCode == 0, $"safemcp {string.Join(" ", args)} failed: {output}{errors}");
         return output.Split('\n', StringSplitOptions.TrimEntries).Single(line => line.StartsWith("smk_", StringComparison.Ordinal));
     }
+
+    /// <summary>Runs <c>safemcp tenant add-key</c> (an agent key unless <paramref name="admin"/>) and returns the printed key.</summary>
+    public Task<string> AddKeyAsync(string tenantId, bool admin) =>
+        RunCliForKeyAsync(admin ? ["tenant", "add-key", tenantId, "--admin", "--sqlite", Silo.SqlitePath] : ["tenant", "add-key", tenantId, "--sqlite", Silo.SqlitePath]);
 
     public async Task DisposeAsync()
     {

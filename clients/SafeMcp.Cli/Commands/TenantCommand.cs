@@ -21,7 +21,7 @@ internal static class TenantCommand
             try
             {
                 var key = await ApiKeys.CreateTenantWithKeyAsync(opened.Store, parse.GetValue(id)!, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"Created tenant '{parse.GetValue(id)}'. API key (shown once, stored only as a hash):");
+                Console.WriteLine($"Created tenant '{parse.GetValue(id)}'. Its admin API key (shown once, stored only as a hash; 'tenant add-key' makes agent keys for MCP servers):");
                 Console.WriteLine(key);
                 return 0;
             }
@@ -35,13 +35,15 @@ internal static class TenantCommand
         var keyId = new Argument<string>("tenant-id");
         var keySqlite = CommonOptions.Sqlite();
         var keyPostgres = CommonOptions.Postgres();
-        var addKey = new Command("add-key", "Add an API key to a tenant and print it (shown once).") { keyId, keySqlite, keyPostgres };
+        var admin = new Option<bool>("--admin") { Description = "An admin key (approves quarantined tools, grants, policy); default: an agent key for MCP servers, the hook and the gateway." };
+        var addKey = new Command("add-key", "Add an API key to a tenant and print it (shown once).") { keyId, keySqlite, keyPostgres, admin };
         addKey.SetAction(async (parse, cancellationToken) =>
         {
             await using var opened = await TenantStoreOpener.OpenAsync(parse.GetValue(keySqlite)!, parse.GetValue(keyPostgres), cancellationToken).ConfigureAwait(false);
             try
             {
-                Console.WriteLine(await ApiKeys.AddKeyAsync(opened.Store, parse.GetValue(keyId)!, cancellationToken).ConfigureAwait(false));
+                var role = parse.GetValue(admin) ? KeyRole.Admin : KeyRole.Agent;
+                Console.WriteLine(await ApiKeys.AddKeyAsync(opened.Store, parse.GetValue(keyId)!, role, cancellationToken).ConfigureAwait(false));
                 return 0;
             }
             catch (InvalidOperationException e)

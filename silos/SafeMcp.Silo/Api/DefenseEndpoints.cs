@@ -22,6 +22,8 @@ internal static class DefenseEndpoints
             .WithSummary("The tenant's pinned tools (server=, status=approved|quarantined|removed)")
             .Produces<IReadOnlyList<RegisteredTool>>();
         registry.MapPost("/servers/{server}/tools/{tool}/approve", ApproveAsync)
+            .AddEndpointFilter(TenantAuthentication.RequireAdminAsync)
+            .Produces<ApiError>(StatusCodes.Status403Forbidden)
             .WithSummary("Approve a quarantined tool's observed definition (body: {\"hash\": …} to approve only the version reviewed)")
             .Accepts<ApproveToolRequest>("application/json")
             .Produces<RegisteredTool>()
@@ -30,11 +32,11 @@ internal static class DefenseEndpoints
 
         var grants = app.MapGroup("/v1/grants").WithTags("grants");
         grants.MapGet("", ListGrantsAsync).WithSummary("The tenant's grants (sessionId= to filter)").Produces<IReadOnlyList<GrantView>>();
-        grants.MapPost("", GrantAsync).WithSummary("Grant a session a tool or a capability for a task, with an expiry")
+        grants.MapPost("", GrantAsync).AddEndpointFilter(TenantAuthentication.RequireAdminAsync).Produces<ApiError>(StatusCodes.Status403Forbidden).WithSummary("Grant a session a tool or a capability for a task, with an expiry")
             .Accepts<GrantRequest>("application/json").Produces<GrantView>().Produces<ApiError>(StatusCodes.Status400BadRequest);
-        grants.MapDelete("/{grantId}", RevokeAsync).WithSummary("Revoke a grant at once").Produces<GrantView>().Produces<ApiError>(StatusCodes.Status404NotFound);
+        grants.MapDelete("/{grantId}", RevokeAsync).AddEndpointFilter(TenantAuthentication.RequireAdminAsync).Produces<ApiError>(StatusCodes.Status403Forbidden).WithSummary("Revoke a grant at once").Produces<GrantView>().Produces<ApiError>(StatusCodes.Status404NotFound);
         grants.MapGet("/policy", GetPolicyAsync).WithSummary("Tools and capabilities that need a grant").Produces<GrantPolicy>();
-        grants.MapPut("/policy", SetPolicyAsync).WithSummary("Replace the tools and capabilities that need a grant")
+        grants.MapPut("/policy", SetPolicyAsync).AddEndpointFilter(TenantAuthentication.RequireAdminAsync).Produces<ApiError>(StatusCodes.Status403Forbidden).WithSummary("Replace the tools and capabilities that need a grant")
             .Accepts<GrantPolicy>("application/json").Produces<GrantPolicy>().Produces<ApiError>(StatusCodes.Status400BadRequest);
 
         app.MapGet("/v1/baselines", (HttpContext context, BaselineMonitor baselines) =>

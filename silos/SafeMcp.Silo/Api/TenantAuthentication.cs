@@ -6,7 +6,7 @@ namespace SafeMcp.Silo.Api;
 /// <summary>Authenticates every <c>/v1</c> request by its API key and records the tenant on the request.</summary>
 internal sealed class TenantAuthentication(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
-    private const string TenantItem = "safemcp.tenant";
+    private const string OwnerItem = "safemcp.key-owner";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,28 +23,41 @@ internal sealed class TenantAuthentication(RequestDelegate next, ApiKeyAuthentic
                 "Send the tenant's API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.").ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
-        string? tenant;
+        KeyOwner? owner;
         try
         {
-            tenant = await authenticator.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
+            owner = await authenticator.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception error)
         {
             await ApiErrors.From(error).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
-        if (tenant is null)
+        if (owner is null)
         {
             await ApiErrors.Error(StatusCodes.Status401Unauthorized, "invalid_api_key", "The API key is unknown or revoked.").ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
-        context.Items[TenantItem] = tenant;
+        context.Items[OwnerItem] = owner;
         await next(context).ConfigureAwait(false);
     }
 
     /// <summary>The authenticated tenant of a request that passed this middleware.</summary>
-    public static string TenantOf(HttpContext context) =>
-        context.Items[TenantItem] as string ?? throw new InvalidOperationException("The request was not authenticated.");
+    public static string TenantOf(HttpContext context) => OwnerOf(context).TenantId;
+
+    /// <summary>The authenticated key's tenant and role.</summary>
+    public static KeyOwner OwnerOf(HttpContext context) =>
+        context.Items[OwnerItem] as KeyOwner ?? throw new InvalidOperationException("The request was not authenticated.");
+
+    /// <summary>
+    /// An endpoint filter that admits only admin keys: approving a quarantined tool, granting or revoking and setting
+    /// policy must not be open to the agent keys MCP servers hold (a server could approve its own rug pull).
+    /// </summary>
+    public static ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        OwnerOf(invocation.HttpContext).Role == KeyRole.Admin
+            ? next(invocation)
+            : ValueTask.FromResult<object?>(ApiErrors.Error(StatusCodes.Status403Forbidden, "admin_key_required",
+                "This operation needs an admin key of the tenant ('safemcp tenant add-key <tenant> --admin'); agent keys may not change the registry, grants or policy."));
 
     private static string? ReadKey(HttpRequest request)
     {

@@ -13,13 +13,14 @@ internal sealed class LocalTenantMirror(ITenantStore shared, ITenantStore local)
 
     public Task CreateTenantAsync(string tenantId, string name, CancellationToken cancellationToken) => shared.CreateTenantAsync(tenantId, name, cancellationToken);
 
-    public Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, CancellationToken cancellationToken) => shared.AddKeyAsync(tenantId, keyHash, keyPrefix, cancellationToken);
+    public Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, KeyRole role, CancellationToken cancellationToken) => shared.AddKeyAsync(tenantId, keyHash, keyPrefix, role, cancellationToken);
 
     public Task<long> CountTenantsAsync(CancellationToken cancellationToken) => shared.CountTenantsAsync(cancellationToken);
 
-    public async Task<string?> FindTenantByKeyHashAsync(string keyHash, CancellationToken cancellationToken)
+    public async Task<KeyOwner?> FindKeyAsync(string keyHash, CancellationToken cancellationToken)
     {
-        var tenant = await shared.FindTenantByKeyHashAsync(keyHash, cancellationToken).ConfigureAwait(false);
+        var owner = await shared.FindKeyAsync(keyHash, cancellationToken).ConfigureAwait(false);
+        var tenant = owner?.TenantId;
         if (tenant is not null && !_mirrored.ContainsKey(tenant))
         {
             try
@@ -32,6 +33,6 @@ internal sealed class LocalTenantMirror(ITenantStore shared, ITenantStore local)
             }
             _mirrored[tenant] = true;
         }
-        return tenant;
+        return owner;
     }
 }

@@ -8,10 +8,10 @@ internal sealed class ApiKeyAuthenticator(ITenantStore store, TimeProvider time)
     /// <summary>How long a key stays cached before it is looked up again (so a revocation takes effect). 60 s.</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(60);
 
-    private readonly ConcurrentDictionary<string, (string TenantId, long CachedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (KeyOwner Owner, long CachedAt)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The tenant of <paramref name="key"/>, or null when the key is malformed, unknown or revoked.</summary>
-    public async ValueTask<string?> AuthenticateAsync(string key, CancellationToken cancellationToken)
+    /// <summary>The tenant and role of <paramref name="key"/>, or null when the key is malformed, unknown or revoked.</summary>
+    public async ValueTask<KeyOwner?> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
         if (!ApiKeys.IsWellFormed(key))
         {
@@ -19,15 +19,15 @@ internal sealed class ApiKeyAuthenticator(ITenantStore store, TimeProvider time)
         }
         if (_cache.TryGetValue(key, out var cached) && time.GetElapsedTime(cached.CachedAt) < CacheLifetime)
         {
-            return cached.TenantId;
+            return cached.Owner;
         }
-        var tenant = await store.FindTenantByKeyHashAsync(ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
-        if (tenant is null)
+        var owner = await store.FindKeyAsync(ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
+        if (owner is null)
         {
             _cache.TryRemove(key, out _);
             return null;
         }
-        _cache[key] = (tenant, time.GetTimestamp());
-        return tenant;
+        _cache[key] = (owner, time.GetTimestamp());
+        return owner;
     }
 }

@@ -22,7 +22,7 @@ public static partial class ApiKeys
     /// <summary>Whether <paramref name="key"/> has the shape of a key (it may still be unknown).</summary>
     public static bool IsWellFormed(string key) => KeyPattern().IsMatch(key);
 
-    /// <summary>Creates <paramref name="tenantId"/> with a first key and returns the key (shown once, never stored).</summary>
+    /// <summary>Creates <paramref name="tenantId"/> with a first key, an admin key, and returns it (shown once, never stored).</summary>
     public static async Task<string> CreateTenantWithKeyAsync(ITenantStore store, string tenantId, string? name, CancellationToken cancellationToken)
     {
         if (!TenantIdPattern().IsMatch(tenantId))
@@ -30,14 +30,14 @@ public static partial class ApiKeys
             throw new ArgumentException("A tenant id is 1–64 characters of lower-case letters, digits and '-', starting with a letter or digit.", nameof(tenantId));
         }
         await store.CreateTenantAsync(tenantId, name ?? tenantId, cancellationToken).ConfigureAwait(false);
-        return await AddKeyAsync(store, tenantId, cancellationToken).ConfigureAwait(false);
+        return await AddKeyAsync(store, tenantId, KeyRole.Admin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds a key to an existing tenant and returns it (shown once, never stored).</summary>
-    public static async Task<string> AddKeyAsync(ITenantStore store, string tenantId, CancellationToken cancellationToken)
+    public static async Task<string> AddKeyAsync(ITenantStore store, string tenantId, KeyRole role, CancellationToken cancellationToken)
     {
         var key = Generate();
-        await store.AddKeyAsync(tenantId, Hash(key), DisplayPrefix(key), cancellationToken).ConfigureAwait(false);
+        await store.AddKeyAsync(tenantId, Hash(key), DisplayPrefix(key), role, cancellationToken).ConfigureAwait(false);
         return key;
     }
 

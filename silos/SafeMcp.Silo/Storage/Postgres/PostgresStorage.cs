@@ -71,21 +71,30 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         }
     }
 
-    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, CancellationToken cancellationToken)
+    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, KeyRole role, CancellationToken cancellationToken)
     {
         var added = await ScalarAsync<int>(TenantBatch.SetTenant(tenantId), """
-            WITH ins AS (INSERT INTO api_keys (key_hash, tenant_id, key_prefix) SELECT $1, tenant_id, $2 FROM tenants WHERE tenant_id = $3 RETURNING 1)
+            WITH ins AS (INSERT INTO api_keys (key_hash, tenant_id, key_prefix, role) SELECT $1, tenant_id, $2, $4 FROM tenants WHERE tenant_id = $3 RETURNING 1)
             SELECT count(*)::int FROM ins
-            """, [keyHash, keyPrefix, tenantId], cancellationToken).ConfigureAwait(false);
+            """, [keyHash, keyPrefix, tenantId, KeyOwner.StoredName(role)], cancellationToken).ConfigureAwait(false);
         if (added == 0)
         {
             throw new InvalidOperationException($"Tenant '{tenantId}' does not exist.");
         }
     }
 
-    public Task<string?> FindTenantByKeyHashAsync(string keyHash, CancellationToken cancellationToken) =>
-        ScalarAsync<string?>(TenantBatch.SetLocal("safemcp.key_hash", keyHash),
-            "SELECT tenant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", [keyHash], cancellationToken);
+    public async Task<KeyOwner?> FindKeyAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        // One round trip: the tenant and the role joined in one text ("tenant/role"; tenant ids have no '/').
+        var found = await ScalarAsync<string?>(TenantBatch.SetLocal("safemcp.key_hash", keyHash),
+            "SELECT tenant_id || '/' || role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", [keyHash], cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return null;
+        }
+        var slash = found.LastIndexOf('/');
+        return new KeyOwner(found[..slash], KeyOwner.ParseStored(found[(slash + 1)..]));
+    }
 
     public Task<long> CountTenantsAsync(CancellationToken cancellationToken) =>
         ScalarAsync<long>(TenantBatch.SetLocal("safemcp.tenant", ""), "SELECT tenants FROM tenant_totals WHERE id = 1", [], cancellationToken);

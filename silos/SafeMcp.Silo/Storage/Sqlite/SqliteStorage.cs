@@ -110,17 +110,18 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         }
     }
 
-    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, CancellationToken cancellationToken)
+    public async Task AddKeyAsync(string tenantId, string keyHash, string keyPrefix, KeyRole role, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO api_keys (key_hash, tenant_id, key_prefix, created_at)
-            SELECT $h, tenant_id, $p, $c FROM tenants WHERE tenant_id = $t
+            INSERT INTO api_keys (key_hash, tenant_id, key_prefix, created_at, role)
+            SELECT $h, tenant_id, $p, $c, $r FROM tenants WHERE tenant_id = $t
             """;
         command.Parameters.AddWithValue("$h", keyHash);
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$p", keyPrefix);
+        command.Parameters.AddWithValue("$r", KeyOwner.StoredName(role));
         command.Parameters.AddWithValue("$c", DateTimeOffset.UtcNow.ToString("O"));
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
@@ -128,13 +129,16 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         }
     }
 
-    public async Task<string?> FindTenantByKeyHashAsync(string keyHash, CancellationToken cancellationToken)
+    public async Task<KeyOwner?> FindKeyAsync(string keyHash, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tenant_id FROM api_keys WHERE key_hash = $h AND revoked_at IS NULL";
+        command.CommandText = "SELECT tenant_id, role FROM api_keys WHERE key_hash = $h AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$h", keyHash);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new KeyOwner(reader.GetString(0), KeyOwner.ParseStored(reader.GetString(1)))
+            : null;
     }
 
     public async Task<long> CountTenantsAsync(CancellationToken cancellationToken)
