@@ -90,6 +90,8 @@ public static class DefenseCatalog
         text.AppendLine("- Registry: `GET /v1/registry/tools?status=quarantined`, `POST /v1/registry/servers/{server}/tools/{tool}/approve`");
         text.AppendLine("  with `{\"hash\": \"<observedHash>\"}`. The first tool list a tenant's server shows is pinned as approved (trust on first");
         text.AppendLine("  use; `Defenses:Registry:QuarantineFirstSight=true` quarantines it too). Sessions name their server in `server` when opened.");
+        text.AppendLine("- Registry approvals, grants and the grant policy need an admin key of the tenant (`safemcp tenant add-key <tenant> --admin`);");
+        text.AppendLine("  agent keys, which MCP servers hold, get `403 admin_key_required`.");
         text.AppendLine("- Grants: `PUT /v1/grants/policy` (tools and capabilities that need a grant), `POST /v1/grants`, `DELETE /v1/grants/{id}`.");
         text.AppendLine("- Tunables: configuration sections `Defenses:Registry`, `Defenses:Grants`, `Defenses:RateLimits`, `Defenses:Baselines`");
         text.AppendLine("  (e.g. environment variable `Defenses__RateLimits__SessionPerSecond=20`).");
