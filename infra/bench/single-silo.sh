@@ -17,5 +17,9 @@ for _ in $(seq 1 100); do
 done
 key=$(grep -o 'smk_[A-Za-z0-9_-]*' "$work/silo.log" | head -n 1)
 [ -n "$key" ] || { cat "$work/silo.log"; exit 1; }
-dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll --url "http://127.0.0.1:$port" --key "$key" \
-    --sessions 1000 --concurrency 32 --duration 15 --warmup 3 "$@"
+# Defaults, unless the caller gave the option.
+args=("$@")
+for default in "--sessions 1000" "--concurrency 32" "--duration 15" "--warmup 3"; do
+    [[ " $* " == *" ${default%% *} "* ]] || args+=($default)
+done
+dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll --url "http://127.0.0.1:$port" --key "$key" "${args[@]}"
