@@ -35,7 +35,11 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         {
             var now = time.GetUtcNow();
             var current = pins.Tools;
-            var firstSight = current.Count == 0 && !options.QuarantineFirstSight;
+            // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
+            // that name no server share one namespace across whatever servers the tenant runs, each with its own
+            // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
+            var named = session.Server is not null;
+            var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
             var changes = new List<ToolPin>();
             foreach (var tool in session.Tools.Values)
             {
@@ -47,7 +51,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
                     changes.Add(next);
                 }
             }
-            foreach (var pin in current.Values)
+            foreach (var pin in named ? current.Values : [])
             {
                 if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
                 {
