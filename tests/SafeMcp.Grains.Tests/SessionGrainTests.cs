@@ -2,6 +2,7 @@ using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Grains.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SessionGrainTests
         new("send_message", Description: "Send a message to a colleague by email."),
     ];
 
-    private readonly MemorySessionStore _store = new();
+    private readonly InMemorySessionStore _store = new();
 
     private async Task<SessionGrain> OpenAsync(string? instruction = "Summarize the notes into report.md.")
     {
@@ -25,6 +26,8 @@ public sealed class SessionGrainTests
         await grain.OpenAsync(new OpenSessionRequest("s", instruction, s_tools), default);
         return grain;
     }
+
+    private async Task<long> StoredVersionAsync() => (await _store.LoadAsync("t", "s", default))!.Version;
 
     private static DecideRequest Call(string tool, string arguments) => new(tool, JsonDocument.Parse(arguments).RootElement.Clone());
 
@@ -139,7 +142,7 @@ public sealed class SessionGrainTests
         var decision = await grain.DecideAsync(new DecideRequest("format_disk"), default);
 
         Assert.Equal(Verdict.Deny, decision.Verdict);
-        Assert.Single(_store.Writes, w => w.Audit?.Decision.Tool == "format_disk");
+        Assert.Single(await _store.ReadDecisionsAsync("t", "s", 0, 100, default), d => d.Tool == "format_disk");
     }
 
     [Fact]
@@ -159,24 +162,24 @@ public sealed class SessionGrainTests
     public async Task Reopening_with_the_same_tools_writes_nothing()
     {
         var grain = await OpenAsync();
-        var writes = _store.Writes.Count;
+        var version = await StoredVersionAsync();
 
         await grain.OpenAsync(new OpenSessionRequest("s", null, s_tools), default);
 
-        Assert.Equal(writes, _store.Writes.Count);
+        Assert.Equal(version, await StoredVersionAsync());
     }
 
     [Fact]
     public async Task A_refused_open_changes_nothing()
     {
         var grain = await OpenAsync();
-        var writes = _store.Writes.Count;
+        var version = await StoredVersionAsync();
 
         var error = await Assert.ThrowsAsync<SessionRequestException>(() =>
             grain.OpenAsync(new OpenSessionRequest("s", null, [new ToolDescriptor("a"), new ToolDescriptor("a")]), default));
 
         Assert.Equal("duplicate_tool", error.Code);
-        Assert.Equal(writes, _store.Writes.Count);
+        Assert.Equal(version, await StoredVersionAsync());
         Assert.Equal(6, grain.View().VisibleTools.Count);
     }
 }
