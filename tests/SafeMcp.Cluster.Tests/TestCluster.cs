@@ -98,17 +98,22 @@ public sealed class TestCluster : IAsyncDisposable
         AttemptTimeout = TimeSpan.FromSeconds(3),
     });
 
+    /// <summary>Opens <paramref name="connection"/> as the application role and starts a transaction scoped to the tenant.</summary>
+    private static async Task<NpgsqlTransaction> BeginAsTenantAsync(NpgsqlConnection connection, string tenantId)
+    {
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var scope = new NpgsqlCommand("SELECT set_config('safemcp.tenant', $1, true)", connection, transaction);
+        scope.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        await scope.ExecuteScalarAsync();
+        return transaction;
+    }
+
     /// <summary>The committed audit rows of a session (sequence, epoch), read as the application role under the tenant.</summary>
     public async Task<List<(long Sequence, long Epoch)>> AuditAsync(string tenantId, string sessionId)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var scope = new NpgsqlCommand("SELECT set_config('safemcp.tenant', $1, true)", connection, transaction))
-        {
-            scope.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-            await scope.ExecuteScalarAsync();
-        }
+        await using var transaction = await BeginAsTenantAsync(connection, tenantId);
         await using var command = new NpgsqlCommand("SELECT sequence, epoch FROM decisions WHERE session_id = $1 ORDER BY sequence", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         var rows = new List<(long, long)>();
@@ -124,13 +129,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<Dictionary<string, string>> LeaseOwnersAsync(string tenantId)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var scope = new NpgsqlCommand("SELECT set_config('safemcp.tenant', $1, true)", connection, transaction))
-        {
-            scope.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-            await scope.ExecuteScalarAsync();
-        }
+        await using var transaction = await BeginAsTenantAsync(connection, tenantId);
         await using var command = new NpgsqlCommand("SELECT grain_key, owner_address FROM leases", connection, transaction);
         var owners = new Dictionary<string, string>();
         await using var reader = await command.ExecuteReaderAsync();
