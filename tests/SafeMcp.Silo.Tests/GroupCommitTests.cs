@@ -86,6 +86,67 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task With_a_sync_stage_a_write_is_acknowledged_only_after_a_sync_that_began_after_its_commit()
+    {
+        var committed = new List<int>();
+        var syncs = 0;
+        var firstSyncEntered = new TaskCompletionSource();
+        var releaseFirstSync = new TaskCompletionSource();
+        await using var committer = new GroupCommitter<int>((batch, _) =>
+        {
+            lock (committed)
+            {
+                committed.AddRange(batch);
+            }
+            return Task.FromResult(new Exception?[batch.Count]);
+        }, new GroupCommitOptions { MinBatchWhileSyncing = 1 }, async _ =>
+        {
+            if (Interlocked.Increment(ref syncs) == 1)
+            {
+                firstSyncEntered.SetResult();
+                await releaseFirstSync.Task;
+            }
+        });
+
+        var first = committer.CommitAsync(1, CancellationToken.None);
+        await firstSyncEntered.Task;
+        var second = committer.CommitAsync(2, CancellationToken.None);
+        // The second write commits while the first sync is still running...
+        for (var waited = 0; ; waited++)
+        {
+            lock (committed)
+            {
+                if (committed.Contains(2))
+                {
+                    break;
+                }
+            }
+            Assert.True(waited < 3000, "The second write was never committed while the first sync ran.");
+            await Task.Delay(10);
+        }
+        // ...but neither is acknowledged before a sync that covers it has finished.
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        releaseFirstSync.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.Equal(2, syncs);
+        Assert.Equal(2, committer.Writes);
+    }
+
+    [Fact]
+    public async Task A_failed_sync_acknowledges_none_of_the_writes_it_covered()
+    {
+        await using var committer = new GroupCommitter<int>((batch, _) => Task.FromResult(new Exception?[batch.Count]),
+            new GroupCommitOptions(), _ => throw new IOException("fsync failed"));
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => committer.CommitAsync(1, CancellationToken.None));
+
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Equal(0, committer.Writes);
+    }
+
+    [Fact]
     public async Task Stale_version_write_is_rejected_and_writes_no_audit_row()
     {
         using var directory = new TempDirectory();

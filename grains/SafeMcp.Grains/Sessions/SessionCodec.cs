@@ -65,7 +65,8 @@ internal sealed record SessionStateDocument(
     IReadOnlyList<WithheldTool> Withheld,
     IReadOnlyList<CallRecord> RecentCalls);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(CachedCallRecordConverter)])]
 [JsonSerializable(typeof(SessionDefinitionDocument))]
 [JsonSerializable(typeof(SessionStateDocument))]
 internal sealed partial class SessionDocumentsJsonContext : JsonSerializerContext;
