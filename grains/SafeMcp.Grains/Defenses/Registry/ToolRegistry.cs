@@ -9,8 +9,9 @@ namespace SafeMcp.Grains.Defenses.Registry;
 /// Tool pinning per tenant and server (SAFE-T1201 rug pull, SAFE-T1205 persistent redefinition). When a session opens,
 /// every tool's definition hash is compared with its pin: a new tool, a changed one, or one that was removed and comes
 /// back is quarantined, and withheld from every session of that server until an admin approves it. Pins are kept in
-/// memory and re-read in the background after <see cref="RegistryOptions.RefreshInterval"/>, so a decision never waits
-/// on the database once a server is loaded.
+/// memory; a copy older than <see cref="RegistryOptions.RefreshInterval"/> is re-read before it is used (one read shared
+/// by the decisions waiting on it), so an approval or quarantine stored through another silo applies to every decision
+/// that starts more than that interval after it, and a decision waits on the database at most once an interval a server.
 /// </summary>
 public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions options, TimeProvider time) : IToolGate
 {
@@ -29,7 +30,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     public async ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken)
     {
         var server = session.Server ?? DefaultServer;
-        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
+        var pins = await GetFreshAsync(session.TenantId, server, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -92,11 +93,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     public async ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
     {
         var server = session.Server ?? DefaultServer;
-        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
-        if (now - pins.LoadedAt > options.RefreshInterval)
-        {
-            pins.RefreshInBackground(() => store.LoadServerAsync(session.TenantId, server, CancellationToken.None), time);
-        }
+        var pins = await GetFreshAsync(session.TenantId, server, now, cancellationToken).ConfigureAwait(false);
         if (pins.Tools.Count == 0 && session.Tools.Count > 0)
         {
             // A session opened before its server was ever pinned (e.g. stored before the registry existed): first sight.
@@ -151,6 +148,17 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         }
     }
 
+    /// <summary>The server's pins, re-read first when the copy in memory is older than the refresh interval.</summary>
+    private async ValueTask<ServerPins> GetFreshAsync(string tenantId, string server, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pins = await GetAsync(tenantId, server, cancellationToken).ConfigureAwait(false);
+        if (now - pins.LoadedAt > options.RefreshInterval)
+        {
+            await pins.RefreshAsync(() => store.LoadServerAsync(tenantId, server, CancellationToken.None), time).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return pins;
+    }
+
     private async ValueTask<ServerPins> GetAsync(string tenantId, string server, CancellationToken cancellationToken, bool reload = false)
     {
         if (!reload && _servers.TryGetValue((tenantId, server), out var cached))
@@ -167,7 +175,8 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     private sealed class ServerPins
     {
         private Dictionary<string, ToolPin> _tools = new(StringComparer.Ordinal);
-        private int _refreshing;
+        private readonly Lock _refreshLock = new();
+        private Task? _refresh;
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -191,36 +200,32 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
             Volatile.Write(ref _tools, next);
         }
 
-        public void RefreshInBackground(Func<Task<IReadOnlyList<ToolPin>>> load, TimeProvider time)
+        /// <summary>Re-reads the pins; callers that come while a read is under way share it.</summary>
+        public Task RefreshAsync(Func<Task<IReadOnlyList<ToolPin>>> load, TimeProvider time)
         {
-            if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+            lock (_refreshLock)
             {
-                return;
+                if (_refresh is { IsCompleted: false } running)
+                {
+                    return running;
+                }
+                return _refresh = RunAsync();
             }
-            _ = Task.Run(async () =>
+
+            async Task RunAsync()
             {
+                // Under the gate, so an observation or approval of this silo is never overwritten by an older read.
+                await Gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    var pins = await load().ConfigureAwait(false);
-                    await Gate.WaitAsync().ConfigureAwait(false);
-                    try
-                    {
-                        Load(pins, time.GetUtcNow());
-                    }
-                    finally
-                    {
-                        Gate.Release();
-                    }
-                }
-                catch (Exception)
-                {
-                    // Keep serving the pins in memory; the next decision after the interval tries again.
+                    var at = time.GetUtcNow(); // the read reflects every change stored before it started
+                    Load(await load().ConfigureAwait(false), at);
                 }
                 finally
                 {
-                    Volatile.Write(ref _refreshing, 0);
+                    Gate.Release();
                 }
-            });
+            }
         }
     }
 }

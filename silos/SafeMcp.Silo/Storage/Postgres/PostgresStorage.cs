@@ -180,7 +180,14 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         }).ConfigureAwait(false);
 
     /// <summary>Runs <paramref name="action"/>; the database being unreachable becomes <see cref="StorageUnavailableException"/> (503, fail closed).</summary>
-    private static async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    internal static Task GuardAsync(Func<Task> action) => GuardAsync(async () =>
+    {
+        await action().ConfigureAwait(false);
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="action"/>; the database being unreachable becomes <see cref="StorageUnavailableException"/> (503, fail closed).</summary>
+    internal static async Task<T> GuardAsync<T>(Func<Task<T>> action)
     {
         try
         {
