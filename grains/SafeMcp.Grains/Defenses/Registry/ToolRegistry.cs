@@ -35,29 +35,13 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         try
         {
             var now = time.GetUtcNow();
-            var current = pins.Tools;
-            // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
-            // that name no server share one namespace across whatever servers the tenant runs, each with its own
-            // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
-            var named = session.Server is not null;
-            var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
-            var changes = new List<ToolPin>();
-            foreach (var tool in session.Tools.Values)
+            var changes = Changes(session, server, pins.Tools, now);
+            if (changes.Count > 0)
             {
-                var hash = ToolFingerprint.Of(tool.Descriptor);
-                current.TryGetValue(tool.Name, out var pin);
-                var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
-                if (next is not null)
-                {
-                    changes.Add(next);
-                }
-            }
-            foreach (var pin in named ? current.Values : [])
-            {
-                if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
-                {
-                    changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
-                }
+                // About to write: compare with the stored pins rather than a copy up to RefreshInterval old, so a silo does
+                // not write over what another silo stored meanwhile (e.g. trust on first sight a tool already quarantined).
+                pins.Load(await store.LoadServerAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false), now);
+                changes = Changes(session, server, pins.Tools, now);
             }
             if (changes.Count > 0)
             {
@@ -69,6 +53,35 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         {
             pins.Gate.Release();
         }
+    }
+
+    /// <summary>The pins that <paramref name="session"/>'s tool list changes, given the <paramref name="current"/> pins of its server.</summary>
+    private List<ToolPin> Changes(SessionState session, string server, IReadOnlyDictionary<string, ToolPin> current, DateTimeOffset now)
+    {
+        // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
+        // that name no server share one namespace across whatever servers the tenant runs, each with its own
+        // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
+        var named = session.Server is not null;
+        var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
+        var changes = new List<ToolPin>();
+        foreach (var tool in session.Tools.Values)
+        {
+            var hash = ToolFingerprint.Of(tool.Descriptor);
+            current.TryGetValue(tool.Name, out var pin);
+            var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
+            if (next is not null)
+            {
+                changes.Add(next);
+            }
+        }
+        foreach (var pin in named ? current.Values : [])
+        {
+            if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
+            {
+                changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
+            }
+        }
+        return changes;
     }
 
     private static ToolPin? Next(string tenantId, string server, ToolDescriptor tool, string hash, ToolPin? pin, bool firstSight, DateTimeOffset now)
