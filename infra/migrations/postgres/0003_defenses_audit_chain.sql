@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS audit_chain_heads (
 -- The link of SafeMcp.Grains.Defenses.Audit.AuditChain: the hashed text is '["previous",' || head || index || tail,
 -- where the silo sends head and tail (the row's JSON fields around the index), so both stores hash the same bytes.
 CREATE OR REPLACE FUNCTION safemcp_chain_link(previous text, chain_index bigint, head bytea, tail bytea) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE -- STABLE as convert_to is, so the planner can inline it
     AS $$ SELECT encode(sha256(convert_to('["' || previous || '",', 'UTF8') || head || convert_to(chain_index::text, 'UTF8') || tail), 'hex') $$;
 
 DO $$
