@@ -178,9 +178,10 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         {
             return cached;
         }
+        var at = time.GetUtcNow(); // the read reflects every change stored before it started
         var loaded = await store.LoadServerAsync(tenantId, server, cancellationToken).ConfigureAwait(false);
         var pins = _servers.GetOrAdd((tenantId, server), _ => new ServerPins());
-        pins.Load(loaded, time.GetUtcNow());
+        pins.Load(loaded, at);
         return pins;
     }
 
