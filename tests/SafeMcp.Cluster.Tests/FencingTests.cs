@@ -37,6 +37,11 @@ public sealed class FencingTests(PostgresFixture postgres)
         // The new owner, under the current epoch, commits.
         await storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}", Audit("moved"), null, Epoch: 2), CancellationToken.None);
         Assert.Single(await storage.ReadDecisionsAsync(tenant, "moved", 0, 10, CancellationToken.None));
+
+        // The rejected write took no place in the audit chain: the two committed decisions are rows 1 and 2 of one intact chain.
+        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
+        Assert.Equal(2, chain.Rows);
     }
 
     private static AuditRecord Audit(string session) =>

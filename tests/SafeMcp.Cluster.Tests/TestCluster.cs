@@ -23,8 +23,8 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The silos, in start order.</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    /// <summary>Starts <paramref name="count"/> silos and waits until each lists exactly these silos as members.</summary>
-    public static async Task<TestCluster> StartAsync(string connectionString, int count)
+    /// <summary>Starts <paramref name="count"/> silos (with <paramref name="environment"/>'s configuration, if given).</summary>
+    public static async Task<TestCluster> StartAsync(string connectionString, int count, IReadOnlyDictionary<string, string>? environment = null)
     {
         var cluster = new TestCluster(connectionString);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
@@ -35,7 +35,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             var directory = Path.Combine(cluster._directory.Path, $"silo{i}");
             Directory.CreateDirectory(directory);
-            cluster._silos.Add(await SiloProcess.StartAsync(directory,
+            cluster._silos.Add(await SiloProcess.StartAsync(directory, environment ?? new Dictionary<string, string>(),
                 "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}"));
         }
         return cluster;
@@ -99,7 +99,7 @@ public sealed class TestCluster : IAsyncDisposable
     });
 
     /// <summary>Opens <paramref name="connection"/> as the application role and starts a transaction scoped to the tenant.</summary>
-    private static async Task<NpgsqlTransaction> BeginAsTenantAsync(NpgsqlConnection connection, string tenantId)
+    public static async Task<NpgsqlTransaction> BeginAsTenantAsync(NpgsqlConnection connection, string tenantId)
     {
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();

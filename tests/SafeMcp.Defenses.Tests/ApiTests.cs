@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Testing;
@@ -130,18 +129,5 @@ public sealed class ApiTests
         Assert.Equal(1, command.ExecuteNonQuery());
     }
 
-    private static async Task<(int ExitCode, string Output)> SafemcpAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(RepositoryPaths.BuiltAssembly("clients/SafeMcp.Cli", "safemcp"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> SafemcpAsync(params string[] args) => SafemcpCli.RunAsync(args);
 }

@@ -57,4 +57,49 @@ public sealed class AuditChainTests
         (chain[1], chain[2]) = ((chain[2].Entry with { ChainIndex = 2 }, chain[2].Hash), (chain[1].Entry with { ChainIndex = 3 }, chain[1].Hash));
         Assert.False(AuditChain.Verify("t", chain, 4, chain[^1].Hash).IsIntact);
     }
+
+    [Fact]
+    public void Hash_composed_from_parts_is_the_hash_of_the_whole_row()
+    {
+        // The definition of schema 3: SHA-256 of one JSON array written by Utf8JsonWriter. PostgreSQL composes the same
+        // bytes from the parts, so the parts must reproduce it for text the writer escapes, too.
+        var entry = new AuditChainEntry("t\"é", "s<1>", 42, 1234567, "tool\u2028", "allow", "[\"a&b\"]", "[]", "[\"rules\"]", "[]", "{\"p\":\"\\\\x\"}", null,
+            "2026-01-01T00:00:00.1234560+00:00");
+        var previous = new string('a', 64);
+        foreach (var thought in new string?[] { null, "because \"so\"\n" })
+        {
+            var row = entry with { Thought = thought };
+            Assert.Equal(WholeRowHash(previous, row), AuditChain.Link(previous, row));
+            Assert.Equal(WholeRowHash(previous, row), AuditChain.Link(previous, row.ChainIndex, AuditChain.Parts(row)));
+        }
+    }
+
+    private static string WholeRowHash(string previous, AuditChainEntry e)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var text in new[] { previous, e.TenantId, e.SessionId })
+            {
+                writer.WriteStringValue(text);
+            }
+            writer.WriteNumberValue(e.Sequence);
+            writer.WriteNumberValue(e.ChainIndex);
+            foreach (var text in new[] { e.Tool, e.Verdict, e.Reasons, e.Techniques, e.DecidedBy, e.Withheld, e.Arguments, e.Thought })
+            {
+                if (text is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(text);
+                }
+            }
+            writer.WriteStringValue(e.DecidedAt);
+            writer.WriteEndArray();
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.ToArray()));
+    }
 }

@@ -12,13 +12,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private readonly string[] _extraArgs;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private SiloProcess(string sqlitePath, int port, string[] extraArgs)
+    private SiloProcess(string sqlitePath, int port, string[] extraArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         SqlitePath = sqlitePath;
         Port = port;
         _extraArgs = extraArgs;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>The silo's base address.</summary>
@@ -37,9 +39,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Starts a silo on a free port with a new database under <paramref name="directory"/>.</summary>
-    public static async Task<SiloProcess> StartAsync(string directory, params string[] extraArgs)
+    public static Task<SiloProcess> StartAsync(string directory, params string[] extraArgs) => StartAsync(directory, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>Starts a silo as above with extra environment variables (configuration, e.g. <c>Defenses__Grants__RefreshInterval</c>).</summary>
+    public static async Task<SiloProcess> StartAsync(string directory, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
-        var silo = new SiloProcess(Path.Combine(directory, "silo.db"), FreePort.Next(), extraArgs);
+        var silo = new SiloProcess(Path.Combine(directory, "silo.db"), FreePort.Next(), extraArgs, environment);
         await silo.StartAgainAsync().ConfigureAwait(false);
         return silo;
     }
@@ -57,6 +62,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
         foreach (var arg in new[] { "silo", "--urls", BaseAddress.ToString().TrimEnd('/'), "--sqlite", SqlitePath }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the silo process.");
         process.OutputDataReceived += (_, e) => OnLine(e.Data);

@@ -6,7 +6,6 @@ using SafeMcp.Grains.Defenses.Grants;
 using SafeMcp.Grains.Defenses.Poisoning;
 using SafeMcp.Grains.Defenses.RateLimits;
 using SafeMcp.Grains.Defenses.Registry;
-using SafeMcp.Silo.Storage.Sqlite;
 
 namespace SafeMcp.Silo.Defenses;
 
@@ -21,15 +20,7 @@ internal static class DefenseServices
         services.AddOptions<RateLimitOptions>().BindConfiguration("Defenses:RateLimits");
         services.AddOptions<BaselineOptions>().BindConfiguration("Defenses:Baselines");
 
-        // The store opens the same file once the session storage has applied the migrations.
-        services.AddSingleton(sp =>
-        {
-            sp.GetRequiredService<SqliteStorage>();
-            return new SqliteDefenseStore(options.SqlitePath);
-        });
-        services.AddSingleton<IToolRegistryStore>(sp => sp.GetRequiredService<SqliteDefenseStore>());
-        services.AddSingleton<IGrantStore>(sp => sp.GetRequiredService<SqliteDefenseStore>());
-
+        // The tenant-level stores (IToolRegistryStore, IGrantStore) are registered with the storage (StorageRegistration).
         services.AddSingleton(sp => new ToolRegistry(sp.GetRequiredService<IToolRegistryStore>(), sp.GetRequiredService<IOptions<RegistryOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IToolGate>(sp => sp.GetRequiredService<ToolRegistry>());
         services.AddSingleton(sp => new GrantGate(sp.GetRequiredService<IGrantStore>(), sp.GetRequiredService<IOptions<GrantOptions>>().Value, sp.GetRequiredService<TimeProvider>()));

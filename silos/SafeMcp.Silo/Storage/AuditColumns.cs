@@ -36,6 +36,16 @@ internal static class AuditColumns
         _ => throw new InvalidDataException($"Unknown verdict '{name}' in the audit table."),
     };
 
+    /// <summary>A time as PostgreSQL's <c>timestamptz</c> keeps it (UTC, whole microseconds), so what is hashed is what is read back.</summary>
+    public static DateTimeOffset ToPostgresTimestamp(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
+    /// <summary>The text of a stored PostgreSQL timestamp the audit chain hashes (round-trip format, as SQLite stores it).</summary>
+    public static string PostgresTimestampText(DateTimeOffset at) => at.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string List(IReadOnlyList<string> items) => JsonSerializer.Serialize(items, AuditJsonContext.Default.IReadOnlyListString);
 
     public static IReadOnlyList<string> ParseList(string json) => JsonSerializer.Deserialize(json, AuditJsonContext.Default.IReadOnlyListString) ?? [];

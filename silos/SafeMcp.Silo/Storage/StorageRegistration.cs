@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SafeMcp.Grains.Defenses.Grants;
+using SafeMcp.Grains.Defenses.Registry;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Membership;
 using SafeMcp.Silo.Placement;
@@ -23,6 +25,14 @@ internal static class StorageRegistration
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());
+            // The defenses' store opens the same file once the session storage has applied the migrations.
+            services.AddSingleton(sp =>
+            {
+                sp.GetRequiredService<SqliteStorage>();
+                return new SqliteDefenseStore(options.SqlitePath);
+            });
+            services.AddSingleton<IToolRegistryStore>(sp => sp.GetRequiredService<SqliteDefenseStore>());
+            services.AddSingleton<IGrantStore>(sp => sp.GetRequiredService<SqliteDefenseStore>());
             services.AddSingleton<IActivationLeases, NoActivationLeases>();
             services.AddSingleton<IGrainPlacement, SingleSiloPlacement>();
             return services;
@@ -50,13 +60,13 @@ internal static class StorageRegistration
         });
         services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
-        services.AddSingleton<ITenantStore>(sp => new LocalTenantMirror(sp.GetRequiredService<PostgresStorage>(), sp.GetRequiredService<SqliteStorage>()));
+        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());
-        // The defenses' stores (tool pins, grants) have no PostgreSQL implementation yet: in cluster mode they stay
-        // in each silo's local SQLite file (not shared between silos). Sessions, decisions and tenants are shared.
-        services.AddOptions<SqliteStorageOptions>();
-        services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
-            sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+        // The defenses' tenant-level state (tool pins, grants) is shared too: a pin approved or a grant revoked through
+        // any silo applies on every silo within the gates' refresh interval.
+        services.AddSingleton(sp => new PostgresDefenseStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IToolRegistryStore>(sp => sp.GetRequiredService<PostgresDefenseStore>());
+        services.AddSingleton<IGrantStore>(sp => sp.GetRequiredService<PostgresDefenseStore>());
         services.AddSingleton<SiloMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
         services.AddSingleton<IActivationLeases, PostgresLeases>();

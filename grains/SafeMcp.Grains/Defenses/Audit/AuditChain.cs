@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace SafeMcp.Grains.Defenses.Audit;
@@ -8,25 +9,45 @@ namespace SafeMcp.Grains.Defenses.Audit;
 /// and its position <c>chain_index</c> (1, 2, …); the tenant's head (length and last hash) is updated in the same
 /// transaction as the rows. Changing, reordering or deleting a row breaks the chain from that row on, and deleting the
 /// newest rows leaves the head pointing past the end. The storage layer links rows at commit: one writer per tenant at a
-/// time (SQLite: the single writer; PostgreSQL: the head row locked <c>FOR UPDATE</c> in the batch's transaction).
+/// time (SQLite: the single writer; PostgreSQL: the head row locked by the upsert that advances it, in the batch's transaction).
 /// </summary>
+/// <remarks>
+/// The hashed text is the JSON array <c>[previousHash, tenant, session, sequence, chainIndex, tool, …, decidedAt]</c>.
+/// It is composed from <see cref="AuditChainParts"/> (everything but the previous hash and the index), so that a store
+/// which learns the previous hash and the index only inside its transaction (PostgreSQL) computes the same hash there.
+/// </remarks>
 public static class AuditChain
 {
     /// <summary>The hash before the first row of every chain.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>The hash of <paramref name="entry"/> linked after <paramref name="previousHash"/>.</summary>
-    public static string Link(string previousHash, AuditChainEntry entry)
+    public static string Link(string previousHash, AuditChainEntry entry) => Link(previousHash, entry.ChainIndex, Parts(entry));
+
+    /// <summary>The hash of a row, given its <see cref="Parts"/>, at <paramref name="chainIndex"/> after <paramref name="previousHash"/>.</summary>
+    public static string Link(string previousHash, long chainIndex, AuditChainParts parts)
     {
-        using var buffer = new MemoryStream(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var text = new List<byte>(parts.Head.Length + parts.Tail.Length + 96);
+        text.AddRange(Encoding.UTF8.GetBytes($"[\"{previousHash}\","));
+        text.AddRange(parts.Head);
+        text.AddRange(Encoding.UTF8.GetBytes(chainIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        text.AddRange(parts.Tail);
+        return Convert.ToHexStringLower(SHA256.HashData(text.ToArray()));
+    }
+
+    /// <summary>The hashed text of <paramref name="entry"/> around the previous hash and the chain index.</summary>
+    public static AuditChainParts Parts(AuditChainEntry entry)
+    {
+        // Head: '"tenant","session",sequence,' ; tail: ',"tool",…,"decidedAt"]'. Each is written as a JSON array of its
+        // own fields and trimmed, so escaping is exactly the writer's.
+        var head = Array(writer =>
         {
-            writer.WriteStartArray();
-            writer.WriteStringValue(previousHash);
             writer.WriteStringValue(entry.TenantId);
             writer.WriteStringValue(entry.SessionId);
             writer.WriteNumberValue(entry.Sequence);
-            writer.WriteNumberValue(entry.ChainIndex);
+        });
+        var tail = Array(writer =>
+        {
             writer.WriteStringValue(entry.Tool);
             writer.WriteStringValue(entry.Verdict);
             writer.WriteStringValue(entry.Reasons);
@@ -43,9 +64,24 @@ public static class AuditChain
                 writer.WriteStringValue(entry.Thought);
             }
             writer.WriteStringValue(entry.DecidedAt);
+        });
+        var headBytes = new byte[head.Length - 1];
+        head.AsSpan(1, head.Length - 2).CopyTo(headBytes); // without '[' and ']'
+        headBytes[^1] = (byte)',';
+        tail[0] = (byte)','; // '[' becomes the separator after the index
+        return new AuditChainParts(headBytes, tail);
+    }
+
+    private static byte[] Array(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            write(writer);
             writer.WriteEndArray();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        return buffer.ToArray();
     }
 
     /// <summary>Checks a tenant's chain: <paramref name="rows"/> in chain order, with each row's stored hash, against the stored head.</summary>

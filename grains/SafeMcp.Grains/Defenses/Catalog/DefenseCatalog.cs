@@ -86,7 +86,8 @@ public static class DefenseCatalog
         text.AppendLine("- `safemcp defenses bench [--rules-only]`: durable decisions a second and latency percentiles through the session runtime");
         text.AppendLine("  and SQLite group commit, with every layer or the rule layer only.");
         text.AppendLine("- `safemcp audit verify --sqlite FILE` (exit code 1 on a modified, reordered or deleted row) and");
-        text.AppendLine("  `safemcp audit export --sqlite FILE --format jsonl|cef`.");
+        text.AppendLine("  `safemcp audit export --sqlite FILE --format jsonl|cef`; on a cluster `--postgres CONN --tenant ID` instead of `--sqlite`");
+        text.AppendLine("  (one tenant at a time, read under row-level security). Both stores hash the same bytes, so one verifier checks both.");
         text.AppendLine("- Registry: `GET /v1/registry/tools?status=quarantined`, `POST /v1/registry/servers/{server}/tools/{tool}/approve`");
         text.AppendLine("  with `{\"hash\": \"<observedHash>\"}`. The first tool list a tenant's server shows is pinned as approved (trust on first");
         text.AppendLine("  use; `Defenses:Registry:QuarantineFirstSight=true` quarantines it too). Sessions name their server in `server` when opened.");
@@ -95,6 +96,9 @@ public static class DefenseCatalog
         text.AppendLine("- Grants: `PUT /v1/grants/policy` (tools and capabilities that need a grant), `POST /v1/grants`, `DELETE /v1/grants/{id}`.");
         text.AppendLine("- Tunables: configuration sections `Defenses:Registry`, `Defenses:Grants`, `Defenses:RateLimits`, `Defenses:Baselines`");
         text.AppendLine("  (e.g. environment variable `Defenses__RateLimits__SessionPerSecond=20`).");
+        text.AppendLine("- Cluster mode: tool pins, grants and grant policies are in PostgreSQL, one state for every silo. A silo serves them from");
+        text.AppendLine("  memory for at most `Defenses:Registry:RefreshInterval` and `Defenses:Grants:RefreshInterval` (default 5 s): the bound on");
+        text.AppendLine("  how long an approval, quarantine, grant or revocation made through another silo takes to apply to its decisions.");
         return text.ToString();
     }
 }

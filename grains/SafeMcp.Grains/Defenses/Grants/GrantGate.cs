@@ -11,7 +11,9 @@ namespace SafeMcp.Grains.Defenses.Grants;
 /// <summary>
 /// Just-in-time grants (least privilege in time): tools a tenant's policy names, or that have a capability it names,
 /// stay withheld from a session until a grant for that session covers them, and are withheld again once the grant
-/// expires or is revoked. Tenant state is kept in memory and re-read in the background.
+/// expires or is revoked. Tenant state is kept in memory; a copy older than <see cref="GrantOptions.RefreshInterval"/> is
+/// re-read before it is used (one read shared by the decisions waiting on it), so a grant, revocation or policy stored
+/// through another silo applies to every decision that starts more than that interval after it.
 /// </summary>
 public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvider time) : IToolGate
 {
@@ -32,7 +34,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
         var tenant = await GetAsync(session.TenantId, cancellationToken).ConfigureAwait(false);
         if (now - tenant.LoadedAt > options.RefreshInterval)
         {
-            tenant.RefreshInBackground(this, session.TenantId);
+            await tenant.RefreshAsync(this, session.TenantId).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         var snapshot = tenant.Snapshot;
         if (snapshot.Tools.Count == 0 && snapshot.Capabilities == Capability.None)
@@ -165,39 +167,38 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
     private sealed class TenantGrants
     {
         private GrantSnapshot _snapshot = new(new HashSet<string>(), Capability.None, []);
-        private int _refreshing;
+        private readonly Lock _lock = new();
+        private Task? _refresh;
 
         public GrantSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
         public DateTimeOffset LoadedAt { get; private set; }
 
+        /// <summary>Keeps <paramref name="snapshot"/>, read from a start at <paramref name="at"/>, unless a later read is already kept.</summary>
         public void Set(GrantSnapshot snapshot, DateTimeOffset at)
         {
-            Volatile.Write(ref _snapshot, snapshot);
-            LoadedAt = at;
+            lock (_lock)
+            {
+                if (at < LoadedAt)
+                {
+                    return; // an older read finishing late (e.g. one overtaken by a revocation's reload)
+                }
+                Volatile.Write(ref _snapshot, snapshot);
+                LoadedAt = at;
+            }
         }
 
-        public void RefreshInBackground(GrantGate gate, string tenantId)
+        /// <summary>Re-reads the tenant; callers that come while a read is under way share it.</summary>
+        public Task RefreshAsync(GrantGate gate, string tenantId)
         {
-            if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+            lock (_lock)
             {
-                return;
+                if (_refresh is { IsCompleted: false } running)
+                {
+                    return running;
+                }
+                return _refresh = Task.Run(() => gate.ReloadAsync(tenantId, CancellationToken.None)); // off this lock: the reload takes it to keep its result
             }
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await gate.ReloadAsync(tenantId, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // Keep serving what is in memory; the next decision after the interval tries again.
-                }
-                finally
-                {
-                    Volatile.Write(ref _refreshing, 0);
-                }
-            });
         }
     }
 }

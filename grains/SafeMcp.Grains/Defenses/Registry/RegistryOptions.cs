@@ -6,6 +6,6 @@ public sealed class RegistryOptions
     /// <summary>Quarantine the tools of a server the tenant has never seen (else the first list is pinned as approved: trust on first use). Default false.</summary>
     public bool QuarantineFirstSight { get; set; }
 
-    /// <summary>How long a server's pins are served from memory before they are re-read in the background (other silos may have approved). Default 5 s.</summary>
+    /// <summary>Longest a server's pins are served from memory before a decision re-reads them: the bound on how long an approval or quarantine stored through another silo takes to apply here. Default 5 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -9,8 +9,9 @@ namespace SafeMcp.Grains.Defenses.Registry;
 /// Tool pinning per tenant and server (SAFE-T1201 rug pull, SAFE-T1205 persistent redefinition). When a session opens,
 /// every tool's definition hash is compared with its pin: a new tool, a changed one, or one that was removed and comes
 /// back is quarantined, and withheld from every session of that server until an admin approves it. Pins are kept in
-/// memory and re-read in the background after <see cref="RegistryOptions.RefreshInterval"/>, so a decision never waits
-/// on the database once a server is loaded.
+/// memory; a copy older than <see cref="RegistryOptions.RefreshInterval"/> is re-read before it is used (one read shared
+/// by the decisions waiting on it), so an approval or quarantine stored through another silo applies to every decision
+/// that starts more than that interval after it, and a decision waits on the database at most once an interval a server.
 /// </summary>
 public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions options, TimeProvider time) : IToolGate
 {
@@ -29,34 +30,18 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     public async ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken)
     {
         var server = session.Server ?? DefaultServer;
-        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
+        var pins = await GetFreshAsync(session.TenantId, server, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = time.GetUtcNow();
-            var current = pins.Tools;
-            // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
-            // that name no server share one namespace across whatever servers the tenant runs, each with its own
-            // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
-            var named = session.Server is not null;
-            var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
-            var changes = new List<ToolPin>();
-            foreach (var tool in session.Tools.Values)
+            var changes = Changes(session, server, pins.Tools, now);
+            if (changes.Count > 0)
             {
-                var hash = ToolFingerprint.Of(tool.Descriptor);
-                current.TryGetValue(tool.Name, out var pin);
-                var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
-                if (next is not null)
-                {
-                    changes.Add(next);
-                }
-            }
-            foreach (var pin in named ? current.Values : [])
-            {
-                if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
-                {
-                    changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
-                }
+                // About to write: compare with the stored pins rather than a copy up to RefreshInterval old, so a silo does
+                // not write over what another silo stored meanwhile (e.g. trust on first sight a tool already quarantined).
+                pins.Load(await store.LoadServerAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false), now);
+                changes = Changes(session, server, pins.Tools, now);
             }
             if (changes.Count > 0)
             {
@@ -68,6 +53,35 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         {
             pins.Gate.Release();
         }
+    }
+
+    /// <summary>The pins that <paramref name="session"/>'s tool list changes, given the <paramref name="current"/> pins of its server.</summary>
+    private List<ToolPin> Changes(SessionState session, string server, IReadOnlyDictionary<string, ToolPin> current, DateTimeOffset now)
+    {
+        // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
+        // that name no server share one namespace across whatever servers the tenant runs, each with its own
+        // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
+        var named = session.Server is not null;
+        var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
+        var changes = new List<ToolPin>();
+        foreach (var tool in session.Tools.Values)
+        {
+            var hash = ToolFingerprint.Of(tool.Descriptor);
+            current.TryGetValue(tool.Name, out var pin);
+            var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
+            if (next is not null)
+            {
+                changes.Add(next);
+            }
+        }
+        foreach (var pin in named ? current.Values : [])
+        {
+            if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
+            {
+                changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
+            }
+        }
+        return changes;
     }
 
     private static ToolPin? Next(string tenantId, string server, ToolDescriptor tool, string hash, ToolPin? pin, bool firstSight, DateTimeOffset now)
@@ -92,11 +106,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     public async ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
     {
         var server = session.Server ?? DefaultServer;
-        var pins = await GetAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false);
-        if (now - pins.LoadedAt > options.RefreshInterval)
-        {
-            pins.RefreshInBackground(() => store.LoadServerAsync(session.TenantId, server, CancellationToken.None), time);
-        }
+        var pins = await GetFreshAsync(session.TenantId, server, now, cancellationToken).ConfigureAwait(false);
         if (pins.Tools.Count == 0 && session.Tools.Count > 0)
         {
             // A session opened before its server was ever pinned (e.g. stored before the registry existed): first sight.
@@ -151,15 +161,27 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         }
     }
 
+    /// <summary>The server's pins, re-read first when the copy in memory is older than the refresh interval.</summary>
+    private async ValueTask<ServerPins> GetFreshAsync(string tenantId, string server, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pins = await GetAsync(tenantId, server, cancellationToken).ConfigureAwait(false);
+        if (now - pins.LoadedAt > options.RefreshInterval)
+        {
+            await pins.RefreshAsync(() => store.LoadServerAsync(tenantId, server, CancellationToken.None), time).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return pins;
+    }
+
     private async ValueTask<ServerPins> GetAsync(string tenantId, string server, CancellationToken cancellationToken, bool reload = false)
     {
         if (!reload && _servers.TryGetValue((tenantId, server), out var cached))
         {
             return cached;
         }
+        var at = time.GetUtcNow(); // the read reflects every change stored before it started
         var loaded = await store.LoadServerAsync(tenantId, server, cancellationToken).ConfigureAwait(false);
         var pins = _servers.GetOrAdd((tenantId, server), _ => new ServerPins());
-        pins.Load(loaded, time.GetUtcNow());
+        pins.Load(loaded, at);
         return pins;
     }
 
@@ -167,7 +189,8 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     private sealed class ServerPins
     {
         private Dictionary<string, ToolPin> _tools = new(StringComparer.Ordinal);
-        private int _refreshing;
+        private readonly Lock _refreshLock = new();
+        private Task? _refresh;
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -191,36 +214,32 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
             Volatile.Write(ref _tools, next);
         }
 
-        public void RefreshInBackground(Func<Task<IReadOnlyList<ToolPin>>> load, TimeProvider time)
+        /// <summary>Re-reads the pins; callers that come while a read is under way share it.</summary>
+        public Task RefreshAsync(Func<Task<IReadOnlyList<ToolPin>>> load, TimeProvider time)
         {
-            if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+            lock (_refreshLock)
             {
-                return;
+                if (_refresh is { IsCompleted: false } running)
+                {
+                    return running;
+                }
+                return _refresh = RunAsync();
             }
-            _ = Task.Run(async () =>
+
+            async Task RunAsync()
             {
+                // Under the gate, so an observation or approval of this silo is never overwritten by an older read.
+                await Gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    var pins = await load().ConfigureAwait(false);
-                    await Gate.WaitAsync().ConfigureAwait(false);
-                    try
-                    {
-                        Load(pins, time.GetUtcNow());
-                    }
-                    finally
-                    {
-                        Gate.Release();
-                    }
-                }
-                catch (Exception)
-                {
-                    // Keep serving the pins in memory; the next decision after the interval tries again.
+                    var at = time.GetUtcNow(); // the read reflects every change stored before it started
+                    Load(await load().ConfigureAwait(false), at);
                 }
                 finally
                 {
-                    Volatile.Write(ref _refreshing, 0);
+                    Gate.Release();
                 }
-            });
+            }
         }
     }
 }

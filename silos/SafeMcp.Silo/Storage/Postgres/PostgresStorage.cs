@@ -121,7 +121,9 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
         // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
         // write is not an error (its statement changes nothing), so it cannot undo the others.
-        // Writes are grouped by tenant (stable, so one session's writes keep their order): one set_config a group.
+        // Writes are grouped by tenant (stable, so one session's writes keep their order): one set_config a group. The
+        // groups run in ordinal tenant order, which is the order the batch locks tenants' audit chain heads (see
+        // SessionWriteStatement): batches of different silos never wait on each other's heads in a cycle.
         var order = Enumerable.Range(0, writes.Count).OrderBy(i => writes[i].TenantId, StringComparer.Ordinal).ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
@@ -180,7 +182,14 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         }).ConfigureAwait(false);
 
     /// <summary>Runs <paramref name="action"/>; the database being unreachable becomes <see cref="StorageUnavailableException"/> (503, fail closed).</summary>
-    private static async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    internal static Task GuardAsync(Func<Task> action) => GuardAsync(async () =>
+    {
+        await action().ConfigureAwait(false);
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="action"/>; the database being unreachable becomes <see cref="StorageUnavailableException"/> (503, fail closed).</summary>
+    internal static async Task<T> GuardAsync<T>(Func<Task<T>> action)
     {
         try
         {

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Silo.Storage.Postgres;
@@ -53,14 +54,24 @@ internal static class SessionWriteStatement
         }
         if (write.Audit is { } audit)
         {
-            var d = audit.Decision;
+            // The audit chain is linked here, in the statement, under the tenant's head row: the upsert advances the head
+            // and locks it until the batch commits, so silos committing for one tenant link one after another, and a
+            // stale write (w empty) neither takes an index nor touches the head. Nothing is kept in memory between batches.
+            var entry = AuditEntry(write.TenantId, write.SessionId, audit);
+            var parts = AuditChain.Parts(entry);
+            var head = P(parts.Head);
+            var tail = P(parts.Tail);
             sql.Append($"""
-                , a AS (INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, epoch)
-                      SELECT {t}, {s}, {P(d.Sequence)}, {P(d.Tool)}, {P(AuditColumns.VerdictName(d.Verdict))}, {P(AuditColumns.List(d.Reasons))},
-                             {P(AuditColumns.List(d.Techniques))}, {P(AuditColumns.List(d.DecidedBy))}, {P(AuditColumns.List(d.WithheldTools))},
-                             {P(audit.ArgumentsJson)}, {P(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)audit.Thought ?? DBNull.Value })},
-                             {P(d.DecidedAt.ToUniversalTime())}, {e}
-                      FROM w RETURNING 1)
+                , h AS (INSERT INTO audit_chain_heads AS c (tenant_id, length, head_hash)
+                      SELECT {t}, 1, safemcp_chain_link('{AuditChain.Genesis}', 1, {head}, {tail}) FROM w
+                      ON CONFLICT (tenant_id) DO UPDATE SET length = c.length + 1, head_hash = safemcp_chain_link(c.head_hash, c.length + 1, {head}, {tail})
+                      RETURNING length, head_hash)
+                , a AS (INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, epoch, chain_index, chain_hash)
+                      SELECT {t}, {s}, {P(entry.Sequence)}, {P(entry.Tool)}, {P(entry.Verdict)}, {P(entry.Reasons)},
+                             {P(entry.Techniques)}, {P(entry.DecidedBy)}, {P(entry.Withheld)},
+                             {P(entry.Arguments)}, {P(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)entry.Thought ?? DBNull.Value })},
+                             {P(DecidedAt(audit.Decision))}, {e}, h.length, h.head_hash
+                      FROM h RETURNING 1)
                 """);
         }
         if (write.Outcome is { } outcome)
@@ -74,4 +85,16 @@ internal static class SessionWriteStatement
         sql.Append(" SELECT count(*)::int FROM w");
         return TenantBatch.Statement(sql.ToString(), values.ToArray());
     }
+
+    /// <summary>The decision as the chain covers it, in the form it is stored and read back (see <see cref="DecidedAt"/>).</summary>
+    private static AuditChainEntry AuditEntry(string tenantId, string sessionId, AuditRecord audit)
+    {
+        var d = audit.Decision;
+        return new AuditChainEntry(tenantId, sessionId, d.Sequence, 0, d.Tool, AuditColumns.VerdictName(d.Verdict),
+            AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
+            audit.ArgumentsJson, audit.Thought, AuditColumns.PostgresTimestampText(DecidedAt(d)));
+    }
+
+    /// <summary>The decision time as <c>timestamptz</c> keeps it: UTC, whole microseconds.</summary>
+    private static DateTimeOffset DecidedAt(Contracts.Decision decision) => AuditColumns.ToPostgresTimestamp(decision.DecidedAt);
 }

@@ -31,6 +31,18 @@ internal static class TenantBatch
         return command;
     }
 
+    /// <summary>Runs <paramref name="statements"/> as <paramref name="tenantId"/> in one round trip and one (implicit) transaction.</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string tenantId, IEnumerable<NpgsqlBatchCommand> statements, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(SetTenant(tenantId));
+        foreach (var statement in statements)
+        {
+            batch.BatchCommands.Add(statement);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Runs <paramref name="sql"/> after <paramref name="scope"/> in one round trip (the batch is one implicit
     /// transaction) and returns a reader positioned on the statement's results.

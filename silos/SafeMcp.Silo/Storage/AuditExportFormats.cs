@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace SafeMcp.Silo.Storage.Sqlite;
+namespace SafeMcp.Silo.Storage;
 
 /// <summary>Audit rows as SIEMs read them: JSON lines, or ArcSight Common Event Format (CEF:0).</summary>
 internal static class AuditExportFormats
