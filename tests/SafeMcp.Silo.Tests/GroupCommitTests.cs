@@ -135,6 +135,39 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task With_two_transactions_in_flight_a_batch_commits_while_another_is_still_open()
+    {
+        var firstEntered = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var secondCommitted = new TaskCompletionSource();
+        var calls = 0;
+        await using var committer = new GroupCommitter<int>(async (batch, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                firstEntered.SetResult();
+                await releaseFirst.Task;
+            }
+            else
+            {
+                secondCommitted.TrySetResult();
+            }
+            return new Exception?[batch.Count];
+        }, new GroupCommitOptions(), transactionsInFlight: 2);
+
+        var first = committer.CommitAsync(1, CancellationToken.None);
+        await firstEntered.Task;
+        var second = committer.CommitAsync(2, CancellationToken.None);
+
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(secondCommitted.Task.IsCompleted);
+        Assert.False(first.IsCompleted);
+        releaseFirst.SetResult();
+        await first;
+        Assert.Equal(2, committer.Writes);
+    }
+
+    [Fact]
     public async Task A_failed_sync_acknowledges_none_of_the_writes_it_covered()
     {
         await using var committer = new GroupCommitter<int>((batch, _) => Task.FromResult(new Exception?[batch.Count]),

@@ -26,6 +26,7 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     private readonly Channel<CommittedBatch>? _committed;
     private readonly Task _flushLoop = Task.CompletedTask;
     private readonly int _minBatchWhileSyncing;
+    private readonly SemaphoreSlim? _slots;
     private int _syncing;
     private TaskCompletionSource? _wake;
     private long _batches;
@@ -34,8 +35,20 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
-    public GroupCommitter(CommitBatch commit, GroupCommitOptions options, FlushCommitted? flush = null)
+    /// <param name="commit">Commits one batch in one transaction.</param>
+    /// <param name="options">Batch sizes and queue bounds.</param>
+    /// <param name="flush">Makes committed batches durable, for stores whose commit does not; null when it does.</param>
+    /// <param name="transactionsInFlight">
+    /// Batches committed at once, each in its own transaction (a store with one writer connection says 1). A session has
+    /// at most one write queued (its grain waits for the commit), so concurrent batches never hold two writes of one session.
+    /// </param>
+    public GroupCommitter(CommitBatch commit, GroupCommitOptions options, FlushCommitted? flush = null, int transactionsInFlight = 1)
     {
+        if (transactionsInFlight > 1 && flush is not null)
+        {
+            throw new ArgumentException("A store that syncs after commit has one writer: one transaction in flight.", nameof(transactionsInFlight));
+        }
+        _slots = transactionsInFlight > 1 ? new SemaphoreSlim(transactionsInFlight) : null;
         _commit = commit;
         _flush = flush;
         _maxBatch = options.MaxBatch;
@@ -74,9 +87,8 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>(_maxBatch);
-        var writes = new List<TWrite>(_maxBatch);
         var reader = _queue.Reader;
+        var inFlight = new List<Task>();
         try
         {
             while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
@@ -85,35 +97,38 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
                 {
                     await WhileSyncingWaitForBatchAsync(reader).ConfigureAwait(false);
                 }
-                batch.Clear();
-                writes.Clear();
+                if (_slots is not null)
+                {
+                    // Take a batch only once a transaction slot is free, so the batch holds everything queued until then.
+                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                var batch = new List<Pending>(Math.Min(_maxBatch, reader.Count));
                 while (batch.Count < _maxBatch && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
-                    writes.Add(pending.Write);
                 }
                 if (batch.Count == 0)
                 {
+                    _slots?.Release();
                     continue;
                 }
-
-                try
+                if (_slots is null)
                 {
-                    Committed(batch, await _commit(writes, _stopping.Token).ConfigureAwait(false));
+                    await CommitBatchAsync(batch).ConfigureAwait(false);
+                    continue;
                 }
-                catch (Exception) when (batch.Count > 1)
+                inFlight.RemoveAll(task => task.IsCompleted);
+                inFlight.Add(Task.Run(async () =>
                 {
-                    // The transaction failed as a whole and was rolled back. One bad write must not sink the
-                    // others: commit each alone, so only the writes that fail on their own are refused.
-                    foreach (var pending in batch)
+                    try
                     {
-                        await CommitAloneAsync(pending).ConfigureAwait(false);
+                        await CommitBatchAsync(batch).ConfigureAwait(false);
                     }
-                }
-                catch (Exception error)
-                {
-                    Fail(batch[0], error);
-                }
+                    finally
+                    {
+                        _slots.Release();
+                    }
+                }));
             }
         }
         catch (OperationCanceledException)
@@ -121,11 +136,33 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         }
         finally
         {
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
             while (reader.TryRead(out var pending))
             {
                 pending.Completion.TrySetException(new StorageUnavailableException("The silo is stopping.", null));
             }
             _committed?.Writer.TryComplete();
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            Committed(batch, await _commit(batch.ConvertAll(pending => pending.Write), _stopping.Token).ConfigureAwait(false));
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // The transaction failed as a whole and was rolled back. One bad write must not sink the
+            // others: commit each alone, so only the writes that fail on their own are refused.
+            foreach (var pending in batch)
+            {
+                await CommitAloneAsync(pending).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error)
+        {
+            Fail(batch[0], error);
         }
     }
 
@@ -248,6 +285,7 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         _committed?.Writer.TryComplete();
         await _flushLoop.ConfigureAwait(false);
         _stopping.Dispose();
+        _slots?.Dispose();
     }
 
     private sealed record CommittedBatch(Pending[] Batch, Exception?[] Results);

@@ -58,7 +58,8 @@ internal static class StorageRegistration
             PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
             return dataSource;
         });
-        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value));
+        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value,
+            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());

@@ -15,10 +15,11 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitter<SessionWrite> _committer;
 
-    public PostgresStorage(NpgsqlDataSource dataSource, GroupCommitOptions groupCommit)
+    public PostgresStorage(NpgsqlDataSource dataSource, GroupCommitOptions groupCommit, PostgresStorageOptions? storageOptions = null)
     {
         _dataSource = dataSource;
-        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit);
+        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit,
+            transactionsInFlight: (storageOptions ?? new PostgresStorageOptions()).TransactionsInFlight);
     }
 
     /// <summary>Batches committed (for diagnostics and benchmarks).</summary>

@@ -6,6 +6,12 @@ public sealed class PostgresStorageOptions
     /// <summary>Statements Npgsql prepares automatically per connection when the connection string does not say (the write shapes are few and hot). Default 64.</summary>
     public int MaxAutoPrepare { get; set; } = 64;
 
+    /// <summary>
+    /// Group-commit transactions a silo runs at once, each on its own connection: while one waits for its WAL flush the next
+    /// batch executes, and PostgreSQL flushes concurrent commits together. Default 4.
+    /// </summary>
+    public int TransactionsInFlight { get; set; } = 4;
+
     /// <summary>Largest pool of connections when the connection string does not say. Default 50.</summary>
     public int MaxPoolSize { get; set; } = 50;
 }
