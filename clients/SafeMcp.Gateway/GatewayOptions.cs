@@ -9,6 +9,9 @@ internal sealed class GatewayOptions
     /// <summary>Header naming the SafeMCP session of a stateless HTTP request. Default <c>SafeMcp-Session-Id</c>.</summary>
     public string SessionHeader { get; init; } = "SafeMcp-Session-Id";
 
+    /// <summary>How often stateful HTTP sessions are checked for idleness (the idle timeout itself is in the YAML). Default 15 seconds.</summary>
+    public TimeSpan HttpSessionSweepInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Largest JSON-RPC request body the HTTP endpoint reads. Default 4 MiB.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4L * 1024 * 1024;
 }
