@@ -133,9 +133,17 @@ internal sealed partial class DownstreamClients : IAsyncDisposable
         }
     }
 
-    // A request's server (RequestContext.Server) may be a view of the session's server bound to that request.
-    private McpServer Live(McpServer server) =>
-        _live.ContainsKey(server) ? server : _live.Keys.FirstOrDefault(s => s.SessionId is not null && s.SessionId == server.SessionId) ?? server;
+    // A request's server (RequestContext.Server) is a view of the session's server bound to that request: it is
+    // found by its session id (HTTP), or is the one session without an id (stdio: one process, one session).
+    private McpServer Live(McpServer server)
+    {
+        if (_live.ContainsKey(server))
+        {
+            return server;
+        }
+        var candidates = _live.Keys.Where(s => s.SessionId == server.SessionId).Take(2).ToArray();
+        return candidates.Length == 1 ? candidates[0] : server;
+    }
 
     private async ValueTask EndAsync(McpServer server, Func<string, Task> orphaned)
     {
