@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using ModelContextProtocol.Client;
 using SafeMcp.Testing;
 
@@ -9,6 +10,7 @@ internal sealed class GatewayHttpProcess : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
     private readonly List<string> _log = [];
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly Process _process;
 
     private GatewayHttpProcess(Process process, Uri baseAddress)
@@ -54,6 +56,7 @@ internal sealed class GatewayHttpProcess : IAsyncDisposable
             {
                 gateway._log.Add(e.Data);
             }
+            gateway._lines.Writer.TryWrite(e.Data);
             if (e.Data.StartsWith("safemcp-gateway listening on", StringComparison.Ordinal))
             {
                 listening.TrySetResult();
@@ -73,6 +76,22 @@ internal sealed class GatewayHttpProcess : IAsyncDisposable
             throw new TimeoutException("The gateway did not start listening:" + Environment.NewLine + gateway.Log);
         }
         return gateway;
+    }
+
+    /// <summary>Waits for a log line containing <paramref name="text"/> (lines logged before the call count too).</summary>
+    public async Task WaitForLogAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(s_startTimeout);
+        try
+        {
+            while (!(await _lines.Reader.ReadAsync(timeout.Token).ConfigureAwait(false)).Contains(text, StringComparison.Ordinal))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The gateway never logged '{text}':" + Environment.NewLine + Log);
+        }
     }
 
     /// <summary>The endpoint of <paramref name="server"/>.</summary>

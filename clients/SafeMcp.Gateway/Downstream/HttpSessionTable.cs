@@ -20,7 +20,8 @@ internal sealed partial class HttpSessionTable : IAsyncDisposable
         _idleTimeout = idleTimeout;
         _time = time;
         _log = log;
-        _sweeper = SweepAsync(sweepInterval);
+        // A short idle timeout is checked often enough to be honoured.
+        _sweeper = SweepAsync(sweepInterval < idleTimeout / 2 ? sweepInterval : idleTimeout / 2);
     }
 
     /// <summary>How many sessions are open.</summary>
