@@ -54,6 +54,7 @@ public abstract class PassThroughScenarios(GatewayFixture fixture)
         await using var direct = await DirectEverythingAsync();
         var arguments = new Dictionary<string, object?> { ["city"] = "Lisbon", ["state"] = "Estremadura" };
 
+        await agent.Client.PingAsync(); // answered by the upstream through the gateway
         var listed = await agent.Client.ListPromptsAsync(new ListPromptsRequestParams());
         var got = await agent.Client.GetPromptAsync("args-prompt", arguments);
 

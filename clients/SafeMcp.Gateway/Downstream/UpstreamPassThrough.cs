@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -60,6 +61,19 @@ internal static class UpstreamPassThrough
                 return new EmptyResult();
             };
         }
+        // A ping through the gateway answers for the upstream too: a dead upstream fails it (the gateway alone would not).
+        // Raw request handlers are the SDK's only way to replace its built-in ping answer (experimental in 2.3.1).
+#pragma warning disable MCPEXP002
+        options.RequestHandlers = [.. options.RequestHandlers ?? [], new McpServerRequestHandler
+        {
+            Method = RequestMethods.Ping,
+            Handler = async (_, ct) =>
+            {
+                await upstream.PingAsync(new PingRequestParams(), ct).ConfigureAwait(false);
+                return new JsonObject();
+            },
+        }];
+#pragma warning restore MCPEXP002
         // The agent's roots changed: the upstream hears it and asks again (roots/list goes back to that client).
         handlers.NotificationHandlers = [.. handlers.NotificationHandlers ?? [],
             new(NotificationMethods.RootsListChangedNotification, (_, ct) => new ValueTask(upstream.SendNotificationAsync(NotificationMethods.RootsListChangedNotification, ct)))];
