@@ -12,7 +12,9 @@ public static class SafeMcpServerBuilderExtensions
     /// <summary>
     /// Supervises this server's tools through SafeMCP Cluster: <c>tools/list</c> hides the tools the session
     /// may not see, and every <c>tools/call</c> is decided by the cluster before it runs (denied with an
-    /// <c>isError</c> result, sent to a human through elicitation, or run and its outcome reported).
+    /// <c>isError</c> result, sent to a human through elicitation, or run and its outcome reported). What the
+    /// agent reads besides tool results (resources, prompts, their listings) is reported to its session and
+    /// scanned for taint the same way.
     /// </summary>
     /// <param name="builder">The server's builder.</param>
     /// <param name="configure">Sets the cluster's address, the tenant's API key and, optionally, the task and session id.</param>
