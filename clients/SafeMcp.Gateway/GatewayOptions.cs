@@ -12,6 +12,9 @@ internal sealed class GatewayOptions
     /// <summary>How often stateful HTTP sessions are checked for idleness (the idle timeout itself is in the YAML). Default 15 seconds.</summary>
     public TimeSpan HttpSessionSweepInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Longest wait for one client to take a pushed notification; a slower client misses it rather than hold up the others. Default 10 seconds.</summary>
+    public TimeSpan NotificationSendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest JSON-RPC request body the HTTP endpoint reads. Default 4 MiB.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4L * 1024 * 1024;
 }

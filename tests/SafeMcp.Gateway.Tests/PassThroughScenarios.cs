@@ -5,7 +5,7 @@ using ModelContextProtocol.Protocol;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 
-#pragma warning disable MCP9005 // Logging is deprecated in MCP 2026-07-28; the reference server still uses it and the gateway passes it on.
+#pragma warning disable MCP9005 // Logging and roots are deprecated in MCP 2026-07-28; the reference server still uses them and the gateway passes them on.
 
 namespace SafeMcp.Gateway.Tests;
 
@@ -100,6 +100,65 @@ public abstract class PassThroughScenarios(GatewayFixture fixture)
         Assert.False(result.IsError == true, ReferenceServerTests.Text(result));
         Assert.Contains(sampling.Prompts, p => p.Contains("What is the answer?", StringComparison.Ordinal));
         Assert.Contains("The answer is forty-two.", ReferenceServerTests.Text(result));
+    }
+
+    [Fact]
+    public async Task Sampling_is_refused_to_the_upstream_when_the_agents_client_cannot_sample()
+    {
+        await using var agent = await ConnectAsync(Everything);
+
+        var result = await agent.Client.CallToolAsync("trigger-sampling-request", new Dictionary<string, object?> { ["prompt"] = "What is the answer?", ["maxTokens"] = 20 });
+
+        Assert.True(result.IsError, ReferenceServerTests.Text(result));
+        Assert.Contains("does not support sampling", ReferenceServerTests.Text(result));
+    }
+
+    [Fact]
+    public async Task The_upstreams_own_elicitation_is_answered_by_the_agents_client()
+    {
+        var asked = new List<string>();
+        await using var agent = await ConnectAsync(Everything, options =>
+        {
+            options.Capabilities ??= new ClientCapabilities();
+            options.Capabilities.Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() };
+            options.Handlers.ElicitationHandler = (request, _) =>
+            {
+                lock (asked)
+                {
+                    asked.Add(request?.Message ?? "");
+                }
+                // The gateway's own approval question (if the cluster asks one) and the upstream's form differ.
+                var answer = request?.Message?.StartsWith("SafeMCP asks for approval", StringComparison.Ordinal) == true
+                    ? new Dictionary<string, JsonElement> { ["approve"] = JsonSerializer.SerializeToElement(true) }
+                    : new Dictionary<string, JsonElement> { ["name"] = JsonSerializer.SerializeToElement("Ada") };
+                return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = answer });
+            };
+        });
+
+        var result = await agent.Client.CallToolAsync("trigger-elicitation-request", new Dictionary<string, object?>());
+
+        Assert.False(result.IsError == true, ReferenceServerTests.Text(result));
+        Assert.Contains("- Name: Ada", ReferenceServerTests.Text(result));
+        lock (asked)
+        {
+            Assert.Contains(asked, m => !m.StartsWith("SafeMCP", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_upstream_asks_the_agents_client_for_its_roots()
+    {
+        await using var agent = await ConnectAsync(Everything, options =>
+        {
+            options.Capabilities ??= new ClientCapabilities();
+            options.Capabilities.Roots = new RootsCapability { ListChanged = true };
+            options.Handlers.RootsHandler = (_, _) => ValueTask.FromResult(new ListRootsResult { Roots = [new Root { Uri = "file:///projects/demo", Name = "demo" }] });
+        });
+
+        var result = await agent.Client.CallToolAsync("get-roots-list", new Dictionary<string, object?>());
+
+        Assert.False(result.IsError == true, ReferenceServerTests.Text(result));
+        Assert.Contains("URI: file:///projects/demo", ReferenceServerTests.Text(result));
     }
 
     [Fact]

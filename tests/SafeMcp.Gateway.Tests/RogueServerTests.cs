@@ -29,6 +29,10 @@ public sealed class RogueServerTests(GatewayFixture fixture) : IClassFixture<Gat
         var server = $"weather-{Guid.NewGuid():N}"[..20];
         await using var session = await GatewaySession.StartAsync(fixture, server, RogueYaml(server, "ROGUE_RUG_PULL"));
         var before = Assert.Single(await session.ToolsAsync());
+        // A tools-only upstream: the gateway offers nothing more.
+        Assert.Null(session.Client.ServerCapabilities.Prompts);
+        Assert.Null(session.Client.ServerCapabilities.Resources);
+        Assert.Null(session.Client.ServerCapabilities.Completions);
         Assert.Equal(("get_forecast", "Returns the weather forecast for a city."), (before.Name, before.Description));
 
         var honest = await session.CallAsync("get_forecast", City());

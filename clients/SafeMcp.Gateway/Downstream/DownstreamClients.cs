@@ -18,10 +18,12 @@ internal sealed partial class DownstreamClients : IAsyncDisposable
     private readonly Dictionary<McpServer, int> _inFlight = [];
     private readonly Channel<(JsonRpcNotification Notification, string? Uri)> _outbox = Channel.CreateUnbounded<(JsonRpcNotification, string?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger<DownstreamClients> _logger;
+    private readonly TimeSpan _sendTimeout;
     private readonly Task _pump;
 
-    public DownstreamClients(ILogger<DownstreamClients> logger)
+    public DownstreamClients(TimeSpan sendTimeout, ILogger<DownstreamClients> logger)
     {
+        _sendTimeout = sendTimeout;
         _logger = logger;
         _pump = Task.Run(PumpAsync);
     }
@@ -102,7 +104,7 @@ internal sealed partial class DownstreamClients : IAsyncDisposable
     {
         await foreach (var (notification, uri) in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await BroadcastAsync(notification, uri, CancellationToken.None).ConfigureAwait(false);
+            await BroadcastAsync(notification, uri).ConfigureAwait(false);
         }
     }
 
@@ -112,7 +114,7 @@ internal sealed partial class DownstreamClients : IAsyncDisposable
         await _pump.ConfigureAwait(false);
     }
 
-    private async Task BroadcastAsync(JsonRpcNotification notification, string? uri, CancellationToken cancellationToken)
+    private async Task BroadcastAsync(JsonRpcNotification notification, string? uri)
     {
         McpServer[] targets;
         lock (_lock)
@@ -121,11 +123,12 @@ internal sealed partial class DownstreamClients : IAsyncDisposable
         }
         foreach (var server in targets)
         {
+            using var timeout = new CancellationTokenSource(_sendTimeout);
             try
             {
-                await server.SendMessageAsync(new JsonRpcNotification { Method = notification.Method, Params = notification.Params?.DeepClone() }, cancellationToken).ConfigureAwait(false);
+                await server.SendMessageAsync(new JsonRpcNotification { Method = notification.Method, Params = notification.Params?.DeepClone() }, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is McpException or InvalidOperationException or IOException or ObjectDisposedException)
+            catch (Exception e) when (e is McpException or InvalidOperationException or IOException or ObjectDisposedException or OperationCanceledException)
             {
                 // One client gone (or without an event stream) does not keep the others from hearing it.
                 LogNotDelivered(_logger, notification.Method, server.SessionId, e.Message);

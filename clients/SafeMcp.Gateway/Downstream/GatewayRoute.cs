@@ -79,7 +79,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
         // The reload runs apart from the upstream's message loop, which must stay free to carry the tools/list answer.
         McpClient? upstream = null;
         UpstreamTools tools;
-        var downstream = new DownstreamClients(loggers.CreateLogger<DownstreamClients>());
+        var downstream = new DownstreamClients(options.NotificationSendTimeout, loggers.CreateLogger<DownstreamClients>());
         try
         {
             upstream = await UpstreamConnector.ConnectAsync(server, options, loggers, new UpstreamRelay(downstream),
