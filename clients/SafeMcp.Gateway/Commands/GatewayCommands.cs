@@ -75,7 +75,7 @@ internal static class GatewayCommands
                 // Sessions end before the routes they run on.
                 using var loggers = LoggerFactory.Create(Logging);
                 await using var sessions = gateway.Http.Stateful
-                    ? new HttpSessionTable(gateway.Http.SessionIdleTimeout, options.HttpSessionSweepInterval, TimeProvider.System, loggers.CreateLogger<HttpSessionTable>())
+                    ? new HttpSessionTable(gateway.Http.SessionIdleTimeout, options.HttpSessionSweepInterval, options.MaxHttpSessions, TimeProvider.System, loggers.CreateLogger<HttpSessionTable>())
                     : null;
                 await using var app = HttpDownstream.Build(routes, sessions, options, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Logging);
                 await app.StartAsync(ct).ConfigureAwait(false);

@@ -71,6 +71,11 @@ internal static class HttpDownstream
         else if (message is JsonRpcRequest { Method: RequestMethods.Initialize })
         {
             session = sessions.Open(route);
+            if (session is null)
+            {
+                await WriteJsonRpcErrorAsync(http, StatusCodes.Status503ServiceUnavailable, (int)McpErrorCode.InternalError, "Too many open sessions; try again when one has ended.").ConfigureAwait(false);
+                return;
+            }
         }
         else
         {

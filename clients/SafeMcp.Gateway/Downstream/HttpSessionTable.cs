@@ -10,14 +10,16 @@ internal sealed partial class HttpSessionTable : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, HttpSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeSpan _idleTimeout;
+    private readonly int _maxSessions;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sweeper;
 
-    public HttpSessionTable(TimeSpan idleTimeout, TimeSpan sweepInterval, TimeProvider time, ILogger<HttpSessionTable> log)
+    public HttpSessionTable(TimeSpan idleTimeout, TimeSpan sweepInterval, int maxSessions, TimeProvider time, ILogger<HttpSessionTable> log)
     {
         _idleTimeout = idleTimeout;
+        _maxSessions = maxSessions;
         _time = time;
         _log = log;
         // A short idle timeout is checked often enough to be honoured.
@@ -27,9 +29,14 @@ internal sealed partial class HttpSessionTable : IAsyncDisposable
     /// <summary>How many sessions are open.</summary>
     public int Count => _sessions.Count;
 
-    /// <summary>Opens a session on <paramref name="route"/> with a new, unguessable id.</summary>
-    public HttpSession Open(GatewayRoute route)
+    /// <summary>Opens a session on <paramref name="route"/> with a new, unguessable id; null when the table is full.</summary>
+    public HttpSession? Open(GatewayRoute route)
     {
+        // Checked before opening, so a burst may pass the limit by the requests racing it: a bound, not an exact count.
+        if (_sessions.Count >= _maxSessions)
+        {
+            return null;
+        }
         var session = new HttpSession(NewId(), route, _time);
         _sessions[session.Id] = session;
         LogOpened(_log, session.Id, route.Server.Name);
