@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

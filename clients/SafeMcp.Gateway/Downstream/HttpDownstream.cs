@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -95,7 +96,10 @@ internal static class HttpDownstream
         }
         http.Response.Headers[McpSessionHeader] = session.Id;
         using var use = session.Use();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Lifetime);
+        // The stream stays open until the client leaves, the session ends or the gateway stops (which would
+        // otherwise wait for it).
+        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Lifetime, stopping);
         StartEventStream(http);
         try
         {
