@@ -67,6 +67,18 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Stateless_mode_refuses_subscriptions_it_could_never_deliver_but_reads_resources()
+    {
+        await using var client = await ConnectAsync("everything", $"http-{Guid.NewGuid():N}");
+
+        var read = await client.ReadResourceAsync("demo://resource/static/document/architecture.md");
+        var subscribe = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => client.SubscribeToResourceAsync("demo://resource/static/document/architecture.md"));
+
+        Assert.Single(read.Contents);
+        Assert.Contains("needs a session that can be told of updates", subscribe.Message);
+    }
+
+    [Fact]
     public async Task Stateless_mode_has_no_event_stream_to_open()
     {
         using var http = new HttpClient();
