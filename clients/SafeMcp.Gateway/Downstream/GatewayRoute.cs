@@ -13,8 +13,10 @@ namespace SafeMcp.Gateway.Downstream;
 
 /// <summary>
 /// One upstream server fronted by the gateway: the upstream client, its tools as the gateway server's tool
-/// collection, and the server options with the SafeMCP hook (<c>WithSafeMcp</c>) installed, so that the very
-/// gates of hooked C# servers decide every proxied <c>tools/list</c> and <c>tools/call</c>.
+/// collection, its prompts, resources, completions and logging passed through (<see cref="UpstreamPassThrough"/>),
+/// the agents' sessions it serves (<see cref="DownstreamClients"/>), and the server options with the SafeMCP hook
+/// (<c>WithSafeMcp</c>) installed, so that the very gates of hooked C# servers decide every proxied
+/// <c>tools/list</c> and <c>tools/call</c> and scan every resource and prompt the agent reads.
 /// </summary>
 internal sealed partial class GatewayRoute : IAsyncDisposable
 {
