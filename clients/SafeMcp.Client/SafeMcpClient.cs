@@ -89,6 +89,11 @@ public sealed class SafeMcpClient : IDisposable
         SendAsync(sessionId, HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/outcome", report,
             SafeMcpJsonContext.Default.OutcomeReport, SafeMcpJsonContext.Default.SessionView, cancellationToken);
 
+    /// <summary>Reports content the agent ingested outside a tool call (a resource read, a prompt) for taint scanning.</summary>
+    public Task<SessionView> ReportIngestedAsync(string sessionId, IngestedContent content, CancellationToken cancellationToken = default) =>
+        SendAsync(sessionId, HttpMethod.Post, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/ingested", content,
+            SafeMcpJsonContext.Default.IngestedContent, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+
     /// <summary>A session's state and decisions after <paramref name="afterSequence"/>.</summary>
     public Task<SessionSnapshot> GetSessionAsync(string sessionId, long afterSequence = 0, int limit = 1000, CancellationToken cancellationToken = default) =>
         SendAsync<object, SessionSnapshot>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}?after={afterSequence}&limit={limit}", null, null,

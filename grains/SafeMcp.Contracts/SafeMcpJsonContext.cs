@@ -14,6 +14,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(Decision))]
 [JsonSerializable(typeof(IReadOnlyList<Decision>))]
 [JsonSerializable(typeof(OutcomeReport))]
+[JsonSerializable(typeof(IngestedContent))]
 [JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(SessionSnapshot))]
 [JsonSerializable(typeof(ApiError))]

@@ -44,6 +44,20 @@ public sealed class GatewayConfigTests
         Assert.Null(wiki.Command);
     }
 
+    [Fact]
+    public void Http_sessions_are_stateful_with_an_idle_timeout_unless_the_file_says_otherwise()
+    {
+        const string Servers = "tenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s\n        command: node\n";
+
+        var defaults = Read("silo: http://x\n" + Servers).Http;
+        var stateless = Read("silo: http://x\nhttp:\n  mode: stateless\n" + Servers).Http;
+        var shortIdle = Read("silo: http://x\nhttp:\n  sessionIdleTimeout: 90s\n" + Servers).Http;
+
+        Assert.Equal((true, TimeSpan.FromMinutes(30)), (defaults.Stateful, defaults.SessionIdleTimeout));
+        Assert.False(stateless.Stateful);
+        Assert.Equal((true, TimeSpan.FromSeconds(90)), (shortIdle.Stateful, shortIdle.SessionIdleTimeout));
+    }
+
     [Theory]
     [InlineData("silo: http://x\ntenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s\n        comand: node\n", "line 7: unknown key 'comand'")]
     [InlineData("silo: http://x\ntenants:\n  - name: a\n    apiKeyEnv: MISSING_KEY\n    servers:\n      - name: s\n        command: node\n", "line 4: tenant 'a': the environment variable 'MISSING_KEY'")]
@@ -54,6 +68,8 @@ public sealed class GatewayConfigTests
     [InlineData("silo: http://x\ntenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s\n        command: [node\n", "line 8: not valid YAML")]
     [InlineData("silo: http://x\ntenants:\n  - name: a\n    apiKey: k\n    apiKeyEnv: ACME_KEY\n    servers: []\n", "line 3: tenant 'a' needs exactly one of 'apiKey'")]
     [InlineData("silo: http://x\ntenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s/../x\n        command: node\n", "line 6: server name 's/../x' may hold only")]
+    [InlineData("silo: http://x\nhttp:\n  mode: sticky\ntenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s\n        command: node\n", "line 3: 'mode' must be 'stateful' or 'stateless'")]
+    [InlineData("silo: http://x\nhttp:\n  sessionIdleTimeout: 10\ntenants:\n  - name: a\n    apiKey: k\n    servers:\n      - name: s\n        command: node\n", "line 3: 'sessionIdleTimeout' must be a positive duration")]
     public void Bad_configuration_is_an_error_naming_its_line(string yaml, string expected)
     {
         Assert.StartsWith(expected, ErrorOf(yaml), StringComparison.Ordinal);

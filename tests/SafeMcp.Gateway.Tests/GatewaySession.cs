@@ -53,7 +53,8 @@ internal sealed class GatewaySession : IAsyncDisposable
 
     /// <summary>Starts the gateway on a configuration with one tenant and one server, <paramref name="serverYaml"/> (indented for a list item).</summary>
     /// <remarks><paramref name="approve"/> null: the client has no elicitation capability; true/false: it accepts/declines every approval request.</remarks>
-    public static async Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml, bool? approve = null)
+    /// <remarks><paramref name="configure"/> adds to the client's options (e.g. a sampling handler).</remarks>
+    public static async Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml, bool? approve = null, Action<McpClientOptions>? configure = null)
     {
         var session = new GatewaySession();
         File.WriteAllText(session.ConfigPath, $"""
@@ -89,6 +90,7 @@ internal sealed class GatewaySession : IAsyncDisposable
                         : new ElicitResult { Action = "decline" });
                 };
             }
+            configure?.Invoke(options);
             session._client = await McpClient.CreateAsync(transport, options).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using SafeMcp.Contracts;
@@ -6,14 +5,11 @@ using SafeMcp.Testing;
 
 namespace SafeMcp.Gateway.Tests;
 
-/// <summary>The gateway's Streamable HTTP endpoint (stateless, on Kestrel), driven by the SDK's HTTP client transport.</summary>
+/// <summary>The gateway's Streamable HTTP endpoint in stateless mode (on Kestrel), driven by the SDK's HTTP client transport.</summary>
 public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
     private readonly TempDirectory _directory = new("safemcp-gateway-http");
-    private readonly List<string> _log = [];
-    private Process _gateway = null!;
-    private Uri _baseAddress = null!;
+    private GatewayHttpProcess _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -21,6 +17,8 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
         var config = Path.Combine(_directory.Path, "gateway.yaml");
         File.WriteAllText(config, $"""
             silo: {fixture.Silo.BaseAddress}
+            http:
+              mode: stateless
             tenants:
               - name: tests
                 apiKey: {fixture.ApiKey}
@@ -32,64 +30,10 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
                     command: node
                     args: [{JsonSerializer.Serialize(NodeServers.Everything)}, stdio]
             """);
-        _baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            ArgumentList = { RepositoryPaths.BuiltAssembly("clients/SafeMcp.Gateway", "safemcp-gateway"), "http", "--config", config, "--urls", _baseAddress.ToString().TrimEnd('/') },
-        };
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _gateway = new Process { StartInfo = start };
-        _gateway.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                listening.TrySetException(new InvalidOperationException("The gateway exited:" + Environment.NewLine + Log));
-                return;
-            }
-            lock (_log)
-            {
-                _log.Add(e.Data);
-            }
-            if (e.Data.StartsWith("safemcp-gateway listening on", StringComparison.Ordinal))
-            {
-                listening.TrySetResult();
-            }
-        };
-        _gateway.OutputDataReceived += (_, _) => { };
-        _gateway.Start();
-        _gateway.BeginErrorReadLine();
-        _gateway.BeginOutputReadLine();
-        try
-        {
-            await listening.Task.WaitAsync(s_startTimeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException("The gateway did not start listening:" + Environment.NewLine + Log);
-        }
+        _gateway = await GatewayHttpProcess.StartAsync(config);
     }
 
-    private string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join(Environment.NewLine, _log);
-            }
-        }
-    }
-
-    private Task<McpClient> ConnectAsync(string server, string sessionId) => McpClient.CreateAsync(
-        new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = new Uri(_baseAddress, $"/mcp/{server}"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["SafeMcp-Session-Id"] = sessionId },
-        }),
-        GatewaySession.ClientOptions());
+    private Task<McpClient> ConnectAsync(string server, string sessionId) => _gateway.ConnectAsync(server, sessionId);
 
     [Fact]
     public async Task Calls_over_stateless_http_are_decided_in_the_session_the_header_names()
@@ -117,20 +61,35 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.Contains("get-sum", (await everything.ListToolsAsync()).Select(t => t.Name));
 
         using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri(_baseAddress, "/mcp/nope"), new StringContent("{}"));
+        using var response = await http.PostAsync(_gateway.Endpoint("nope"), new StringContent("{}"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("files", await response.Content.ReadAsStringAsync());
     }
 
-    public Task DisposeAsync()
+    [Fact]
+    public async Task Stateless_mode_refuses_subscriptions_it_could_never_deliver_but_reads_resources()
     {
-        if (!_gateway.HasExited)
-        {
-            _gateway.Kill(entireProcessTree: true);
-            _gateway.WaitForExit();
-        }
-        _gateway.Dispose();
+        await using var client = await ConnectAsync("everything", $"http-{Guid.NewGuid():N}");
+
+        var read = await client.ReadResourceAsync("demo://resource/static/document/architecture.md");
+        var subscribe = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => client.SubscribeToResourceAsync("demo://resource/static/document/architecture.md"));
+
+        Assert.Single(read.Contents);
+        Assert.Contains("needs a session that can be told of updates", subscribe.Message);
+    }
+
+    [Fact]
+    public async Task Stateless_mode_has_no_event_stream_to_open()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(_gateway.Endpoint("everything"));
+
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
         _directory.Dispose();
-        return Task.CompletedTask;
     }
 }

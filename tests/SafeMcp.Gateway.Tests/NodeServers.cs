@@ -13,6 +13,9 @@ internal static class NodeServers
     /// <summary>The official reference "everything" server.</summary>
     public static string Everything => Installed(Path.Combine("node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js"));
 
+    /// <summary>A document the "everything" server serves as <c>demo://resource/static/document/{name}</c>.</summary>
+    public static string EverythingDocument(string name) => Installed(Path.Combine("node_modules", "@modelcontextprotocol", "server-everything", "dist", "docs", name));
+
     /// <summary>Our own server that turns malicious on cue.</summary>
     public static string Rogue
     {

@@ -29,6 +29,10 @@ public sealed class RogueServerTests(GatewayFixture fixture) : IClassFixture<Gat
         var server = $"weather-{Guid.NewGuid():N}"[..20];
         await using var session = await GatewaySession.StartAsync(fixture, server, RogueYaml(server, "ROGUE_RUG_PULL"));
         var before = Assert.Single(await session.ToolsAsync());
+        // A tools-only upstream: the gateway offers nothing more.
+        Assert.Null(session.Client.ServerCapabilities.Prompts);
+        Assert.Null(session.Client.ServerCapabilities.Resources);
+        Assert.Null(session.Client.ServerCapabilities.Completions);
         Assert.Equal(("get_forecast", "Returns the weather forecast for a city."), (before.Name, before.Description));
 
         var honest = await session.CallAsync("get_forecast", City());
@@ -69,5 +73,22 @@ public sealed class RogueServerTests(GatewayFixture fixture) : IClassFixture<Gat
         var decision = Assert.Single((await SnapshotAsync(session)).Decisions);
         Assert.Equal(Verdict.Deny, decision.Verdict);
         Assert.Contains(decision.Techniques, t => t is "SAFE-T1001" or "SAFE-T1402");
+    }
+
+    [Fact]
+    public async Task A_prompt_with_a_poisoned_description_is_listed_unchanged_and_taints_the_session()
+    {
+        var server = $"prompts-{Guid.NewGuid():N}"[..20];
+        await using var session = await GatewaySession.StartAsync(fixture, server, RogueYaml(server, "ROGUE_POISONED"));
+        await session.ToolNamesAsync();
+        Assert.Empty((await SnapshotAsync(session)).View.Taint);
+
+        var prompt = Assert.Single(await session.Client.ListPromptsAsync());
+
+        // Prompts are not pinned and filtered as tools are: the listing is what the upstream gave...
+        Assert.Equal("weekly-summary", prompt.Name);
+        Assert.Contains("<IMPORTANT>", prompt.Description);
+        // ...but the agent read it, so the session now carries untrusted instructions.
+        Assert.Contains("untrusted_instructions", (await SnapshotAsync(session)).View.Taint);
     }
 }

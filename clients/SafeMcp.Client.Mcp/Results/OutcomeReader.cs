@@ -12,22 +12,14 @@ internal static class OutcomeReader
     /// <summary>The report of <paramref name="result"/>, the outcome of decision <paramref name="sequence"/>.</summary>
     public static OutcomeReport Read(long sequence, CallToolResult result, int maxContentChars)
     {
-        var text = new StringBuilder();
+        var text = new ContentText(maxContentChars);
         foreach (var block in result.Content)
         {
-            switch (block)
-            {
-                case TextContentBlock t:
-                    Append(text, t.Text, maxContentChars);
-                    break;
-                case EmbeddedResourceBlock { Resource: TextResourceContents r }:
-                    Append(text, r.Text, maxContentChars);
-                    break;
-            }
+            text.Add(block);
         }
         if (result.StructuredContent is { } structured)
         {
-            Append(text, structured.GetRawText(), maxContentChars);
+            text.Add(structured.GetRawText());
         }
         var bytes = JsonSerializer.SerializeToUtf8Bytes(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult))).LongLength;
         return new OutcomeReport(sequence, result.IsError == true, text.ToString(), bytes);
@@ -36,17 +28,4 @@ internal static class OutcomeReader
     /// <summary>The report of a tool that threw instead of answering.</summary>
     public static OutcomeReport Failed(long sequence, Exception error) =>
         new(sequence, IsError: true, error.Message, Encoding.UTF8.GetByteCount(error.Message));
-
-    private static void Append(StringBuilder text, string value, int maxChars)
-    {
-        if (text.Length >= maxChars)
-        {
-            return;
-        }
-        if (text.Length > 0)
-        {
-            text.Append('\n');
-        }
-        text.Append(value, 0, Math.Min(value.Length, maxChars - text.Length));
-    }
 }

@@ -23,7 +23,7 @@ internal static class OverheadBenchmark
             throw new GatewayConfigException($"--vary names '{vary}', which is not a string argument of the call.");
         }
         var call = new BenchCall(tool, arguments, vary);
-        await using (var direct = await UpstreamConnector.ConnectAsync(server, new GatewayOptions(), NullLoggerFactory.Instance, () => { }, cancellationToken).ConfigureAwait(false))
+        await using (var direct = await UpstreamConnector.ConnectAsync(server, new GatewayOptions(), NullLoggerFactory.Instance, relay: null, () => { }, cancellationToken).ConfigureAwait(false))
         {
             var samples = await MeasureAsync(direct, call, calls, warmup, cancellationToken).ConfigureAwait(false);
             Report(output, "direct", LatencyStats.Of(samples), null);

@@ -62,7 +62,7 @@ internal static class GatewayCommands
             Description = "Where Kestrel listens, e.g. http://127.0.0.1:8090 (';' separates several).",
             DefaultValueFactory = _ => "http://127.0.0.1:8090",
         };
-        var command = new Command("http", "Front every configured upstream server over Streamable HTTP (stateless): POST /mcp/{server}.") { config, urls };
+        var command = new Command("http", "Front every configured upstream server over Streamable HTTP at /mcp/{server} (stateful by default; see the YAML's 'http' section).") { config, urls };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (gateway, options) =>
         {
             var routes = new Dictionary<string, GatewayRoute>(StringComparer.Ordinal);
@@ -72,7 +72,12 @@ internal static class GatewayCommands
                 {
                     routes[upstream.Name] = await GatewayRoute.StartAsync(gateway, upstream, options, sessionId: null, Logging, ct).ConfigureAwait(false);
                 }
-                await using var app = HttpDownstream.Build(routes, options, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Logging);
+                // Sessions end before the routes they run on.
+                using var loggers = LoggerFactory.Create(Logging);
+                await using var sessions = gateway.Http.Stateful
+                    ? new HttpSessionTable(gateway.Http.SessionIdleTimeout, options.HttpSessionSweepInterval, options.MaxHttpSessions, TimeProvider.System, loggers.CreateLogger<HttpSessionTable>())
+                    : null;
+                await using var app = HttpDownstream.Build(routes, sessions, options, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Logging);
                 await app.StartAsync(ct).ConfigureAwait(false);
                 // Tests and operators wait for this line to know the port is open.
                 await Console.Error.WriteLineAsync($"safemcp-gateway listening on {string.Join(", ", app.Urls)}").ConfigureAwait(false);

@@ -9,7 +9,8 @@ namespace SafeMcp.Gateway.Config;
 /// </summary>
 internal static class GatewayConfigReader
 {
-    private static readonly string[] s_rootKeys = ["silo", "tenants"];
+    private static readonly string[] s_rootKeys = ["silo", "tenants", "http"];
+    private static readonly string[] s_httpKeys = ["mode", "sessionIdleTimeout"];
     private static readonly string[] s_tenantKeys = ["name", "apiKey", "apiKeyEnv", "servers"];
     private static readonly string[] s_serverKeys = ["name", "command", "args", "env", "cwd", "url", "instruction"];
 
@@ -78,7 +79,46 @@ internal static class GatewayConfigReader
         {
             throw Error(root, "no upstream server is configured.");
         }
-        return new GatewayConfig(silo, servers);
+        return new GatewayConfig(silo, servers) { Http = ReadHttp(Optional(root, "http")) };
+    }
+
+    private static HttpDownstreamConfig ReadHttp(YamlNode? node)
+    {
+        var defaults = new HttpDownstreamConfig();
+        if (node is null)
+        {
+            return defaults;
+        }
+        var http = node as YamlMappingNode ?? throw Error(node, "'http' must be a mapping with 'mode' and/or 'sessionIdleTimeout'.");
+        CheckKeys(http, s_httpKeys);
+        var stateful = Optional(http, "mode") switch
+        {
+            null => defaults.Stateful,
+            var mode => Text(mode, "mode") switch
+            {
+                "stateful" => true,
+                "stateless" => false,
+                var other => throw Error(mode, $"'mode' must be 'stateful' or 'stateless', not '{other}'."),
+            },
+        };
+        var idle = Optional(http, "sessionIdleTimeout") is { } timeout ? Duration(timeout, "sessionIdleTimeout") : defaults.SessionIdleTimeout;
+        return new HttpDownstreamConfig { Stateful = stateful, SessionIdleTimeout = idle };
+    }
+
+    /// <summary>A positive duration written as a number and a unit: <c>90s</c>, <c>30m</c>, <c>2h</c>.</summary>
+    private static TimeSpan Duration(YamlNode node, string what)
+    {
+        var text = Text(node, what);
+        var unit = text[^1];
+        var valid = double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0;
+        TimeSpan? duration = !valid ? null : unit switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            _ => null,
+        };
+        return duration ?? throw Error(node, $"'{what}' must be a positive duration such as 90s, 30m or 2h, not '{text}'.");
     }
 
     private static UpstreamServerConfig ReadServer(YamlNode node, string tenant, string apiKey)

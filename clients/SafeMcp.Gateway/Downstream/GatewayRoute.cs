@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -12,8 +13,10 @@ namespace SafeMcp.Gateway.Downstream;
 
 /// <summary>
 /// One upstream server fronted by the gateway: the upstream client, its tools as the gateway server's tool
-/// collection, and the server options with the SafeMCP hook (<c>WithSafeMcp</c>) installed, so that the very
-/// gates of hooked C# servers decide every proxied <c>tools/list</c> and <c>tools/call</c>.
+/// collection, its prompts, resources, completions and logging passed through (<see cref="UpstreamPassThrough"/>),
+/// the agents' sessions it serves (<see cref="DownstreamClients"/>), and the server options with the SafeMCP hook
+/// (<c>WithSafeMcp</c>) installed, so that the very gates of hooked C# servers decide every proxied
+/// <c>tools/list</c> and <c>tools/call</c> and scan every resource and prompt the agent reads.
 /// </summary>
 internal sealed partial class GatewayRoute : IAsyncDisposable
 {
@@ -25,9 +28,10 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
     private readonly ILogger _log;
     private readonly ILoggerFactory _loggers;
 
-    private GatewayRoute(UpstreamServerConfig server, McpClient upstream, UpstreamTools tools, ServiceProvider services, ILoggerFactory loggers)
+    private GatewayRoute(UpstreamServerConfig server, McpClient upstream, UpstreamTools tools, DownstreamClients downstream, ServiceProvider services, ILoggerFactory loggers)
     {
         _loggers = loggers;
+        Downstream = downstream;
         Server = server;
         _upstream = upstream;
         Tools = tools;
@@ -53,6 +57,15 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
     /// <summary>The hook's sessions.</summary>
     public SafeMcpSessions Sessions { get; }
 
+    /// <summary>The agents' sessions this route serves.</summary>
+    public DownstreamClients Downstream { get; }
+
+    /// <summary>
+    /// Counts a session's server as live (it hears the upstream's notifications) until the handle is disposed;
+    /// then the upstream's subscriptions nobody needs any more are ended.
+    /// </summary>
+    public IAsyncDisposable Track(McpServer server) => Downstream.Track(server, UnsubscribeUpstreamAsync);
+
     /// <summary>Connects to the upstream, reads its tools and hooks the gateway's server into the cluster.</summary>
     public static async Task<GatewayRoute> StartAsync(
         GatewayConfig config, UpstreamServerConfig server, GatewayOptions options, string? sessionId, Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
@@ -68,12 +81,13 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
         // The reload runs apart from the upstream's message loop, which must stay free to carry the tools/list answer.
         McpClient? upstream = null;
         UpstreamTools tools;
+        var downstream = new DownstreamClients(options.NotificationSendTimeout, loggers.CreateLogger<DownstreamClients>());
         try
         {
-            upstream = await UpstreamConnector.ConnectAsync(server, options, loggers,
+            upstream = await UpstreamConnector.ConnectAsync(server, options, loggers, new UpstreamRelay(downstream),
                 () => _ = Task.Run(async () => await ReloadAsync(await loaded.Task.ConfigureAwait(false), log).ConfigureAwait(false), CancellationToken.None),
                 cancellationToken).ConfigureAwait(false);
-            tools = new UpstreamTools(upstream, loggers.CreateLogger<UpstreamTools>());
+            tools = new UpstreamTools(upstream, downstream, loggers.CreateLogger<UpstreamTools>());
             await tools.LoadAsync(cancellationToken).ConfigureAwait(false);
             loaded.SetResult(tools);
         }
@@ -84,6 +98,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
             {
                 await upstream.DisposeAsync().ConfigureAwait(false);
             }
+            await downstream.DisposeAsync().ConfigureAwait(false);
             loggers.Dispose();
             throw;
         }
@@ -93,6 +108,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
                 mcp.ServerInfo = new Implementation { Name = "safemcp-gateway:" + server.Name, Version = "1.0.0" };
                 mcp.ServerInstructions = upstream.ServerInstructions;
                 mcp.ToolCollection = tools.Collection;
+                UpstreamPassThrough.Install(mcp, upstream, downstream);
             })
             .WithSafeMcp(hook =>
             {
@@ -104,7 +120,7 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
                 hook.SessionIdResolver = context =>
                     context.JsonRpcMessage.Context?.Items?.TryGetValue(SessionItem, out var id) == true ? id as string : null;
             });
-        return new GatewayRoute(server, upstream, tools, services.BuildServiceProvider(), loggers);
+        return new GatewayRoute(server, upstream, tools, downstream, services.BuildServiceProvider(), loggers);
     }
 
     private static async Task ReloadAsync(UpstreamTools tools, ILogger log)
@@ -125,13 +141,29 @@ internal sealed partial class GatewayRoute : IAsyncDisposable
         LogRefreshed(_log, Server.Name, refreshed);
     }
 
+    private async Task UnsubscribeUpstreamAsync(string uri)
+    {
+        try
+        {
+            await _upstream.UnsubscribeFromResourceAsync(new UnsubscribeRequestParams { Uri = uri }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is McpException or IOException or ObjectDisposedException)
+        {
+            LogUnsubscribeFailed(_log, uri, e.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Tools.Changed -= RefreshSessionsAsync;
+        await Downstream.DisposeAsync().ConfigureAwait(false);
         await _upstream.DisposeAsync().ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
         _loggers.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the upstream's subscription to {Uri} failed: {Problem}")]
+    private static partial void LogUnsubscribeFailed(ILogger log, string uri, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading the upstream's tools failed: {Problem}")]
     private static partial void LogReloadFailed(ILogger log, string problem);

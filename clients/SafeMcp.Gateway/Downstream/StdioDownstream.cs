@@ -12,6 +12,7 @@ internal static class StdioDownstream
         var loggers = route.Services.GetRequiredService<ILoggerFactory>();
         var transport = new StdioServerTransport(route.ServerOptions, loggers);
         await using var server = McpServer.Create(transport, route.ServerOptions, loggers, route.Services);
+        await using var live = route.Track(server);
         await server.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

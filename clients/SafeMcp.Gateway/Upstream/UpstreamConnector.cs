@@ -13,10 +13,11 @@ internal static class UpstreamConnector
 
     /// <summary>
     /// Starts (or reaches) <paramref name="server"/> and completes the MCP handshake; <paramref name="onToolsChanged"/>
-    /// runs on each <c>notifications/tools/list_changed</c> the upstream sends.
+    /// runs on each <c>notifications/tools/list_changed</c> the upstream sends, and <paramref name="relay"/> passes
+    /// everything else the upstream sends on its own to the agents' clients (null: nothing else is taken).
     /// </summary>
     public static async Task<McpClient> ConnectAsync(
-        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, Action onToolsChanged, CancellationToken cancellationToken)
+        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, UpstreamRelay? relay, Action onToolsChanged, CancellationToken cancellationToken)
     {
         var log = loggers.CreateLogger("upstream." + server.Name);
         IClientTransport transport = server.Url is { } url
@@ -35,17 +36,9 @@ internal static class UpstreamConnector
         {
             ClientInfo = ClientInfo,
             InitializationTimeout = options.UpstreamConnectTimeout,
-            Handlers = new McpClientHandlers
-            {
-                NotificationHandlers =
-                [
-                    new(NotificationMethods.ToolListChangedNotification, (_, _) =>
-                    {
-                        onToolsChanged();
-                        return ValueTask.CompletedTask;
-                    }),
-                ],
-            },
+            // Without a relay (the benchmark's direct client) the gateway claims nothing it would not answer.
+            Capabilities = relay is null ? null : UpstreamRelay.Capabilities,
+            Handlers = relay?.Handlers(onToolsChanged) ?? new McpClientHandlers(),
         };
         try
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SafeMcp.Gateway.Downstream;
 
 namespace SafeMcp.Gateway.Upstream;
 
@@ -10,7 +11,7 @@ namespace SafeMcp.Gateway.Upstream;
 /// makes the SDK send <c>notifications/tools/list_changed</c> to the downstream client(s); <see cref="Changed"/>
 /// then lets the gateway refresh its sessions in the cluster.
 /// </summary>
-internal sealed partial class UpstreamTools(McpClient upstream, ILogger<UpstreamTools> logger)
+internal sealed partial class UpstreamTools(McpClient upstream, DownstreamClients downstream, ILogger<UpstreamTools> logger)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
 
@@ -36,7 +37,7 @@ internal sealed partial class UpstreamTools(McpClient upstream, ILogger<Upstream
                 Collection.Clear();
                 foreach (var tool in tools)
                 {
-                    Collection.Add(new ProxyTool(upstream, tool));
+                    Collection.Add(new ProxyTool(upstream, downstream, tool));
                 }
             }
             LogLoaded(tools.Length, string.Join(", ", tools.Select(t => t.Name)));

@@ -15,6 +15,9 @@ namespace SafeMcp.Grains.Sessions;
 /// </summary>
 public sealed partial class SessionGrain
 {
+    /// <summary>Longest <see cref="IngestedContent.Source"/> accepted.</summary>
+    public const int MaxIngestSourceChars = 512;
+
     private readonly ISessionStore _store;
     private readonly DecisionPipeline _pipeline;
     private readonly SessionGrainOptions _options;
@@ -216,6 +219,34 @@ public sealed partial class SessionGrain
             string.Join(",", TaintNames.Of(found)),
             ContentScanner.Redact(report.Content ?? string.Empty, _options.ObservationExcerptChars));
         await CommitAsync(next, definitionChanged: false, audit: null, outcome, cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes in content the agent ingested outside a tool call (a resource, a prompt): taint found in it counts as
+    /// taint from a tool result, so instructions injected there make later sensitive calls need a human.
+    /// </summary>
+    public async Task<SessionView> IngestAsync(IngestedContent content, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        if (string.IsNullOrWhiteSpace(content.Source) || content.Source.Length > MaxIngestSourceChars)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_source", $"source names where the content came from: 1–{MaxIngestSourceChars} characters.");
+        }
+        if (content.ContentBytes < 0)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_content_bytes", "contentBytes cannot be negative.");
+        }
+        var found = ContentScanner.Scan(content.Content);
+        if ((_state.Taint | found) == _state.Taint)
+        {
+            // Nothing new: no write for clean content (listings and reads are frequent).
+            return await ViewAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var next = Copy(_state);
+        next.Taint |= found;
+        _pipeline.ApplyVisibility(next);
+        await CommitAsync(next, definitionChanged: false, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
 

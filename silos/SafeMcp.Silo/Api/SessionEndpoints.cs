@@ -45,6 +45,13 @@ internal static class SessionEndpoints
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
+        sessions.MapPost("/{sessionId}/ingested", IngestedAsync)
+            .WithSummary("Report content the agent ingested outside a tool call (a resource read, a prompt): scanned for taint like a call's result")
+            .Accepts<IngestedContent>("application/json")
+            .Produces<SessionView>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+
         sessions.MapGet("/{sessionId}", SnapshotAsync)
             .WithSummary("A session's state and its decisions (after=N, limit up to 1000)")
             .Produces<SessionSnapshot>()
@@ -89,6 +96,17 @@ internal static class SessionEndpoints
         }
         return await TurnAsync(context, runtime, sessionId, grain => grain.ReportOutcomeAsync(report!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
             () => JsonSerializer.SerializeToUtf8Bytes(report!, SafeMcpJsonContext.Default.OutcomeReport)).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> IngestedAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
+    {
+        var (content, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.IngestedContent, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        return await TurnAsync(context, runtime, sessionId, grain => grain.IngestAsync(content!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
+            () => JsonSerializer.SerializeToUtf8Bytes(content!, SafeMcpJsonContext.Default.IngestedContent)).ConfigureAwait(false);
     }
 
     private static Task<IResult> SnapshotAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId, long? after, int? limit)
