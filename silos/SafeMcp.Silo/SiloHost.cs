@@ -50,9 +50,9 @@ public static class SiloHost
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
-        services.AddOptions<ActivationOptions>();
-        services.AddOptions<SessionGrainOptions>();
-        services.AddOptions<GroupCommitOptions>();
+        services.AddOptions<ActivationOptions>().BindConfiguration("Activation");
+        services.AddOptions<SessionGrainOptions>().BindConfiguration("Sessions");
+        services.AddOptions<GroupCommitOptions>().BindConfiguration("Storage:GroupCommit");
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
         // The decision layers: every registered detector and visibility rule takes part in every decision.

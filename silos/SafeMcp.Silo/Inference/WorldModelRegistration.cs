@@ -14,8 +14,8 @@ internal static class WorldModelRegistration
     /// </summary>
     public static IServiceCollection AddWorldModel(this IServiceCollection services, string? modelPath)
     {
-        services.AddOptions<InferenceOptions>();
-        services.AddOptions<LookAheadOptions>();
+        services.AddOptions<InferenceOptions>().BindConfiguration("Inference");
+        services.AddOptions<LookAheadOptions>().BindConfiguration("LookAhead");
         if (modelPath is null)
         {
             return services;

@@ -19,7 +19,7 @@ internal static class StorageRegistration
     {
         if (!options.IsCluster)
         {
-            services.AddOptions<SqliteStorageOptions>();
+            services.AddOptions<SqliteStorageOptions>().BindConfiguration("Storage:Sqlite");
             services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
                 sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
@@ -38,8 +38,8 @@ internal static class StorageRegistration
             return services;
         }
 
-        services.AddOptions<MembershipOptions>();
-        services.AddOptions<PostgresStorageOptions>();
+        services.AddOptions<MembershipOptions>().BindConfiguration("Membership");
+        services.AddOptions<PostgresStorageOptions>().BindConfiguration("Storage:Postgres");
         services.AddSingleton(sp =>
         {
             var tuning = sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
