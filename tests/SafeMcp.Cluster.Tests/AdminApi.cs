@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using SafeMcp.Testing;
 
@@ -8,24 +6,9 @@ namespace SafeMcp.Cluster.Tests;
 /// <summary>The tenant-level admin API (registry, grants) of one silo, asked directly (these requests are not forwarded).</summary>
 public sealed class AdminApi(SiloProcess silo, string key) : IDisposable
 {
-    private readonly HttpClient _http = new()
-    {
-        BaseAddress = silo.BaseAddress,
-        Timeout = TimeSpan.FromSeconds(60),
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-    };
+    private readonly SiloHttp _client = new(silo.BaseAddress, key);
 
-    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    public Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null) => _client.SendAsync(method, path, json);
 
     /// <summary>GET <paramref name="path"/>, which must answer 200.</summary>
     public async Task<JsonElement> GetAsync(string path)
@@ -35,5 +18,5 @@ public sealed class AdminApi(SiloProcess silo, string key) : IDisposable
         return body;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _client.Dispose();
 }
