@@ -43,16 +43,7 @@ internal static class StorageRegistration
         services.AddSingleton(sp =>
         {
             var tuning = sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString!);
-            var given = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString!);
-            if (!given.ContainsKey("Max Auto Prepare"))
-            {
-                builder.ConnectionStringBuilder.MaxAutoPrepare = tuning.MaxAutoPrepare;
-            }
-            if (!given.ContainsKey("Maximum Pool Size"))
-            {
-                builder.ConnectionStringBuilder.MaxPoolSize = tuning.MaxPoolSize;
-            }
+            var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Tune(options.PostgresConnectionString!, tuning));
             var dataSource = builder.Build();
             // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock.
             PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
