@@ -43,7 +43,7 @@ for ((i = 0; i < SILOS; i++)); do
     # The first silo alone creates the bootstrap tenant; the others wait for it so the key is printed once.
     BOOT=() ; [[ $i -gt 0 ]] && BOOT=(--no-bootstrap)
     nohup dotnet "$DLL" silo --urls "http://127.0.0.1:$PORT" --internal-url "http://127.0.0.1:$INTERNAL" \
-      --postgres "$CS" --name "silo$i" --sqlite "$DIR/silo$i.local.db" "${BOOT[@]}" > "$DIR/silo$i.log" 2>&1 &
+      --postgres "$CS" --name "silo$i" "${BOOT[@]}" > "$DIR/silo$i.log" 2>&1 &
     echo $! > "$DIR/silo$i.pid"
   fi
   for _ in $(seq 1 600); do

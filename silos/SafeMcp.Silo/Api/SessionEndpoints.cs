@@ -1,9 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Sessions;
-using System.Text.Json;
 
 namespace SafeMcp.Silo.Api;
 
@@ -76,37 +77,30 @@ internal static class SessionEndpoints
     private static Task<IResult> ToolsAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId) =>
         TurnAsync(context, runtime, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);
 
-    private static async Task<IResult> DecideAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
-    {
-        var (request, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.DecideRequest, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
-        return await TurnAsync(context, runtime, sessionId, grain => grain.DecideAsync(request!, context.RequestAborted), SafeMcpJsonContext.Default.Decision,
-            () => JsonSerializer.SerializeToUtf8Bytes(request!, SafeMcpJsonContext.Default.DecideRequest)).ConfigureAwait(false);
-    }
+    private static Task<IResult> DecideAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId) =>
+        BodyTurnAsync(context, runtime, options, sessionId, SafeMcpJsonContext.Default.DecideRequest,
+            (grain, request) => grain.DecideAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.Decision);
 
-    private static async Task<IResult> OutcomeAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
-    {
-        var (report, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.OutcomeReport, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
-        return await TurnAsync(context, runtime, sessionId, grain => grain.ReportOutcomeAsync(report!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
-            () => JsonSerializer.SerializeToUtf8Bytes(report!, SafeMcpJsonContext.Default.OutcomeReport)).ConfigureAwait(false);
-    }
+    private static Task<IResult> OutcomeAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId) =>
+        BodyTurnAsync(context, runtime, options, sessionId, SafeMcpJsonContext.Default.OutcomeReport,
+            (grain, report) => grain.ReportOutcomeAsync(report, context.RequestAborted), SafeMcpJsonContext.Default.SessionView);
 
-    private static async Task<IResult> IngestedAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId)
+    private static Task<IResult> IngestedAsync(HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId) =>
+        BodyTurnAsync(context, runtime, options, sessionId, SafeMcpJsonContext.Default.IngestedContent,
+            (grain, content) => grain.IngestAsync(content, context.RequestAborted), SafeMcpJsonContext.Default.SessionView);
+
+    /// <summary>A turn on a session named in the path, with a JSON body read under the silo's limits first.</summary>
+    private static async Task<IResult> BodyTurnAsync<TRequest, TResult>(
+        HttpContext context, SessionGrainRuntime runtime, IOptions<SiloOptions> options, string sessionId, JsonTypeInfo<TRequest> requestType,
+        Func<SessionGrain, TRequest, Task<TResult>> turn, JsonTypeInfo<TResult> resultType) where TRequest : class
     {
-        var (content, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.IngestedContent, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+        var (request, error) = await JsonBodyReader.ReadAsync(context.Request, requestType, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
         }
-        return await TurnAsync(context, runtime, sessionId, grain => grain.IngestAsync(content!, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
-            () => JsonSerializer.SerializeToUtf8Bytes(content!, SafeMcpJsonContext.Default.IngestedContent)).ConfigureAwait(false);
+        return await TurnAsync(context, runtime, sessionId, grain => turn(grain, request!), resultType,
+            () => JsonSerializer.SerializeToUtf8Bytes(request!, requestType)).ConfigureAwait(false);
     }
 
     private static Task<IResult> SnapshotAsync(HttpContext context, SessionGrainRuntime runtime, string sessionId, long? after, int? limit)
@@ -118,7 +112,7 @@ internal static class SessionEndpoints
     private static byte[]? NoBody() => null;
 
     private static async Task<IResult> TurnAsync<T>(
-        HttpContext context, SessionGrainRuntime runtime, string sessionId, Func<SessionGrain, Task<T>> turn, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo,
+        HttpContext context, SessionGrainRuntime runtime, string sessionId, Func<SessionGrain, Task<T>> turn, JsonTypeInfo<T> typeInfo,
         Func<byte[]?> body)
     {
         try
