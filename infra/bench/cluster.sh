@@ -2,7 +2,9 @@
 # Cluster benchmark on PostgreSQL: builds Release, starts a throwaway PostgreSQL (unless SAFEMCP_POSTGRES is set),
 # N silos on it (infra/cluster/start.sh), runs the load tester against all of them (the client routes every
 # session to its owner silo), prints durable decisions/s and latency percentiles, stops everything it started.
-# Usage: infra/bench/cluster.sh [--silos N] [load tester arguments; default --sessions 1000 --concurrency 32 --duration 15 --warmup 3]
+# Usage: infra/bench/cluster.sh [--silos N] [load tester arguments; defaults --sessions 1000 --concurrency 32 --duration 15 --warmup 30]
+# The default warmup is 30 s: N silos on 2 cores each compile their hot path to optimized code (tiered JIT) under
+# load, which takes longer than one silo alone; the figures are the steady state of a running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 silos=3
@@ -28,6 +30,9 @@ eval "$(infra/cluster/start.sh --silos "$silos" --base-port "$base" --dir "$work
 key="${SAFEMCP_API_KEY:-}"
 [[ -n "$key" ]] || { echo "no bootstrap key (database not fresh): set SAFEMCP_API_KEY" >&2; exit 1; }
 urls=(); IFS=, read -ra list <<<"$SAFEMCP_SILOS"; for u in "${list[@]}"; do urls+=(--url "$u"); done
-# Load tester arguments: the given ones, or the same defaults as infra/bench/single-silo.sh.
-(( $# > 0 )) || set -- --sessions 1000 --concurrency 32 --duration 15 --warmup 3
-dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll "${urls[@]}" --key "$key" "$@"
+# Load tester arguments: the given ones, each completed with the defaults it does not override.
+args=("$@")
+for default in "--sessions 1000" "--concurrency 32" "--duration 15" "--warmup 30"; do
+    [[ " $* " == *" ${default%% *} "* ]] || args+=($default)
+done
+dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll "${urls[@]}" --key "$key" "${args[@]}"

@@ -122,50 +122,57 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
         // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
         // write is not an error (its statement changes nothing), so it cannot undo the others.
-        // Writes are grouped by tenant (stable, so one session's writes keep their order): one set_config a group. The
-        // groups run in ordinal tenant order, which is the order the batch locks tenants' audit chain heads (see
-        // SessionWriteStatement): batches of different silos never wait on each other's heads in a cycle.
-        var order = Enumerable.Range(0, writes.Count).OrderBy(i => writes[i].TenantId, StringComparer.Ordinal).ToArray();
+        // Writes are grouped by tenant (stable, so one session's writes keep their order): a group is set_config, its
+        // session writes, then one statement that links its decisions to the tenant's audit chain (AuditChainStatement).
+        // The groups run in ordinal tenant order, which is the order the batch locks tenants' chain heads: batches of
+        // different silos never wait on each other's heads in a cycle.
+        var groups = Enumerable.Range(0, writes.Count)
+            .GroupBy(i => writes[i].TenantId, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Tenant: g.Key, Writes: g.ToArray()))
+            .ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        var scoped = new bool[writes.Count];
-        string? tenant = null;
-        foreach (var i in order)
+        var linked = new bool[groups.Length];
+        for (var g = 0; g < groups.Length; g++)
         {
-            if (writes[i].TenantId != tenant)
+            var (tenant, members) = groups[g];
+            batch.BatchCommands.Add(TenantBatch.SetTenant(tenant));
+            foreach (var i in members)
             {
-                tenant = writes[i].TenantId;
-                batch.BatchCommands.Add(TenantBatch.SetTenant(tenant));
-                scoped[i] = true;
+                batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
             }
-            batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
+            var chain = AuditChainStatement.For(tenant, members.Where(i => writes[i].Audit is not null).Select(i => writes[i]).ToArray());
+            if (chain is not null)
+            {
+                batch.BatchCommands.Add(chain);
+                linked[g] = true;
+            }
         }
 
         var results = new Exception?[writes.Count];
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            var first = true;
-            foreach (var i in order)
+            for (var g = 0; g < groups.Length; g++)
             {
-                if (scoped[i])
+                if (g > 0)
                 {
-                    if (!first)
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the previous group's last statement
+                }
+                foreach (var i in groups[g].Writes)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config or the previous write
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (reader.GetInt32(0) != 1)
                     {
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                        var w = writes[i];
+                        results[i] = new StaleStateException(
+                            $"Session {w.TenantId}/{w.SessionId}: stored version is not {w.ExpectedVersion} or lease epoch {w.Epoch} is no longer current.");
                     }
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config
                 }
-                else
+                if (linked[g])
                 {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                }
-                first = false;
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (reader.GetInt32(0) != 1)
-                {
-                    var w = writes[i];
-                    results[i] = new StaleStateException(
-                        $"Session {w.TenantId}/{w.SessionId}: stored version is not {w.ExpectedVersion} or lease epoch {w.Epoch} is no longer current.");
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // the chain statement's new length
                 }
             }
         }
