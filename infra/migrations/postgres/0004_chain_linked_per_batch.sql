@@ -36,3 +36,7 @@ BEGIN
 END $$;
 
 COMMENT ON TABLE audit_chain_heads IS 'Head of each tenant''s audit chain, advanced once a batch by safemcp_chain_append.';
+
+-- A decision row is now inserted only by safemcp_chain_append, after it found the session row (locked by the batch's
+-- own write): the foreign key's check repeated that lookup for every decision. Sessions are never deleted.
+ALTER TABLE decisions DROP CONSTRAINT IF EXISTS decisions_tenant_id_session_id_fkey;
