@@ -9,8 +9,8 @@ public sealed class PostgresStorageOptions
     /// <summary>
     /// Group-commit transactions a silo runs at once, each on its own connection: while one waits for its WAL flush the next
     /// batch executes, and PostgreSQL flushes concurrent commits together. Batches of one tenant still take turns on its
-    /// audit chain head, so with one busy tenant more than one did not help (infra/bench/cluster.sh: 1 silo 4,451/s at 1,
-    /// 3,917/s at 4; 3 silos 3,477/s at 1, 1,272/s at 4). Default 1.
+    /// audit chain head for their last statement and commit, and on two cores more than one did not help
+    /// (infra/bench/cluster.sh --silos 3 --synthetic: 2,692–2,950/s at 1, 2,437/s at 2). Default 1.
     /// </summary>
     public int TransactionsInFlight { get; set; } = 1;
 
