@@ -4,10 +4,11 @@
 -- after another. Now the session writes run in parallel and only this function, at the end of a batch, takes the
 -- head: the lock is held for the linking and the commit alone.
 --
--- For each decision, in batch order, the function checks that its session write took effect in this transaction
--- (the session row holds the writer's epoch and at least its version: a stale write changed nothing, so its decision
--- is neither linked nor stored), links it (safemcp_chain_link, as before) and inserts its row. It returns the chain's
--- new length. Row-level security applies as to any statement of the batch (SECURITY INVOKER).
+-- The function first checks, for the whole group at once, which session writes took effect in this transaction (the
+-- session row holds the writer's epoch and at least its version: a stale write changed nothing, so its decision is
+-- neither linked nor stored); then it takes the head, links those decisions in batch order (safemcp_chain_link, as
+-- before), inserts their rows with one statement and advances the head. It returns the chain's new length. Row-level
+-- security applies as to any statement of the batch (SECURITY INVOKER).
 CREATE OR REPLACE FUNCTION safemcp_chain_append(
     p_tenant text, p_genesis text,
     p_sessions text[], p_versions bigint[], p_epochs bigint[], p_sequences bigint[],
@@ -15,22 +16,38 @@ CREATE OR REPLACE FUNCTION safemcp_chain_append(
     p_arguments text[], p_thoughts text[], p_decided_at timestamptz[], p_heads bytea[], p_tails bytea[])
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
+    v_count int := coalesce(array_length(p_sessions, 1), 0);
+    v_took_effect boolean[];
+    v_indexes bigint[];
+    v_hashes text[];
     v_length bigint;
     v_hash text;
 BEGIN
+    SELECT array_agg(s.session_id IS NOT NULL ORDER BY u.ord) INTO v_took_effect
+    FROM unnest(p_sessions, p_versions, p_epochs) WITH ORDINALITY AS u(session_id, version, epoch, ord)
+    LEFT JOIN sessions s ON s.tenant_id = p_tenant AND s.session_id = u.session_id AND s.epoch = u.epoch AND s.version >= u.version;
+
     INSERT INTO audit_chain_heads (tenant_id, length, head_hash) VALUES (p_tenant, 0, p_genesis) ON CONFLICT (tenant_id) DO NOTHING;
     SELECT length, head_hash INTO v_length, v_hash FROM audit_chain_heads WHERE tenant_id = p_tenant FOR UPDATE;
-    FOR i IN 1 .. coalesce(array_length(p_sessions, 1), 0) LOOP
-        PERFORM 1 FROM sessions
-            WHERE tenant_id = p_tenant AND session_id = p_sessions[i] AND epoch = p_epochs[i] AND version >= p_versions[i];
-        CONTINUE WHEN NOT FOUND;
+    v_indexes := array_fill(NULL::bigint, ARRAY[v_count]);
+    v_hashes := array_fill(NULL::text, ARRAY[v_count]);
+    FOR i IN 1 .. v_count LOOP
+        CONTINUE WHEN NOT v_took_effect[i];
         v_length := v_length + 1;
         v_hash := safemcp_chain_link(v_hash, v_length, p_heads[i], p_tails[i]);
-        INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld,
-                               arguments, thought, decided_at, epoch, chain_index, chain_hash)
-        VALUES (p_tenant, p_sessions[i], p_sequences[i], p_tools[i], p_verdicts[i], p_reasons[i], p_techniques[i],
-                p_decided_by[i], p_withheld[i], p_arguments[i], p_thoughts[i], p_decided_at[i], p_epochs[i], v_length, v_hash);
+        v_indexes[i] := v_length;
+        v_hashes[i] := v_hash;
     END LOOP;
+
+    INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld,
+                           arguments, thought, decided_at, epoch, chain_index, chain_hash)
+    SELECT p_tenant, u.session_id, u.sequence, u.tool, u.verdict, u.reasons, u.techniques, u.decided_by, u.withheld,
+           u.arguments, u.thought, u.decided_at, u.epoch, u.chain_index, u.chain_hash
+    FROM unnest(p_sessions, p_sequences, p_tools, p_verdicts, p_reasons, p_techniques, p_decided_by, p_withheld,
+                p_arguments, p_thoughts, p_decided_at, p_epochs, v_indexes, v_hashes)
+         AS u(session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, epoch, chain_index, chain_hash)
+    WHERE u.chain_index IS NOT NULL;
+
     UPDATE audit_chain_heads SET length = v_length, head_hash = v_hash WHERE tenant_id = p_tenant;
     RETURN v_length;
 END $$;
