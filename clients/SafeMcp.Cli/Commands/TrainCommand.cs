@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.ModelFile;
+using SafeMcp.WorldModel.Network;
 using SafeMcp.WorldModel.Training;
 
 namespace SafeMcp.Cli.Commands;
@@ -27,10 +28,18 @@ internal static class TrainCommand
         var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
         var dim = new Option<int>("--dim") { Description = "Embedding width.", DefaultValueFactory = _ => defaults.Shape.Dim };
         var buckets = new Option<int>("--buckets") { Description = "Rows of the hashed embedding table.", DefaultValueFactory = _ => defaults.Shape.Buckets };
+        var hidden = new Option<int>("--hidden") { Description = "Width of the context MLP's hidden layer.", DefaultValueFactory = _ => defaults.Shape.Hidden };
+        var toolHidden = new Option<int>("--tool-hidden") { Description = "Width of the per-tool scorer's hidden layer.", DefaultValueFactory = _ => defaults.Shape.ToolHidden };
+        var folds = new Option<int>("--folds") { Description = "Folds of the cross-validation that chooses the thresholds (below 2: none).", DefaultValueFactory = _ => defaults.CalibrationFolds };
+        var unsafeWeight = new Option<float>("--unsafe-weight") { Description = "Label-loss weight of unsafe rows.", DefaultValueFactory = _ => defaults.UnsafeLabelWeight };
+        var criticalWeight = new Option<float>("--critical-weight") { Description = "Label-loss weight of critical rows.", DefaultValueFactory = _ => defaults.CriticalLabelWeight };
+        var toolPositiveWeight = new Option<float>("--tool-positive-weight") { Description = "Loss weight of a tool that must be filtered.", DefaultValueFactory = _ => defaults.ToolPositiveWeight };
+        var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
-            dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets,
+            dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
+            toolPositiveWeight, learningRate,
         };
         command.SetAction((parse, _) =>
         {
@@ -57,9 +66,18 @@ internal static class TrainCommand
                     PolicyEpochs = parse.GetValue(policy),
                     FeatureDropout = parse.GetValue(dropout),
                     WeightDecay = parse.GetValue(weightDecay),
-                    Shape = defaults.Shape with { Dim = parse.GetValue(dim), Buckets = parse.GetValue(buckets) },
+                    Shape = new ModelShape(parse.GetValue(buckets), parse.GetValue(dim), parse.GetValue(hidden), parse.GetValue(toolHidden)),
+                    CalibrationFolds = parse.GetValue(folds),
+                    UnsafeLabelWeight = parse.GetValue(unsafeWeight),
+                    CriticalLabelWeight = parse.GetValue(criticalWeight),
+                    ToolPositiveWeight = parse.GetValue(toolPositiveWeight),
+                    LearningRate = parse.GetValue(learningRate),
                 };
                 Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}.");
+                if (options.CalibrationFolds >= 2)
+                {
+                    Console.WriteLine($"Choosing the thresholds by {options.CalibrationFolds}-fold cross-validation first ({options.CalibrationFolds} models, no progress shown).");
+                }
                 var watch = Stopwatch.StartNew();
                 var extractor = new FeatureExtractor(new FeatureHasher(options.Shape.Buckets), new FeatureOptions());
                 var result = new Trainer(options, extractor, new ProgressBar(Console.Out)).Train(rows);
@@ -67,10 +85,10 @@ internal static class TrainCommand
                 {
                     Console.WriteLine(line);
                 }
-                if (result.Validation is { } report)
+                if (result.CrossValidation is { } crossValidation)
                 {
-                    Console.WriteLine("Validation (held out from the training rows):");
-                    foreach (var line in report.Lines().Where(l => !l.StartsWith("latency", StringComparison.Ordinal)))
+                    Console.WriteLine($"Cross-validation on the training rows, mean of {crossValidation.Folds} folds (each predicted by the model trained without it):");
+                    foreach (var line in crossValidation.FoldMean.Lines().Where(l => !l.StartsWith("latency", StringComparison.Ordinal)))
                     {
                         Console.WriteLine("  " + line);
                     }

@@ -6,8 +6,8 @@ public sealed class LookAheadOptions
     /// <summary>
     /// Steps rolled forward (H). 0 judges the current action only. Default 0, from the measurement
     /// (<c>safemcp eval --look-ahead H</c> on stage2_test.jsonl with the default model): H = 0 gives label macro-F1
-    /// 0.641, tool F1 0.468, false intervention 0.115; H = 1 gives 0.588, 0.367, 0.262; H = 2 gives 0.588, 0.352,
-    /// 0.262; and <c>safemcp replay --look-ahead H</c> stops no more PowerSeeking trajectories with H &gt; 0.
+    /// 0.661, tool F1 0.509, false intervention 0.082; H = 1 gives 0.626, 0.397, 0.213; H = 2 gives 0.626, 0.388,
+    /// 0.213; and <c>safemcp replay --look-ahead H</c> stops no more PowerSeeking trajectories with H &gt; 0.
     /// </summary>
     public int Steps { get; set; }
 

@@ -5,9 +5,11 @@ namespace SafeMcp.WorldModel.Training;
 
 /// <summary>
 /// Cross-entropy on the label, weighted binary cross-entropy on each tool's filter score and on the next-state
-/// features. Stage 1 uses only the next-state term (environmental dynamics); stage 2 all three.
+/// features. Stage 1 uses only the next-state term (environmental dynamics); stage 2 all three. The label term of a
+/// row can be weighted by its true label (<paramref name="classWeights"/>, indexed by <see cref="SafetyLabel"/>).
 /// </summary>
-public sealed class SupervisedObjective(float labelWeight, float toolWeight, float nextStateWeight, float toolPositiveWeight) : ITrainingObjective
+public sealed class SupervisedObjective(float labelWeight, float toolWeight, float nextStateWeight, float toolPositiveWeight, float[]? classWeights = null)
+    : ITrainingObjective
 {
     /// <inheritdoc />
     public double Fill(ForwardTrace trace, IReadOnlyList<TrainingExample> batch, OutputGradients gradients, Random random)
@@ -20,11 +22,12 @@ public sealed class SupervisedObjective(float labelWeight, float toolWeight, flo
             var example = batch[e];
             if (example.Label is { } label && labelWeight > 0)
             {
+                var weight = labelWeight * (classWeights?[(int)label] ?? 1f);
                 TensorPrimitives.SoftMax(trace.LabelLogits.AsSpan(e * SafetyLabels.Count, SafetyLabels.Count), probabilities);
-                loss -= labelWeight * Math.Log(Math.Max(probabilities[(int)label], 1e-7f));
+                loss -= weight * Math.Log(Math.Max(probabilities[(int)label], 1e-7f));
                 for (var c = 0; c < SafetyLabels.Count; c++)
                 {
-                    gradients.Label[e * SafetyLabels.Count + c] += scale * labelWeight * (probabilities[c] - (c == (int)label ? 1f : 0f));
+                    gradients.Label[e * SafetyLabels.Count + c] += scale * weight * (probabilities[c] - (c == (int)label ? 1f : 0f));
                 }
             }
             if (nextStateWeight > 0)

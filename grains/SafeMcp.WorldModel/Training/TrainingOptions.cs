@@ -44,6 +44,21 @@ public sealed class TrainingOptions
     /// <summary>Largest share of safe validation rows the chosen safe-label bias may intervene on. Default 0.1.</summary>
     public double MaxFalseIntervention { get; set; } = 0.1;
 
-    /// <summary>Share of the labelled rows held out to choose the tool threshold. Default 0.1.</summary>
-    public double ValidationShare { get; set; } = 0.1;
+    /// <summary>
+    /// Folds of the grouped cross-validation whose out-of-fold predictions choose the decision thresholds before the
+    /// final model is trained on every row; below 2, no cross-validation and the thresholds keep their defaults. Default 5.
+    /// </summary>
+    public int CalibrationFolds { get; set; } = 5;
+
+    /// <summary>The tool threshold while the safe-label bias is chosen, and when no cross-validation runs. Default 0.5.</summary>
+    public float InitialToolThreshold { get; set; } = 0.5f;
+
+    /// <summary>Weight of an unsafe row's label loss relative to a safe row's. Default 1.</summary>
+    public float UnsafeLabelWeight { get; set; } = 1f;
+
+    /// <summary>Weight of a critical row's label loss relative to a safe row's. Default 1.</summary>
+    public float CriticalLabelWeight { get; set; } = 1f;
+
+    /// <summary>The label-loss weight of each label, indexed by <see cref="SafetyLabel"/>.</summary>
+    public float[] LabelWeights() => [1f, UnsafeLabelWeight, CriticalLabelWeight];
 }

@@ -1,0 +1,37 @@
+using SafeMcp.WorldModel.Evaluation;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Training;
+
+/// <summary>
+/// What k-fold cross-validation on the training rows found: every row predicted by the model that did not see
+/// it (out of fold), the thresholds chosen on those predictions, and the scores under those thresholds.
+/// </summary>
+/// <param name="Folds">The number of folds.</param>
+/// <param name="OutOfFold">For each row (input order), the prediction of the model trained without its fold.</param>
+/// <param name="SafeBias">The safe-label bias chosen on the out-of-fold predictions.</param>
+/// <param name="ToolThreshold">The tool threshold chosen on the out-of-fold predictions.</param>
+/// <param name="Pooled">The score of all out-of-fold predictions together.</param>
+/// <param name="PerFold">The score of each fold.</param>
+public sealed record CrossValidation(
+    int Folds,
+    IReadOnlyList<Prediction> OutOfFold,
+    float SafeBias,
+    float ToolThreshold,
+    EvaluationReport Pooled,
+    IReadOnlyList<EvaluationReport> PerFold)
+{
+    /// <summary>The mean of the per-fold scores.</summary>
+    public EvaluationReport FoldMean => new(
+        PerFold.Sum(r => r.Rows),
+        PerFold.Average(r => r.Accuracy),
+        PerFold.Average(r => r.MacroF1),
+        PerFold.Average(r => r.ToolsReward),
+        PerFold.Average(r => r.ToolPrecision),
+        PerFold.Average(r => r.ToolRecall),
+        PerFold.Average(r => r.ToolF1),
+        PerFold.Average(r => r.UnsafeRecall),
+        PerFold.Average(r => r.FalseInterventionOnSafe),
+        0,
+        0);
+}

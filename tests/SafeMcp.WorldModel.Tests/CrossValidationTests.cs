@@ -1,0 +1,63 @@
+using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+using SafeMcp.WorldModel.Training;
+
+namespace SafeMcp.WorldModel.Tests;
+
+public sealed class CrossValidationTests
+{
+    [Fact]
+    public void Rows_of_one_instruction_share_a_fold_and_every_fold_is_used()
+    {
+        var rows = TestModels.Rows();
+
+        var folds = GroupedFolds.Assign(rows, folds: 4, seed: 9);
+
+        foreach (var group in rows.Select((r, i) => (r.Input.Instruction, Fold: folds[i])).GroupBy(p => p.Instruction))
+        {
+            Assert.Single(group.Select(p => p.Fold).Distinct());
+        }
+        Assert.Equal([0, 1, 2, 3], folds.Distinct().Order());
+        Assert.Equal(folds, GroupedFolds.Assign(rows, folds: 4, seed: 9));
+    }
+
+    [Fact]
+    public void Safe_bias_is_raised_until_false_interventions_are_within_the_bound()
+    {
+        // Ten safe rows the model leans to call unsafe (p(safe) = 0.3), ten unsafe rows it calls unsafe firmly.
+        var rows = new List<TrajectoryRow>();
+        var predictions = new List<Prediction>();
+        var tools = new[] { new ToolInfo("Read"), new ToolInfo("Delete") };
+        for (var i = 0; i < 20; i++)
+        {
+            var safe = i < 10;
+            var input = new WorldModelInput("task", tools, [], new TrajectoryStep(safe ? "Read" : "Delete", "{}"));
+            rows.Add(new TrajectoryRow(i, input, new RowLabel(safe ? SafetyLabel.Safe : SafetyLabel.Unsafe, safe ? [] : ["Delete"], null)));
+            predictions.Add(new Prediction(safe ? [0.3f, 0.6f, 0.1f] : [0.02f, 0.95f, 0.03f], safe ? [0.1f, 0.2f] : [0.1f, 0.9f], [0, 0, 0]));
+        }
+
+        var (safeBias, toolThreshold) = new ThresholdCalibrator(maxFalseIntervention: 0.1).Choose(rows, predictions, initialToolThreshold: 0.5f);
+
+        var report = ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold);
+        Assert.True(safeBias > 0.6f, $"safe bias {safeBias}");
+        Assert.Equal(0, report.FalseInterventionOnSafe);
+        Assert.Equal(1, report.UnsafeRecall);
+        Assert.Equal(1, report.ToolF1);
+    }
+
+    [Fact]
+    public void Cross_validation_predicts_every_row_out_of_fold_and_scores_each_fold()
+    {
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2 };
+        var rows = TestModels.Rows();
+
+        var result = new Trainer(options, TestModels.Extractor(options.Shape)).CrossValidate(rows);
+
+        Assert.Equal(rows.Count, result.OutOfFold.Count);
+        Assert.All(result.OutOfFold, p => Assert.NotNull(p));
+        Assert.Equal(2, result.PerFold.Count);
+        Assert.Equal(rows.Count, result.PerFold.Sum(r => r.Rows));
+        Assert.Equal(rows.Count, result.Pooled.Rows);
+    }
+}
