@@ -67,22 +67,7 @@ public sealed class AuditChainBatchTests(PostgresFixture postgres)
     private static AuditRecord Audit(string session, long sequence) =>
         new(new Decision(session, sequence, "read_notes", Verdict.Allow, [], ["No hazard found."], [], ["rules"], DateTimeOffset.UtcNow), "{\"path\":\"a\"}", sequence % 2 == 0 ? "a thought" : null);
 
-    private static async Task LeaseAsync(NpgsqlDataSource dataSource, string tenant, string session)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var scope = new NpgsqlCommand("SELECT set_config('safemcp.tenant', $1, true)", connection, transaction))
-        {
-            scope.Parameters.Add(new NpgsqlParameter { Value = tenant });
-            await scope.ExecuteScalarAsync();
-        }
-        await using (var command = new NpgsqlCommand(
-            "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, $2, 'test', 1, 1)", connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = tenant });
-            command.Parameters.Add(new NpgsqlParameter { Value = session });
-            await command.ExecuteNonQueryAsync();
-        }
-        await transaction.CommitAsync();
-    }
+    private static Task LeaseAsync(NpgsqlDataSource dataSource, string tenant, string session) =>
+        TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
+            "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, $2, 'test', 1, 1)", tenant, session);
 }

@@ -19,13 +19,13 @@ public sealed class FencingTests(PostgresFixture postgres)
         await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
         var tenant = $"fence-{Guid.NewGuid():N}"[..20];
         await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
-        await ExecuteAsync(dataSource, tenant,
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
             "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, 'moved', 'old', 1, 1), ($1, 'stays', 'old', 1, 1)", tenant);
         await storage.CommitAsync(new SessionWrite(tenant, "moved", 0, "{}", "{}", null, null, Epoch: 1), CancellationToken.None);
         await storage.CommitAsync(new SessionWrite(tenant, "stays", 0, "{}", "{}", null, null, Epoch: 1), CancellationToken.None);
 
         // Another silo takes 'moved' over: its epoch is bumped.
-        await ExecuteAsync(dataSource, tenant, "UPDATE leases SET owner_address = 'new', epoch = 2 WHERE tenant_id = $1 AND grain_key = 'moved'", tenant);
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "UPDATE leases SET owner_address = 'new', epoch = 2 WHERE tenant_id = $1 AND grain_key = 'moved'", tenant);
 
         var stale = storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}", Audit("moved"), null, Epoch: 1), CancellationToken.None);
         var fresh = storage.CommitAsync(new SessionWrite(tenant, "stays", 1, null, "{}", Audit("stays"), null, Epoch: 1), CancellationToken.None);
@@ -46,21 +46,4 @@ public sealed class FencingTests(PostgresFixture postgres)
 
     private static AuditRecord Audit(string session) =>
         new(new Decision(session, 1, "read_notes", Verdict.Allow, [], ["No hazard found."], [], ["rules"], DateTimeOffset.UtcNow), "{}", null);
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string tenant, string sql, string parameter)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var scope = new NpgsqlCommand("SELECT set_config('safemcp.tenant', $1, true)", connection, transaction))
-        {
-            scope.Parameters.Add(new NpgsqlParameter { Value = tenant });
-            await scope.ExecuteScalarAsync();
-        }
-        await using (var command = new NpgsqlCommand(sql, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-            await command.ExecuteNonQueryAsync();
-        }
-        await transaction.CommitAsync();
-    }
 }

@@ -109,6 +109,22 @@ public sealed class TestCluster : IAsyncDisposable
         return transaction;
     }
 
+    /// <summary>Runs <paramref name="sql"/> (parameters <c>$1..$n</c>) as the application role in a transaction scoped to the tenant, and commits.</summary>
+    public static async Task ExecuteAsTenantAsync(NpgsqlDataSource dataSource, string tenantId, string sql, params object[] values)
+    {
+        await using var connection = dataSource.CreateConnection();
+        await using var transaction = await BeginAsTenantAsync(connection, tenantId);
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+            await command.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+
     /// <summary>The committed audit rows of a session (sequence, epoch), read as the application role under the tenant.</summary>
     public async Task<List<(long Sequence, long Epoch)>> AuditAsync(string tenantId, string sessionId)
     {
