@@ -48,11 +48,12 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
     {
         var folds = options.CalibrationFolds;
         var foldOf = GroupedFolds.Assign(rows, folds, options.Seed);
+        var members = Enumerable.Range(0, folds).Select(fold => Enumerable.Range(0, rows.Count).Where(i => foldOf[i] == fold).ToArray()).ToArray();
         var predictions = new Prediction[rows.Count];
         for (var fold = 0; fold < folds; fold++)
         {
             var training = rows.Where((_, i) => foldOf[i] != fold).ToArray();
-            var heldOut = Enumerable.Range(0, rows.Count).Where(i => foldOf[i] == fold).ToArray();
+            var heldOut = members[fold];
             var network = new WorldModelNetwork(Fit(training, [], null), CpuBackend.Instance);
             var predicted = network.Predict(heldOut.Select(i => extractor.Encode(rows[i].Input)).ToArray());
             for (var k = 0; k < heldOut.Length; k++)
@@ -61,12 +62,9 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
             }
         }
         var (safeBias, toolThreshold) = new ThresholdCalibrator(options.MaxFalseIntervention).Choose(rows, predictions, options.InitialToolThreshold);
-        var perFold = new List<EvaluationReport>();
-        for (var fold = 0; fold < folds; fold++)
-        {
-            var members = Enumerable.Range(0, rows.Count).Where(i => foldOf[i] == fold).ToArray();
-            perFold.Add(ThresholdCalibrator.Score(members.Select(i => rows[i]).ToArray(), members.Select(i => predictions[i]).ToArray(), safeBias, toolThreshold));
-        }
+        var perFold = members
+            .Select(fold => ThresholdCalibrator.Score(fold.Select(i => rows[i]).ToArray(), fold.Select(i => predictions[i]).ToArray(), safeBias, toolThreshold))
+            .ToArray();
         return new CrossValidation(folds, predictions, safeBias, toolThreshold,
             ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold), perFold);
     }

@@ -1,5 +1,5 @@
 -- Session state (about 2 KB of JSON) and definitions are rewritten by every turn and cross PostgreSQL's compression
--- threshold, so every update compressed them with pglz: under perf that was about a tenth of the database's CPU in the
+-- threshold, so every update compressed them with pglz, one of the database's largest costs in a profile of the
 -- cluster benchmark. lz4 compresses them several times faster (values already stored keep their method). A server
 -- built without lz4 keeps pglz: this migration is an optimisation only.
 DO $$

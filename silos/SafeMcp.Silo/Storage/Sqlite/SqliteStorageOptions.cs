@@ -12,8 +12,8 @@ public sealed class SqliteStorageOptions
     /// <summary>
     /// Page cache of the writer connection, in KiB. Default 8192 (8 MiB): it holds the hot pages of thousands of active
     /// sessions, and the operating system's cache serves the rest. Larger is slower, not faster: at the end of every
-    /// transaction SQLite scans the cache's whole hash table to drop pages past the end of the database, and under
-    /// perf that scan alone took a tenth of the silo's CPU with 64 MiB (about a hundredth with 4 MiB).
+    /// transaction SQLite scans the cache's whole hash table to drop pages past the end of the database, a cost that
+    /// grows with the cache (it was among the silo's largest single costs in a profile with 64 MiB).
     /// </summary>
     public int WriterCacheKiB { get; set; } = 8 * 1024;
 }
