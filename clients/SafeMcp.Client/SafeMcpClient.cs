@@ -99,6 +99,10 @@ public sealed class SafeMcpClient : IDisposable
         SendAsync<object, SessionSnapshot>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}?after={afterSequence}&limit={limit}", null, null,
             SafeMcpJsonContext.Default.SessionSnapshot, cancellationToken);
 
+    /// <summary>The runtime counters of the silo at <see cref="SafeMcpClientOptions.BaseAddress"/> (collections, pauses, allocations).</summary>
+    public Task<SiloRuntimeStats> GetRuntimeStatsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<object, SiloRuntimeStats>(null, HttpMethod.Get, "v1/silo/runtime", null, null, SafeMcpJsonContext.Default.SiloRuntimeStats, cancellationToken);
+
     private async Task<TResponse> SendAsync<TRequest, TResponse>(
         string? sessionId, HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {

@@ -25,6 +25,10 @@ internal static class HtmlReport
         Row(html, "durable decisions", $"{result.Decisions} ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
         Row(html, "throughput", $"{result.DecisionsPerSecond:0} decisions/s");
         Row(html, "latency", $"p50 {result.P50Ms:0.00} ms, p95 {result.P95Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, max {result.MaxMs:0.00} ms");
+        foreach (var silo in result.Silos ?? [])
+        {
+            Row(html, "silo runtime", silo.Describe((double)result.Decisions / result.Silos!.Count));
+        }
         html.Append("</table><h2>Latency over time (ms per second of the run)</h2>");
         var top = timeline.Select(p => p.P99Ms).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.1;
         Plot(html, timeline, top, [("p50", "#1f77b4", p => p.P50Ms), ("p99", "#d62728", p => p.P99Ms)]);

@@ -17,7 +17,8 @@ internal sealed record LoadResult(
     long ApprovalRequired,
     long Denied,
     string? Scenario = null,
-    IReadOnlyList<TimelinePoint>? Timeline = null);
+    IReadOnlyList<TimelinePoint>? Timeline = null,
+    IReadOnlyList<SiloRuntimeDelta>? Silos = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]

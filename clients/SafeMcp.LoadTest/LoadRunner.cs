@@ -38,6 +38,15 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             var measuredStart = 0L;
 
             var reporter = ReportProgressAsync(recorder, total, warmupEnds, stop.Token);
+            var runtimeBefore = Task.Run(async () =>
+            {
+                var untilMeasured = warmupEnds - total.Elapsed;
+                if (untilMeasured > TimeSpan.Zero)
+                {
+                    await Task.Delay(untilMeasured, stop.Token).ConfigureAwait(false);
+                }
+                return await RuntimeStatsAsync(clients, stop.Token).ConfigureAwait(false);
+            }, CancellationToken.None);
             var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
             {
                 var next = worker;
@@ -82,6 +91,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             await Task.WhenAll(workers).ConfigureAwait(false);
             var measured = measuredStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(measuredStart);
             await reporter.ConfigureAwait(false);
+            var silos = await RuntimeDeltasAsync(clients, runtimeBefore, cancellationToken).ConfigureAwait(false);
 
             var sorted = recorder.Sorted();
             return new LoadResult(
@@ -100,7 +110,8 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 ApprovalRequired: verdicts[(int)Verdict.RequireApproval],
                 Denied: verdicts[(int)Verdict.Deny],
                 Scenario: options.Scenario.Name,
-                Timeline: recorder.Timeline());
+                Timeline: recorder.Timeline(),
+                Silos: silos);
         }
         finally
         {
@@ -109,6 +120,35 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 client.Dispose();
             }
         }
+    }
+
+    /// <summary>Each target's runtime counters, or null when one cannot give them (an older silo, a silo down).</summary>
+    private static async Task<SiloRuntimeStats[]?> RuntimeStatsAsync(SafeMcpClient[] clients, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.WhenAll(clients.Select(client => client.GetRuntimeStatsAsync(cancellationToken))).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SafeMcpException or HttpRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What each silo spent between the end of the warm-up and now; null when either snapshot is missing.</summary>
+    private static async Task<IReadOnlyList<SiloRuntimeDelta>?> RuntimeDeltasAsync(SafeMcpClient[] clients, Task<SiloRuntimeStats[]?> before, CancellationToken cancellationToken)
+    {
+        SiloRuntimeStats[]? start;
+        try
+        {
+            start = await before.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        var end = await RuntimeStatsAsync(clients, cancellationToken).ConfigureAwait(false);
+        return start is null || end is null ? null : start.Zip(end, SiloRuntimeDelta.Between).ToArray();
     }
 
     private async Task OpenSessionsAsync(SafeMcpClient[] clients, string[] sessionIds, CancellationToken cancellationToken)

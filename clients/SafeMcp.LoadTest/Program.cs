@@ -53,6 +53,11 @@ root.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"decisions    {result.Decisions} durable ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
     Console.WriteLine($"throughput   {result.DecisionsPerSecond:0} decisions/s");
     Console.WriteLine($"latency ms   p50 {result.P50Ms:0.000}   p95 {result.P95Ms:0.000}   p99 {result.P99Ms:0.000}   max {result.MaxMs:0.000}");
+    foreach (var silo in result.Silos ?? [])
+    {
+        // Decisions spread evenly over the silos; per-decision costs are each silo's own over its share.
+        Console.WriteLine($"silo runtime {silo.Describe((double)result.Decisions / result.Silos!.Count)}");
+    }
     if (parse.GetValue(output) is { } path)
     {
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, LoadResultJsonContext.Default.LoadResult), cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(SiloRuntimeStats))]
 [JsonSerializable(typeof(ClusterMembers))]
 [JsonSerializable(typeof(IReadOnlyList<CoverageEntry>))]
 [JsonSerializable(typeof(RegisteredTool))]

@@ -1,10 +1,14 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
 using SafeMcp.Silo.Storage;
 
 namespace SafeMcp.Silo.Api;
 
-/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (storage answers too). No key needed.</summary>
+/// <summary>
+/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (storage answers too), no key needed; <c>/v1/silo/runtime</c>
+/// (the process's collections, pauses and allocations, for load tests), any tenant's key.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
@@ -22,5 +26,23 @@ internal static class HealthEndpoints
                     statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("health").Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options) => Results.Json(RuntimeStats(options.Value.Name), SafeMcpJsonContext.Default.SiloRuntimeStats))
+            .WithTags("health").WithSummary("This silo process's garbage collections, pauses and allocations since it started").Produces<SiloRuntimeStats>();
+    }
+
+    private static SiloRuntimeStats RuntimeStats(string silo)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new SiloRuntimeStats(
+            silo,
+            (DateTime.Now - process.StartTime).TotalSeconds,
+            Environment.ProcessorCount,
+            [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
+            GC.GetTotalPauseDuration().TotalMilliseconds,
+            GC.GetTotalAllocatedBytes(),
+            GC.GetTotalMemory(forceFullCollection: false),
+            ThreadPool.ThreadCount,
+            process.TotalProcessorTime.TotalMilliseconds);
     }
 }

@@ -1,0 +1,36 @@
+using System.Globalization;
+using SafeMcp.Contracts;
+
+namespace SafeMcp.LoadTest;
+
+/// <summary>What one silo process spent during the measured window: collections, time paused by them, bytes allocated, processor time.</summary>
+internal sealed record SiloRuntimeDelta(
+    string Silo,
+    double Seconds,
+    int Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseMs,
+    long AllocatedBytes,
+    double CpuMs)
+{
+    /// <summary>The difference between two snapshots of one silo.</summary>
+    public static SiloRuntimeDelta Between(SiloRuntimeStats before, SiloRuntimeStats after) => new(
+        after.Silo,
+        after.UptimeSeconds - before.UptimeSeconds,
+        after.Collections[0] - before.Collections[0],
+        after.Collections[1] - before.Collections[1],
+        after.Collections[2] - before.Collections[2],
+        after.GcPauseMilliseconds - before.GcPauseMilliseconds,
+        after.AllocatedBytes - before.AllocatedBytes,
+        after.CpuMilliseconds - before.CpuMilliseconds);
+
+    /// <summary>Share of the window every thread of the silo stood paused for a collection.</summary>
+    public double PausedShare => Seconds > 0 ? GcPauseMs / (Seconds * 1000) : double.NaN;
+
+    /// <summary>One line for the terminal and the report; <paramref name="decisions"/> is the silo's share of the decisions.</summary>
+    public string Describe(double decisions) => string.Create(CultureInfo.InvariantCulture,
+        $"{Silo}: {Collections} collections ({Collections / Math.Max(Seconds, 1e-9):0.0}/s; {Gen1Collections} gen1, {Gen2Collections} gen2), "
+        + $"paused {GcPauseMs:0} ms = {PausedShare:P1} of the window, {GcPauseMs / Math.Max(1, Collections):0.0} ms each; "
+        + $"per decision {AllocatedBytes / 1024.0 / Math.Max(1, decisions):0.0} KiB allocated, {CpuMs * 1000 / Math.Max(1, decisions):0} µs CPU");
+}

@@ -1,0 +1,26 @@
+namespace SafeMcp.Contracts;
+
+/// <summary>
+/// Answer of <c>GET /v1/silo/runtime</c>: the silo process's runtime counters since it started. Two snapshots taken
+/// around a load run give the garbage collections, the time the process was paused by them, and the bytes allocated
+/// per decision in between (the load tester prints them).
+/// </summary>
+/// <param name="Silo">The silo's name.</param>
+/// <param name="UptimeSeconds">Seconds since the process started.</param>
+/// <param name="ProcessorCount">Processors the runtime uses.</param>
+/// <param name="Collections">Garbage collections so far, of generation 0, 1 and 2 (a collection of generation n counts for every generation up to n).</param>
+/// <param name="GcPauseMilliseconds">Total time every thread was paused by garbage collections.</param>
+/// <param name="AllocatedBytes">Bytes allocated on the managed heap so far.</param>
+/// <param name="HeapBytes">Bytes the managed heap holds now (live and not yet collected).</param>
+/// <param name="ThreadPoolThreads">Thread-pool threads now.</param>
+/// <param name="CpuMilliseconds">Processor time the process has used.</param>
+public sealed record SiloRuntimeStats(
+    string Silo,
+    double UptimeSeconds,
+    int ProcessorCount,
+    IReadOnlyList<int> Collections,
+    double GcPauseMilliseconds,
+    long AllocatedBytes,
+    long HeapBytes,
+    int ThreadPoolThreads,
+    double CpuMilliseconds);
