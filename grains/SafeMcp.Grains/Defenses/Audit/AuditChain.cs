@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,7 +23,22 @@ public static class AuditChain
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>The hash of <paramref name="entry"/> linked after <paramref name="previousHash"/>.</summary>
-    public static string Link(string previousHash, AuditChainEntry entry) => Link(previousHash, entry.ChainIndex, Parts(entry));
+    /// <remarks>
+    /// Every decision is linked once on the commit path, so the row's text is written into a buffer reused by the thread
+    /// and hashed in place: the same bytes as <see cref="Parts"/> around the previous hash and the index, without them.
+    /// </remarks>
+    public static string Link(string previousHash, AuditChainEntry entry)
+    {
+        var text = t_text ??= new RowText();
+        var writer = text.Start();
+        writer.WriteStartArray();
+        WritePreviousHash(writer, previousHash);
+        WriteHead(writer, entry);
+        writer.WriteNumberValue(entry.ChainIndex);
+        WriteTail(writer, entry);
+        writer.WriteEndArray();
+        return Hash(text.Written(writer));
+    }
 
     /// <summary>The hash of a row, given its <see cref="Parts"/>, at <paramref name="chainIndex"/> after <paramref name="previousHash"/>.</summary>
     public static string Link(string previousHash, long chainIndex, AuditChainParts parts)
@@ -32,7 +48,7 @@ public static class AuditChain
         text.AddRange(parts.Head);
         text.AddRange(Encoding.UTF8.GetBytes(chainIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         text.AddRange(parts.Tail);
-        return Convert.ToHexStringLower(SHA256.HashData(text.ToArray()));
+        return Hash(text.ToArray());
     }
 
     /// <summary>The hashed text of <paramref name="entry"/> around the previous hash and the chain index.</summary>
@@ -40,36 +56,57 @@ public static class AuditChain
     {
         // Head: '"tenant","session",sequence,' ; tail: ',"tool",…,"decidedAt"]'. Each is written as a JSON array of its
         // own fields and trimmed, so escaping is exactly the writer's.
-        var head = Array(writer =>
-        {
-            writer.WriteStringValue(entry.TenantId);
-            writer.WriteStringValue(entry.SessionId);
-            writer.WriteNumberValue(entry.Sequence);
-        });
-        var tail = Array(writer =>
-        {
-            writer.WriteStringValue(entry.Tool);
-            writer.WriteStringValue(entry.Verdict);
-            writer.WriteStringValue(entry.Reasons);
-            writer.WriteStringValue(entry.Techniques);
-            writer.WriteStringValue(entry.DecidedBy);
-            writer.WriteStringValue(entry.Withheld);
-            writer.WriteStringValue(entry.Arguments);
-            if (entry.Thought is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                writer.WriteStringValue(entry.Thought);
-            }
-            writer.WriteStringValue(entry.DecidedAt);
-        });
+        var head = Array(writer => WriteHead(writer, entry));
+        var tail = Array(writer => WriteTail(writer, entry));
         var headBytes = new byte[head.Length - 1];
         head.AsSpan(1, head.Length - 2).CopyTo(headBytes); // without '[' and ']'
         headBytes[^1] = (byte)',';
         tail[0] = (byte)','; // '[' becomes the separator after the index
         return new AuditChainParts(headBytes, tail);
+    }
+
+    private static void WriteHead(Utf8JsonWriter writer, AuditChainEntry entry)
+    {
+        writer.WriteStringValue(entry.TenantId);
+        writer.WriteStringValue(entry.SessionId);
+        writer.WriteNumberValue(entry.Sequence);
+    }
+
+    private static void WriteTail(Utf8JsonWriter writer, AuditChainEntry entry)
+    {
+        writer.WriteStringValue(entry.Tool);
+        writer.WriteStringValue(entry.Verdict);
+        writer.WriteStringValue(entry.Reasons);
+        writer.WriteStringValue(entry.Techniques);
+        writer.WriteStringValue(entry.DecidedBy);
+        writer.WriteStringValue(entry.Withheld);
+        writer.WriteStringValue(entry.Arguments);
+        if (entry.Thought is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(entry.Thought);
+        }
+        writer.WriteStringValue(entry.DecidedAt);
+    }
+
+    /// <summary>The previous hash goes in as it is stored, between quotes and unescaped (the PostgreSQL chain function concatenates it the same way).</summary>
+    private static void WritePreviousHash(Utf8JsonWriter writer, string previousHash)
+    {
+        var quoted = previousHash.Length <= 128 ? stackalloc char[previousHash.Length + 2] : new char[previousHash.Length + 2];
+        quoted[0] = '"';
+        previousHash.CopyTo(quoted[1..]);
+        quoted[^1] = '"';
+        writer.WriteRawValue(quoted, skipInputValidation: true);
+    }
+
+    private static string Hash(ReadOnlySpan<byte> text)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(text, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     private static byte[] Array(Action<Utf8JsonWriter> write)
@@ -82,6 +119,31 @@ public static class AuditChain
             writer.WriteEndArray();
         }
         return buffer.ToArray();
+    }
+
+    [ThreadStatic]
+    private static RowText? t_text;
+
+    /// <summary>A thread's buffer and writer for the text of one row at a time.</summary>
+    private sealed class RowText
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly Utf8JsonWriter _writer;
+
+        public RowText() => _writer = new Utf8JsonWriter(_buffer);
+
+        public Utf8JsonWriter Start()
+        {
+            _buffer.ResetWrittenCount();
+            _writer.Reset(_buffer);
+            return _writer;
+        }
+
+        public ReadOnlySpan<byte> Written(Utf8JsonWriter writer)
+        {
+            writer.Flush();
+            return _buffer.WrittenSpan;
+        }
     }
 
     /// <summary>Checks a tenant's chain: <paramref name="rows"/> in chain order, with each row's stored hash, against the stored head.</summary>
