@@ -122,12 +122,14 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
         }
     }
 
-    /// <summary>Each target's runtime counters, or null when one cannot give them (an older silo, a silo down).</summary>
+    /// <summary>Each target's runtime counters, or null when one cannot give them within a few seconds (an older silo, a silo down or frozen).</summary>
     private static async Task<SiloRuntimeStats[]?> RuntimeStatsAsync(SafeMcpClient[] clients, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            return await Task.WhenAll(clients.Select(client => client.GetRuntimeStatsAsync(cancellationToken))).ConfigureAwait(false);
+            return await Task.WhenAll(clients.Select(client => client.GetRuntimeStatsAsync(timeout.Token))).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SafeMcpException or HttpRequestException or OperationCanceledException)
         {
