@@ -12,7 +12,8 @@ internal sealed record SiloRuntimeDelta(
     int Gen2Collections,
     double GcPauseMs,
     long AllocatedBytes,
-    double CpuMs)
+    double CpuMs,
+    long Forwarded)
 {
     /// <summary>The difference between two snapshots of one silo.</summary>
     public static SiloRuntimeDelta Between(SiloRuntimeStats before, SiloRuntimeStats after) => new(
@@ -23,13 +24,16 @@ internal sealed record SiloRuntimeDelta(
         after.Collections[2] - before.Collections[2],
         after.GcPauseMilliseconds - before.GcPauseMilliseconds,
         after.AllocatedBytes - before.AllocatedBytes,
-        after.CpuMilliseconds - before.CpuMilliseconds);
+        after.CpuMilliseconds - before.CpuMilliseconds,
+        after.ForwardedRequests - before.ForwardedRequests);
 
     /// <summary>Share of the window every thread of the silo stood paused for a collection.</summary>
     public double PausedShare => Seconds > 0 ? GcPauseMs / (Seconds * 1000) : double.NaN;
 
     /// <summary>One line for the terminal and the report; <paramref name="decisions"/> is the silo's share of the decisions.</summary>
-    public string Describe(double decisions) => string.Create(CultureInfo.InvariantCulture,
+    public string Describe(double decisions) => Costs(decisions) + (Forwarded > 0 ? $"; {Forwarded} requests forwarded to their owner" : "");
+
+    private string Costs(double decisions) => string.Create(CultureInfo.InvariantCulture,
         $"{Silo}: {Collections} collections ({Collections / Math.Max(Seconds, 1e-9):0.0}/s; {Gen1Collections} gen1, {Gen2Collections} gen2), "
         + $"paused {GcPauseMs:0} ms = {PausedShare:P1} of the window, {GcPauseMs / Math.Max(1, Collections):0.0} ms each; "
         + $"per decision {AllocatedBytes / 1024.0 / Math.Max(1, decisions):0.0} KiB allocated, {CpuMs * 1000 / Math.Max(1, decisions):0} µs CPU");

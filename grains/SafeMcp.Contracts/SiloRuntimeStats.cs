@@ -14,6 +14,7 @@ namespace SafeMcp.Contracts;
 /// <param name="HeapBytes">Bytes the managed heap holds now (live and not yet collected).</param>
 /// <param name="ThreadPoolThreads">Thread-pool threads now.</param>
 /// <param name="CpuMilliseconds">Processor time the process has used.</param>
+/// <param name="ForwardedRequests">Requests passed on to the silo owning their session (0 on a single silo; a client that routes by membership keeps it near 0).</param>
 public sealed record SiloRuntimeStats(
     string Silo,
     double UptimeSeconds,
@@ -23,4 +24,5 @@ public sealed record SiloRuntimeStats(
     long AllocatedBytes,
     long HeapBytes,
     int ThreadPoolThreads,
-    double CpuMilliseconds);
+    double CpuMilliseconds,
+    long ForwardedRequests);

@@ -33,6 +33,8 @@ public sealed class ClusterPlacementTests(PostgresFixture postgres)
         var pinned = cluster.Silos.Select(s => TestCluster.Client(key, s, discover: false)).ToArray();
         try
         {
+            var forwardedBefore = (await Task.WhenAll(pinned.Select(c => c.GetRuntimeStatsAsync()))).Sum(r => r.ForwardedRequests);
+            var expectedForwards = 0;
             foreach (var session in sessions.Take(6))
             {
                 var viaFirst = await pinned[0].DecideAsync(session, new DecideRequest("http_post"));
@@ -44,7 +46,11 @@ public sealed class ClusterPlacementTests(PostgresFixture postgres)
                     Assert.Equal(snapshots[0].View.VisibleTools, snapshot.View.VisibleTools);
                     Assert.Equal(snapshots[0].Decisions.Select(d => (d.Sequence, d.Tool, d.Verdict)), snapshot.Decisions.Select(d => (d.Sequence, d.Tool, d.Verdict)));
                 }
+                // The decision sent to the first silo is forwarded unless it owns the session; of the three reads, the two non-owners forward.
+                expectedForwards += (owners[session] == cluster.Silos[0].BaseAddress.ToString().TrimEnd('/') ? 0 : 1) + 2;
             }
+            var forwardedAfter = (await Task.WhenAll(pinned.Select(c => c.GetRuntimeStatsAsync()))).Sum(r => r.ForwardedRequests);
+            Assert.Equal(expectedForwards, forwardedAfter - forwardedBefore);
         }
         finally
         {

@@ -46,5 +46,6 @@ public sealed class RuntimeStatsTests(SiloProcessFixture fixture) : IClassFixtur
         Assert.True(after.GcPauseMilliseconds >= before.GcPauseMilliseconds);
         Assert.True(after.HeapBytes > 0);
         Assert.True(after.ThreadPoolThreads >= 1);
+        Assert.Equal(0, after.ForwardedRequests); // a single silo owns every session
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
+using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Storage;
 
 namespace SafeMcp.Silo.Api;
@@ -27,11 +28,12 @@ internal static class HealthEndpoints
             })
             .WithTags("health").Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
 
-        app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options) => Results.Json(RuntimeStats(options.Value.Name), SafeMcpJsonContext.Default.SiloRuntimeStats))
+        app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options, IServiceProvider services) =>
+                Results.Json(RuntimeStats(options.Value.Name, services.GetService<RequestForwarder>()?.Forwarded ?? 0), SafeMcpJsonContext.Default.SiloRuntimeStats))
             .WithTags("health").WithSummary("This silo process's garbage collections, pauses and allocations since it started").Produces<SiloRuntimeStats>();
     }
 
-    private static SiloRuntimeStats RuntimeStats(string silo)
+    private static SiloRuntimeStats RuntimeStats(string silo, long forwarded)
     {
         using var process = Process.GetCurrentProcess();
         return new SiloRuntimeStats(
@@ -43,6 +45,7 @@ internal static class HealthEndpoints
             GC.GetTotalAllocatedBytes(),
             GC.GetTotalMemory(forceFullCollection: false),
             ThreadPool.ThreadCount,
-            process.TotalProcessorTime.TotalMilliseconds);
+            process.TotalProcessorTime.TotalMilliseconds,
+            forwarded);
     }
 }

@@ -40,6 +40,11 @@ internal sealed class RequestForwarder : IDisposable
     public void Stamp(HttpResponse response) =>
         response.Headers[RendezvousHash.MembershipVersionHeader] = _membership.View.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    private long _forwarded;
+
+    /// <summary>Requests this silo has passed on to their session's owner since it started.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
     /// <summary>Forwards the request to the session's owner when that is another silo; null when this silo handles it.</summary>
     public async Task<IResult?> ForwardIfRemoteAsync(HttpContext context, string tenantId, string sessionId, Func<byte[]?> body)
     {
@@ -62,6 +67,7 @@ internal sealed class RequestForwarder : IDisposable
             request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey.ToString());
         }
         request.Headers.Add(ForwardedHeader, _membership.Address);
+        Interlocked.Increment(ref _forwarded);
         if (body() is { } bytes)
         {
             request.Content = new ByteArrayContent(bytes);
