@@ -33,6 +33,33 @@ public sealed class KernelTests
     }
 
     [Theory]
+    [InlineData(13)]
+    [InlineData(32)] // the width kept in registers
+    public void A_bag_continued_from_a_partial_sum_equals_the_whole_bag_bit_for_bit(int dim)
+    {
+        const int rows = 50;
+        var table = Values(rows * dim);
+        int[] ids = [4, 9, 9, 0, 49, 17, 3, 22, 8];
+        var whole = new float[dim];
+        CpuBackend.Instance.EmbeddingBag(table, dim, ids, [0, ids.Length], whole);
+
+        var continued = new float[dim];
+        CpuBackend.Instance.AccumulateRows(table, dim, ids.AsSpan(0, 4), continued);
+        CpuBackend.Instance.AccumulateRows(table, dim, ids.AsSpan(4), continued);
+        CpuBackend.Instance.ScaleBag(continued, ids.Length);
+
+        Assert.Equal(whole, continued);
+    }
+
+    [Fact]
+    public void An_id_outside_the_table_is_refused()
+    {
+        var table = Values(4 * 32);
+        Assert.ThrowsAny<Exception>(() => CpuBackend.Instance.AccumulateRows(table, 32, [4], new float[32]));
+        Assert.ThrowsAny<Exception>(() => CpuBackend.Instance.AccumulateRows(table, 32, [-1], new float[32]));
+    }
+
+    [Theory]
     [InlineData(Activation.None, 37)]
     [InlineData(Activation.Relu, 37)]
     [InlineData(Activation.None, 32)] // the vector-blocked path: 4-row blocks and a leftover row

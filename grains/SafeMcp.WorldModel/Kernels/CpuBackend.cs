@@ -21,16 +21,62 @@ public sealed class CpuBackend : IInferenceBackend
         {
             var row = output.Slice(b * dim, dim);
             row.Clear();
-            var count = offsets[b + 1] - offsets[b];
-            for (var j = offsets[b]; j < offsets[b + 1]; j++)
-            {
-                TensorPrimitives.Add(row, table.Slice(ids[j] * dim, dim), row);
-            }
-            if (count > 1)
-            {
-                TensorPrimitives.Multiply(row, 1f / MathF.Sqrt(count), row);
-            }
+            AccumulateRows(table, dim, ids[offsets[b]..offsets[b + 1]], row);
+            ScaleBag(row, offsets[b + 1] - offsets[b]);
         }
+    }
+
+    /// <inheritdoc />
+    public void AccumulateRows(ReadOnlySpan<float> table, int dim, ReadOnlySpan<int> ids, Span<float> sum)
+    {
+        sum = sum[..dim];
+        if (Vector256.IsHardwareAccelerated && dim == 4 * Vector256<float>.Count)
+        {
+            // The default width: the sum stays in four registers for the whole bag.
+            AccumulateRows4x256(table, ids, sum);
+            return;
+        }
+        foreach (var id in ids)
+        {
+            TensorPrimitives.Add(sum, table.Slice(id * dim, dim), sum);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ScaleBag(Span<float> sum, int count)
+    {
+        if (count > 1)
+        {
+            TensorPrimitives.Multiply(sum, 1f / MathF.Sqrt(count), sum);
+        }
+    }
+
+    private static void AccumulateRows4x256(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, Span<float> sum)
+    {
+        var width = (nuint)Vector256<float>.Count;
+        ref var s = ref MemoryMarshal.GetReference(sum);
+        ref var t = ref MemoryMarshal.GetReference(table);
+        var s0 = Vector256.LoadUnsafe(ref s);
+        var s1 = Vector256.LoadUnsafe(ref s, width);
+        var s2 = Vector256.LoadUnsafe(ref s, 2 * width);
+        var s3 = Vector256.LoadUnsafe(ref s, 3 * width);
+        foreach (var id in ids)
+        {
+            // Checked once per id: a bad id must fail, not read outside the table.
+            var at = checked((uint)(id * (int)(4 * width)));
+            if (at + 4 * width > (nuint)table.Length)
+            {
+                throw new IndexOutOfRangeException($"Embedding id {id} is outside the table.");
+            }
+            s0 += Vector256.LoadUnsafe(ref t, at);
+            s1 += Vector256.LoadUnsafe(ref t, at + width);
+            s2 += Vector256.LoadUnsafe(ref t, at + 2 * width);
+            s3 += Vector256.LoadUnsafe(ref t, at + 3 * width);
+        }
+        s0.StoreUnsafe(ref s);
+        s1.StoreUnsafe(ref s, width);
+        s2.StoreUnsafe(ref s, 2 * width);
+        s3.StoreUnsafe(ref s, 3 * width);
     }
 
     /// <inheritdoc />
