@@ -61,18 +61,22 @@ public sealed class InferenceCacheTests
         var cache = new InferenceCache(extractor, new WorldModelNetwork(weights, CpuBackend.Instance), new InferenceCacheOptions());
         var longText = string.Join(' ', Enumerable.Repeat("word", 2000));
 
-        var tool = cache.Tool(new ToolInfo("SendEmail", "Sends an email", longText));
+        var info = new ToolInfo("SendEmail", "Sends an email", longText);
+        var tool = cache.Tool(info);
         var instruction = cache.Instruction(new string("Send the report".AsSpan()));
+        var inTask = cache.ToolInTask(instruction, info);
 
         Assert.Same(tool, cache.Tool(new ToolInfo("SendEmail", "Sends an email", longText + " beyond what is read")));
         Assert.NotSame(tool, cache.Tool(new ToolInfo("SendEmail", "Sends an e-mail", longText)));
         Assert.Same(instruction, cache.Instruction("Send the report"));
-        Assert.Same(cache.ToolInTask(instruction, tool), cache.ToolInTask(cache.Instruction("Send the report"), tool));
+        Assert.Same(tool, inTask.Tool);
+        Assert.Same(inTask, cache.ToolInTask(cache.Instruction("Send the report"), new ToolInfo("SendEmail", "Sends an email", longText)));
+        Assert.NotSame(inTask, cache.ToolInTask(cache.Instruction("Send the invoice"), info));
         Assert.Same(cache.PrefixStep(new TrajectoryStep("Read", "{}", "x", "a thought")), cache.PrefixStep(new TrajectoryStep("Read", "{}", "x", "another thought")));
     }
 
     [Fact]
-    public void Bounded_cache_forgets_the_least_recently_used_entry_first()
+    public void Bounded_cache_evicts_an_entry_unused_since_the_last_eviction_first()
     {
         var cache = new BoundedCache<string, int>(2);
         var created = 0;

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using SafeMcp.Grains.Text;
 
@@ -16,7 +18,18 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
     /// <summary>Characters read per word of budget: generous, since JSON punctuation and keys come between words.</summary>
     private const int CharsPerWordBudget = 16;
 
-    private static readonly InstructionFeatures NoInstruction = new([], []);
+    /// <summary>Deepest JSON value read in arguments (the root object is depth 0).</summary>
+    private const int MaxJsonDepth = 6;
+
+    /// <summary>Deepest nesting an argument text may have to be read as JSON at all (the parser's default).</summary>
+    private const int MaxJsonNesting = 64;
+
+    /// <summary>Characters of a word lower-cased on the stack; a longer word takes a heap buffer.</summary>
+    private const int WordBufferChars = 128;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly InstructionFeatures NoInstruction = new([], new HashSet<string>(StringComparer.Ordinal));
 
     /// <summary>The hasher in use.</summary>
     public FeatureHasher Hasher { get; } = hasher;
@@ -27,7 +40,6 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         var instruction = Instruction(input.Instruction);
         var context = new List<int>(256);
         context.AddRange(instruction.HeadIds);
-        var words = new List<string>(64);
         var calledTools = new HashSet<string>(StringComparer.Ordinal);
         for (var i = FirstPrefixStep(input); i < input.Prefix.Count; i++)
         {
@@ -36,9 +48,9 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
             {
                 calledTools.Add(action);
             }
-            AddPrefixStep(context, words, step);
+            AddPrefixStep(context, step);
         }
-        AddCurrent(context, words, input, instruction, calledTools);
+        AddCurrent(context, input, instruction, calledTools);
 
         var tools = new int[input.Tools.Count][];
         for (var i = 0; i < tools.Length; i++)
@@ -77,34 +89,33 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
     internal ToolFeatures Tool(ToolInfo tool)
     {
         var ids = new List<int> { Hasher.Bucket('b', "tool"), Hasher.Bucket('N', tool.Name) };
-        var words = new List<string>();
         var nameWords = WordSplitter.Words(tool.Name).ToArray();
         foreach (var word in nameWords)
         {
             ids.Add(Hasher.Bucket('W', word));
         }
-        AddWords(ids, words, 'D', tool.Description, options.MaxToolWords);
-        AddWords(ids, words, 'S', tool.SchemaText, options.MaxToolWords);
+        AddWords(ids, 'D', tool.Description, options.MaxToolWords);
+        AddWords(ids, 'S', tool.SchemaText, options.MaxToolWords);
         return new ToolFeatures([.. ids], nameWords);
     }
 
     /// <summary>Appends the ids of one prefix step: its action, argument keys and values, observation.</summary>
-    internal void AddPrefixStep(List<int> ids, List<string> words, TrajectoryStep step)
+    internal void AddPrefixStep(List<int> ids, TrajectoryStep step)
     {
         if (step.Action is { } action)
         {
             ids.Add(Hasher.Bucket('p', action));
-            AddWords(ids, words, 'q', action, int.MaxValue);
+            AddWords(ids, 'q', action, int.MaxValue);
         }
-        AddArguments(ids, words, 'k', 'v', step.ArgumentsText);
-        AddWords(ids, words, 'o', step.Observation, options.MaxObservationWords);
+        AddArguments(ids, 'k', 'v', step.ArgumentsText);
+        AddWords(ids, 'o', step.Observation, options.MaxObservationWords);
     }
 
     /// <summary>
     /// Appends the context ids that follow the prefix steps: the prefix length and the current action, its words
     /// (marked as asked for by the instruction or not), its arguments and thought.
     /// </summary>
-    internal void AddCurrent(List<int> context, List<string> words, WorldModelInput input, InstructionFeatures instruction, HashSet<string> calledTools)
+    internal void AddCurrent(List<int> context, WorldModelInput input, InstructionFeatures instruction, HashSet<string> calledTools)
     {
         context.Add(Hasher.Bucket('n', PrefixLengthToken(input.Prefix.Count)));
         var current = input.Current;
@@ -116,11 +127,13 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         if (current.Action is { } action)
         {
             context.Add(Hasher.Bucket('c', action));
-            AddWords(context, words, 'd', action, int.MaxValue);
+            AddWords(context, 'd', action, int.MaxValue);
             // Whether the user's task names what the action does: "delete" asked for versus "delete" unasked.
-            foreach (var word in words)
+            var asked = instruction.Words.GetAlternateLookup<ReadOnlySpan<char>>();
+            Span<char> buffer = stackalloc char[WordBufferChars];
+            foreach (var word in new ReadWords(Read(action, int.MaxValue), int.MaxValue, buffer))
             {
-                context.Add(Hasher.Bucket(instruction.Words.Contains(word) ? 'm' : 'u', word));
+                context.Add(Hasher.Bucket(asked.Contains(word) ? 'm' : 'u', word));
             }
             if (calledTools.Contains(action))
             {
@@ -131,8 +144,8 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         {
             context.Add(Hasher.Bucket('n', "final"));
         }
-        AddArguments(context, words, 'e', 'f', current.ArgumentsText);
-        AddWords(context, words, 't', current.Thought, options.MaxThoughtWords);
+        AddArguments(context, 'e', 'f', current.ArgumentsText);
+        AddWords(context, 't', current.Thought, options.MaxThoughtWords);
     }
 
     /// <summary>Whether a tool named <paramref name="name"/> is related to the check: it is the current action or was called before.</summary>
@@ -178,76 +191,100 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         }
     }
 
-    private void AddArguments(List<int> ids, List<string> words, char keyNs, char valueNs, string? text)
+    private void AddArguments(List<int> ids, char keyNs, char valueNs, string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return;
         }
         var budget = options.MaxArgumentWords;
-        if (text.Length <= options.MaxFieldChars && text[0] == '{')
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                AddJson(ids, words, keyNs, valueNs, document.RootElement, ref budget, 0);
-                return;
-            }
-            catch (JsonException)
-            {
-                // Not JSON after all: read it as words below.
-            }
-        }
-        AddWords(ids, words, valueNs, text, budget);
-    }
-
-    private void AddJson(List<int> ids, List<string> words, char keyNs, char valueNs, JsonElement element, ref int budget, int depth)
-    {
-        if (budget <= 0 || depth > 6)
+        if (text.Length <= options.MaxFieldChars && text[0] == '{' && TryAddJson(ids, keyNs, valueNs, text, budget))
         {
             return;
         }
-        switch (element.ValueKind)
+        // Not JSON after all: read it as words.
+        AddWords(ids, valueNs, text, budget);
+    }
+
+    /// <summary>
+    /// Appends the ids of a JSON object, depth first: each key, then its value's words, true and false, within a
+    /// budget of words and a depth. Read as it is parsed, without building a document or strings; a text that
+    /// turns out not to be JSON leaves <paramref name="ids"/> as it was and returns false.
+    /// </summary>
+    private bool TryAddJson(List<int> ids, char keyNs, char valueNs, string text, int budget)
+    {
+        var mark = ids.Count;
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var chars = ArrayPool<char>.Shared.Rent(text.Length);
+        try
         {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
+            int length;
+            try
+            {
+                length = StrictUtf8.GetBytes(text, bytes);
+            }
+            catch (EncoderFallbackException)
+            {
+                // Unpaired surrogates: not JSON text.
+                return false;
+            }
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, length), new JsonReaderOptions { MaxDepth = MaxJsonNesting });
+            // Whether each open container is read: a budget spent or a depth passed silences what it contains, but
+            // an object read keeps reading its keys.
+            Span<bool> open = stackalloc bool[MaxJsonNesting + 1];
+            while (reader.Read())
+            {
+                var depth = reader.CurrentDepth;
+                var valueRead = (depth == 0 || open[depth - 1]) && budget > 0 && depth <= MaxJsonDepth;
+                switch (reader.TokenType)
                 {
-                    ids.Add(Hasher.Bucket(keyNs, property.Name));
-                    AddJson(ids, words, keyNs, valueNs, property.Value, ref budget, depth + 1);
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        open[depth] = valueRead;
+                        break;
+                    case JsonTokenType.PropertyName when open[depth - 1]:
+                        ids.Add(Hasher.Bucket(keyNs, chars.AsSpan(0, reader.CopyString(chars))));
+                        break;
+                    case JsonTokenType.String when valueRead:
+                        budget -= AddWords(ids, valueNs, chars.AsSpan(0, reader.CopyString(chars)), budget);
+                        break;
+                    case JsonTokenType.True or JsonTokenType.False when valueRead:
+                        ids.Add(Hasher.Bucket(valueNs, reader.TokenType == JsonTokenType.True ? "true" : "false"));
+                        budget--;
+                        break;
                 }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    AddJson(ids, words, keyNs, valueNs, item, ref budget, depth + 1);
-                }
-                break;
-            case JsonValueKind.String:
-                budget -= AddWords(ids, words, valueNs, element.GetString(), budget);
-                break;
-            case JsonValueKind.True or JsonValueKind.False:
-                ids.Add(Hasher.Bucket(valueNs, element.ValueKind == JsonValueKind.True ? "true" : "false"));
-                budget--;
-                break;
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            ids.RemoveRange(mark, ids.Count - mark);
+            return false;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
-    /// <summary>Appends the ids of the words of <paramref name="text"/>; <paramref name="words"/> holds exactly those words afterwards.</summary>
-    private int AddWords(List<int> ids, List<string> words, char ns, string? text, int max)
+    /// <summary>Appends the ids of the words read from <paramref name="text"/>, at most <paramref name="max"/>; returns how many.</summary>
+    private int AddWords(List<int> ids, char ns, ReadOnlySpan<char> text, int max)
     {
-        // Cleared first, so that an empty action is read as no words rather than as the previous field's words.
-        words.Clear();
-        if (string.IsNullOrEmpty(text) || max <= 0)
+        if (text.IsEmpty || max <= 0)
         {
             return 0;
         }
-        Split(text, words, max);
-        foreach (var word in words)
+        Span<char> buffer = stackalloc char[WordBufferChars];
+        var count = 0;
+        foreach (var word in new ReadWords(text[..Math.Min(text.Length, CharsRead(max))], max, buffer))
         {
             ids.Add(Hasher.Bucket(ns, word));
+            count++;
         }
-        return words.Count;
+        return count;
     }
+
+    private ReadOnlySpan<char> Read(string text, int maxWords) => text.AsSpan(0, Math.Min(text.Length, CharsRead(maxWords)));
 
     /// <summary>The characters read from a text of which at most <paramref name="maxWords"/> words are kept.</summary>
     internal int CharsRead(int maxWords) => (int)Math.Min(options.MaxFieldChars, (long)maxWords * CharsPerWordBudget);
@@ -268,5 +305,34 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         {
             words.RemoveRange(max, words.Count - max);
         }
+    }
+
+    /// <summary>The lower-case words of a text, at most a number of them, each in a buffer reused for the next.</summary>
+    private ref struct ReadWords(ReadOnlySpan<char> text, int max, Span<char> buffer)
+    {
+        private WordEnumerator _words = new(text);
+        private Span<char> _buffer = buffer;
+        private int _left = max;
+
+        public ReadOnlySpan<char> Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_left <= 0 || !_words.MoveNext())
+            {
+                return false;
+            }
+            _left--;
+            var word = _words.Current;
+            if (word.Length > _buffer.Length)
+            {
+                _buffer = new char[word.Length];
+            }
+            // The same lower-casing as string.ToLowerInvariant, so a word hashes as its lower-case string does.
+            Current = _buffer[..word.ToLowerInvariant(_buffer)];
+            return true;
+        }
+
+        public readonly ReadWords GetEnumerator() => this;
     }
 }

@@ -1,87 +1,74 @@
+using System.Collections.Concurrent;
+
 namespace SafeMcp.WorldModel.Inference;
 
 /// <summary>
-/// A thread-safe map of at most <c>capacity</c> entries that forgets the least recently used one first. Values
-/// are created outside the lock (two threads may both create one; the first stored wins), so a slow creation
-/// never holds up lookups of other keys.
+/// A thread-safe map of at most <c>capacity</c> entries. A hit takes no lock and writes nothing but a flag;
+/// when full, an insert evicts by the clock rule (entries used since the hand last passed get a second
+/// chance), which approximates least-recently-used without reordering anything on a hit. Values are created
+/// outside the lock (two threads may both create one; the first stored wins).
 /// </summary>
 internal sealed class BoundedCache<TKey, TValue>
     where TKey : notnull
 {
     private readonly Lock _lock = new();
-    private readonly int _capacity;
-    private readonly Dictionary<TKey, LinkedListNode<KeyValuePair<TKey, TValue>>> _entries;
-
-    // Most recently used first.
-    private readonly LinkedList<KeyValuePair<TKey, TValue>> _recency = new();
+    private readonly ConcurrentDictionary<TKey, Slot> _entries;
+    private readonly Slot[] _slots;
+    private int _used;
+    private int _hand;
 
     public BoundedCache(int capacity, IEqualityComparer<TKey>? comparer = null)
     {
-        _capacity = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), "A cache holds at least one entry.");
-        _entries = new Dictionary<TKey, LinkedListNode<KeyValuePair<TKey, TValue>>>(comparer);
+        _slots = capacity > 0 ? new Slot[capacity] : throw new ArgumentOutOfRangeException(nameof(capacity), "A cache holds at least one entry.");
+        _entries = new ConcurrentDictionary<TKey, Slot>(comparer);
     }
 
     /// <summary>Entries held.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    public int Count => _entries.Count;
 
     /// <summary>The value of <paramref name="key"/>, created by <paramref name="create"/> when it is not held.</summary>
     public TValue GetOrAdd<TState>(TKey key, TState state, Func<TKey, TState, TValue> create)
     {
-        lock (_lock)
+        if (_entries.TryGetValue(key, out var held))
         {
-            if (TryTouch(key, out var held))
-            {
-                return held;
-            }
+            held.Used = true;
+            return held.Value;
         }
         var value = create(key, state);
         lock (_lock)
         {
-            if (TryTouch(key, out var held))
+            if (_entries.TryGetValue(key, out held))
             {
-                return held;
+                return held.Value;
             }
-            LinkedListNode<KeyValuePair<TKey, TValue>> node;
-            if (_entries.Count >= _capacity)
+            Slot slot;
+            if (_used < _slots.Length)
             {
-                // The least recently used entry makes room; its node is reused, so a full cache allocates no node.
-                node = _recency.Last!;
-                _recency.RemoveLast();
-                _entries.Remove(node.Value.Key);
-                node.Value = new KeyValuePair<TKey, TValue>(key, value);
+                slot = _slots[_used] = new Slot(key, value);
+                _used++;
             }
             else
             {
-                node = new LinkedListNode<KeyValuePair<TKey, TValue>>(new KeyValuePair<TKey, TValue>(key, value));
+                while (_slots[_hand].Used)
+                {
+                    _slots[_hand].Used = false;
+                    _hand = (_hand + 1) % _slots.Length;
+                }
+                _entries.TryRemove(_slots[_hand].Key, out _);
+                slot = _slots[_hand] = new Slot(key, value);
+                _hand = (_hand + 1) % _slots.Length;
             }
-            _recency.AddFirst(node);
-            _entries.Add(key, node);
+            _entries[key] = slot;
         }
         return value;
     }
 
-    private bool TryTouch(TKey key, out TValue value)
+    private sealed class Slot(TKey key, TValue value)
     {
-        if (_entries.TryGetValue(key, out var node))
-        {
-            if (node != _recency.First)
-            {
-                _recency.Remove(node);
-                _recency.AddFirst(node);
-            }
-            value = node.Value.Value;
-            return true;
-        }
-        value = default!;
-        return false;
+        public TKey Key { get; } = key;
+        public TValue Value { get; } = value;
+
+        // Set on a hit, cleared by the passing hand; a lost update only changes which entry goes first.
+        public bool Used { get; set; }
     }
 }

@@ -51,7 +51,7 @@ internal sealed class CachedForwardPass(WorldModelNetwork network, FeatureExtrac
                 }
                 ids.AddRange(cache.PrefixStep(step));
             }
-            extractor.AddCurrent(ids, scratch.Words, input, instruction.Features, called);
+            extractor.AddCurrent(ids, input, instruction.Features, called);
             var context = trace.Context.AsSpan(e * dim, dim);
             instruction.HeadSum.CopyTo(context);
             backend.AccumulateRows(table, dim, CollectionsMarshal.AsSpan(ids), context);
@@ -62,8 +62,8 @@ internal sealed class CachedForwardPass(WorldModelNetwork network, FeatureExtrac
             foreach (var tool in input.Tools)
             {
                 trace.ToolOwner[row] = e;
-                var entry = cache.Tool(tool);
-                var inTask = cache.ToolInTask(instruction, entry);
+                var inTask = cache.ToolInTask(instruction, tool);
+                var entry = inTask.Tool;
                 if (!FeatureExtractor.IsRelated(tool.Name, currentAction, called))
                 {
                     inTask.Projection.CopyTo(trace.ToolHidden.AsSpan(row * toolHidden, toolHidden));
@@ -110,7 +110,6 @@ internal sealed class CachedForwardPass(WorldModelNetwork network, FeatureExtrac
         private float[] _projected = [];
 
         public List<int> Ids { get; } = new(512);
-        public List<string> Words { get; } = new(64);
         public HashSet<string> CalledTools { get; } = new(StringComparer.Ordinal);
         public List<int> RelatedRows { get; } = new(64);
 

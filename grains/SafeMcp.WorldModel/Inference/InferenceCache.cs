@@ -16,7 +16,7 @@ internal sealed class InferenceCache
     private readonly WorldModelNetwork _network;
     private readonly BoundedCache<string, InstructionEntry> _instructions;
     private readonly BoundedCache<ToolInfo, ToolEntry> _tools;
-    private readonly BoundedCache<(InstructionEntry, ToolEntry), ToolInTaskEntry> _toolsInTask;
+    private readonly BoundedCache<(InstructionEntry Instruction, ToolInfo Tool), ToolInTaskEntry> _toolsInTask;
     private readonly BoundedCache<TrajectoryStep, int[]> _prefixSteps;
     private readonly InstructionEntry _noInstruction;
 
@@ -27,8 +27,7 @@ internal sealed class InferenceCache
         var comparer = new ReadTextComparer(extractor.ToolCharsRead, extractor.ObservationCharsRead);
         _instructions = new BoundedCache<string, InstructionEntry>(options.Instructions, StringComparer.Ordinal);
         _tools = new BoundedCache<ToolInfo, ToolEntry>(options.Tools, comparer);
-        // Entries are compared by reference: an instruction or tool entry stands for its content while it is cached.
-        _toolsInTask = new BoundedCache<(InstructionEntry, ToolEntry), ToolInTaskEntry>(options.ToolsInTask);
+        _toolsInTask = new BoundedCache<(InstructionEntry, ToolInfo), ToolInTaskEntry>(options.ToolsInTask, new ToolInTaskComparer(comparer));
         _prefixSteps = new BoundedCache<TrajectoryStep, int[]>(options.PrefixSteps, comparer);
         _noInstruction = BuildInstruction(null);
     }
@@ -40,15 +39,18 @@ internal sealed class InferenceCache
     /// <summary>The features and partial bag of <paramref name="tool"/>.</summary>
     public ToolEntry Tool(ToolInfo tool) => _tools.GetOrAdd(tool, this, static (tool, cache) => cache.BuildTool(tool));
 
-    /// <summary>The bag of <paramref name="tool"/> in <paramref name="instruction"/>'s task when the check does not involve it.</summary>
-    public ToolInTaskEntry ToolInTask(InstructionEntry instruction, ToolEntry tool) =>
-        _toolsInTask.GetOrAdd((instruction, tool), this, static (key, cache) => cache.BuildToolInTask(key.Item1, key.Item2));
+    /// <summary>
+    /// <paramref name="tool"/> in <paramref name="instruction"/>'s task: its cached features and its bag when the check
+    /// does not involve it. One lookup, since it is made for every tool of every check.
+    /// </summary>
+    public ToolInTaskEntry ToolInTask(InstructionEntry instruction, ToolInfo tool) =>
+        _toolsInTask.GetOrAdd((instruction, tool), this, static (key, cache) => cache.BuildToolInTask(key.Instruction, cache.Tool(key.Tool)));
 
     /// <summary>The feature ids of a prefix step.</summary>
     public int[] PrefixStep(TrajectoryStep step) => _prefixSteps.GetOrAdd(step, _extractor, static (step, extractor) =>
     {
         var ids = new List<int>();
-        extractor.AddPrefixStep(ids, [], step);
+        extractor.AddPrefixStep(ids, step);
         return ids.ToArray();
     });
 
@@ -72,7 +74,7 @@ internal sealed class InferenceCache
         _network.Backend.ScaleBag(bag, tool.Features.BaseIds.Length + matches.Count);
         var projection = new float[_network.Weights.Shape.ToolHidden];
         _network.ProjectTools(bag, 1, projection);
-        return new ToolInTaskEntry(matches.ToArray(), projection);
+        return new ToolInTaskEntry(tool, matches.ToArray(), projection);
     }
 
     /// <summary>A bag's running sum: <paramref name="start"/> (zero when null) plus the rows of <paramref name="ids"/>, in order.</summary>
@@ -97,10 +99,24 @@ internal sealed class InferenceCache
         public float[] BaseSum { get; } = baseSum;
     }
 
-    /// <summary>A tool in a task: its name words found in the instruction, and its projection when the check does not involve it.</summary>
-    internal sealed class ToolInTaskEntry(int[] matchIds, float[] projection)
+    /// <summary>A tool in a task: the tool's entry, its name words found in the instruction, and its projection when the check does not involve it.</summary>
+    internal sealed class ToolInTaskEntry(ToolEntry tool, int[] matchIds, float[] projection)
     {
+        public ToolEntry Tool { get; } = tool;
         public int[] MatchIds { get; } = matchIds;
         public float[] Projection { get; } = projection;
+    }
+
+    /// <summary>
+    /// Instruction entries by reference (an entry stands for its content while it is cached; a pair with an evicted
+    /// one is merely never found again), tools by the text read from them.
+    /// </summary>
+    private sealed class ToolInTaskComparer(IEqualityComparer<ToolInfo> tools) : IEqualityComparer<(InstructionEntry Instruction, ToolInfo Tool)>
+    {
+        public bool Equals((InstructionEntry Instruction, ToolInfo Tool) x, (InstructionEntry Instruction, ToolInfo Tool) y) =>
+            ReferenceEquals(x.Instruction, y.Instruction) && tools.Equals(x.Tool, y.Tool);
+
+        public int GetHashCode((InstructionEntry Instruction, ToolInfo Tool) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Instruction), tools.GetHashCode(key.Tool));
     }
 }
