@@ -29,7 +29,7 @@ public sealed class InferenceCacheTests
     public void Caches_of_one_entry_still_predict_the_same()
     {
         var weights = WorldModelWeights.Initialize(Shape, seed: 4);
-        var tiny = new InferenceCacheOptions { Instructions = 1, Tools = 1, ToolsInTask = 1, PrefixSteps = 1 };
+        var tiny = new InferenceCacheOptions { Instructions = 1, Tools = 1, ToolsInTask = 1, PrefixSteps = 1, RecentToolsInTask = 2 };
         var predictor = new WorldModelPredictor(weights, CpuBackend.Instance, new LookAheadOptions(), cache: tiny);
         var inputs = Inputs();
         var expected = predictor.Network.Predict(inputs.Select(predictor.Extractor.Encode).ToArray());

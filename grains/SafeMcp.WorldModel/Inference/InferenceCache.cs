@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
 
@@ -20,6 +21,10 @@ internal sealed class InferenceCache
     private readonly BoundedCache<TrajectoryStep, int[]> _prefixSteps;
     private readonly InstructionEntry _noInstruction;
 
+    // Instruction entries belong to this cache, so a slot found by reference always answers for this cache's content.
+    private readonly RecentToolInTask?[] _recentToolsInTask;
+    private long _recentStamp;
+
     public InferenceCache(FeatureExtractor extractor, WorldModelNetwork network, InferenceCacheOptions options)
     {
         _extractor = extractor;
@@ -30,6 +35,9 @@ internal sealed class InferenceCache
         _toolsInTask = new BoundedCache<(InstructionEntry, ToolInfo), ToolInTaskEntry>(options.ToolsInTask, new ToolInTaskComparer(comparer));
         _prefixSteps = new BoundedCache<TrajectoryStep, int[]>(options.PrefixSteps, comparer);
         _noInstruction = BuildInstruction(null);
+        _recentToolsInTask = new RecentToolInTask?[options.RecentToolsInTask >= 2
+            ? options.RecentToolsInTask & ~1
+            : throw new ArgumentOutOfRangeException(nameof(options), "InferenceCacheOptions.RecentToolsInTask must be at least 2.")];
     }
 
     /// <summary>The features and partial context bag of <paramref name="instruction"/>.</summary>
@@ -43,8 +51,28 @@ internal sealed class InferenceCache
     /// <paramref name="tool"/> in <paramref name="instruction"/>'s task: its cached features and its bag when the check
     /// does not involve it. One lookup, since it is made for every tool of every check.
     /// </summary>
-    public ToolInTaskEntry ToolInTask(InstructionEntry instruction, ToolInfo tool) =>
-        _toolsInTask.GetOrAdd((instruction, tool), this, static (key, cache) => cache.BuildToolInTask(key.Instruction, cache.Tool(key.Tool)));
+    public ToolInTaskEntry ToolInTask(InstructionEntry instruction, ToolInfo tool)
+    {
+        // A session sends the same tool objects with every check: a hit by reference saves hashing the tool's text.
+        // Two slots per pair (a pair evicts the older of them), so two hot pairs rarely take turns evicting each other.
+        // Slots are immutable and swapped whole, so a reader never sees half of one.
+        var first = (uint)HashCode.Combine(RuntimeHelpers.GetHashCode(instruction), RuntimeHelpers.GetHashCode(tool)) % (uint)_recentToolsInTask.Length & ~1u;
+        var a = Volatile.Read(ref _recentToolsInTask[first]);
+        if (a is not null && ReferenceEquals(a.Instruction, instruction) && ReferenceEquals(a.Tool, tool))
+        {
+            return a.Entry;
+        }
+        var b = Volatile.Read(ref _recentToolsInTask[first + 1]);
+        if (b is not null && ReferenceEquals(b.Instruction, instruction) && ReferenceEquals(b.Tool, tool))
+        {
+            return b.Entry;
+        }
+        var entry = _toolsInTask.GetOrAdd((instruction, tool), this, static (key, cache) => cache.BuildToolInTask(key.Instruction, cache.Tool(key.Tool)));
+        var stamp = Interlocked.Increment(ref _recentStamp);
+        var older = a is null || (b is not null && a.Stamp <= b.Stamp) ? first : first + 1;
+        Volatile.Write(ref _recentToolsInTask[older], new RecentToolInTask(instruction, tool, entry, stamp));
+        return entry;
+    }
 
     /// <summary>The feature ids of a prefix step.</summary>
     public int[] PrefixStep(TrajectoryStep step) => _prefixSteps.GetOrAdd(step, _extractor, static (step, extractor) =>
@@ -107,6 +135,9 @@ internal sealed class InferenceCache
         public float[] Projection { get; } = projection;
     }
 
+    /// <summary>A tool-in-task entry found for this instruction entry and tool object.</summary>
+    private sealed record RecentToolInTask(InstructionEntry Instruction, ToolInfo Tool, ToolInTaskEntry Entry, long Stamp);
+
     /// <summary>
     /// Instruction entries by reference (an entry stands for its content while it is cached; a pair with an evicted
     /// one is merely never found again), tools by the text read from them.
@@ -117,6 +148,6 @@ internal sealed class InferenceCache
             ReferenceEquals(x.Instruction, y.Instruction) && tools.Equals(x.Tool, y.Tool);
 
         public int GetHashCode((InstructionEntry Instruction, ToolInfo Tool) key) =>
-            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Instruction), tools.GetHashCode(key.Tool));
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Instruction), tools.GetHashCode(key.Tool));
     }
 }

@@ -18,6 +18,12 @@ public sealed class InferenceCacheOptions
     /// </summary>
     public int ToolsInTask { get; set; } = 32768;
 
+    /// <summary>
+    /// Slots of the memo in front of <see cref="ToolsInTask"/> that finds a pair by the tool object's identity, which
+    /// sessions keep, without hashing the tool's text. Pairs map to two slots each (at least 2, rounded down to even). Default 16384.
+    /// </summary>
+    public int RecentToolsInTask { get; set; } = 16384;
+
     /// <summary>Trajectory steps kept (feature ids of a step of the prefix), by the text the features read. Default 8192.</summary>
     public int PrefixSteps { get; set; } = 8192;
 }
