@@ -62,8 +62,9 @@ public sealed class KernelTests
     [Theory]
     [InlineData(Activation.None, 37)]
     [InlineData(Activation.Relu, 37)]
-    [InlineData(Activation.None, 32)] // the vector-blocked path: 4-row blocks and a leftover row
+    [InlineData(Activation.None, 32)] // the vector-blocked path: a 4-row block, rows and an output left over
     [InlineData(Activation.Relu, 64)]
+    [InlineData(Activation.Relu, 8)]
     public void Linear_equals_the_reference_loop(Activation activation, int inDim)
     {
         const int rows = 7, outDim = 11;
@@ -85,6 +86,28 @@ public sealed class KernelTests
                 var expected = activation == Activation.Relu ? Math.Max(0, sum) : sum;
                 Assert.Equal(expected, actual[r * outDim + o], 4);
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(32, 32)]
+    [InlineData(64, 3)]
+    [InlineData(64, 1)]
+    [InlineData(13, 5)]
+    public void A_row_of_a_batch_equals_the_row_alone_bit_for_bit(int inDim, int outDim)
+    {
+        const int rows = 11; // two blocks of four and three rows left over
+        var input = Values(rows * inDim);
+        var weights = Values(outDim * inDim);
+        var bias = Values(outDim);
+        var batched = new float[rows * outDim];
+        CpuBackend.Instance.Linear(input, rows, inDim, weights, bias, outDim, batched, Activation.None);
+
+        for (var r = 0; r < rows; r++)
+        {
+            var alone = new float[outDim];
+            CpuBackend.Instance.Linear(input.AsSpan(r * inDim, inDim), 1, inDim, weights, bias, outDim, alone, Activation.None);
+            Assert.Equal(alone, batched.AsSpan(r * outDim, outDim).ToArray());
         }
     }
 
