@@ -29,7 +29,8 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly InstructionFeatures NoInstruction = new([], new HashSet<string>(StringComparer.Ordinal));
+    /// <summary>The words of an instruction without any (shared, never changed).</summary>
+    private static readonly HashSet<string> NoWords = new(StringComparer.Ordinal);
 
     /// <summary>The hasher in use.</summary>
     public FeatureHasher Hasher { get; } = hasher;
@@ -82,7 +83,7 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
         {
             ids[i + 1] = Hasher.Bucket('i', words[i]);
         }
-        return new InstructionFeatures(ids, words.Count == 0 ? NoInstruction.Words : new HashSet<string>(words, StringComparer.Ordinal));
+        return new InstructionFeatures(ids, words.Count == 0 ? NoWords : new HashSet<string>(words, StringComparer.Ordinal));
     }
 
     /// <summary>The features of a tool that do not depend on the check.</summary>
