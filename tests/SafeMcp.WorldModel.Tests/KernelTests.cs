@@ -33,10 +33,38 @@ public sealed class KernelTests
     }
 
     [Theory]
+    [InlineData(13)]
+    [InlineData(32)] // the width kept in registers
+    public void A_bag_continued_from_a_partial_sum_equals_the_whole_bag_bit_for_bit(int dim)
+    {
+        const int rows = 50;
+        var table = Values(rows * dim);
+        int[] ids = [4, 9, 9, 0, 49, 17, 3, 22, 8];
+        var whole = new float[dim];
+        CpuBackend.Instance.EmbeddingBag(table, dim, ids, [0, ids.Length], whole);
+
+        var continued = new float[dim];
+        CpuBackend.Instance.AccumulateRows(table, dim, ids.AsSpan(0, 4), continued);
+        CpuBackend.Instance.AccumulateRows(table, dim, ids.AsSpan(4), continued);
+        CpuBackend.Instance.ScaleBag(continued, ids.Length);
+
+        Assert.Equal(whole, continued);
+    }
+
+    [Fact]
+    public void An_id_outside_the_table_is_refused()
+    {
+        var table = Values(4 * 32);
+        Assert.ThrowsAny<Exception>(() => CpuBackend.Instance.AccumulateRows(table, 32, [4], new float[32]));
+        Assert.ThrowsAny<Exception>(() => CpuBackend.Instance.AccumulateRows(table, 32, [-1], new float[32]));
+    }
+
+    [Theory]
     [InlineData(Activation.None, 37)]
     [InlineData(Activation.Relu, 37)]
-    [InlineData(Activation.None, 32)] // the vector-blocked path: 4-row blocks and a leftover row
+    [InlineData(Activation.None, 32)] // the vector-blocked path: a 4-row block, rows and an output left over
     [InlineData(Activation.Relu, 64)]
+    [InlineData(Activation.Relu, 8)]
     public void Linear_equals_the_reference_loop(Activation activation, int inDim)
     {
         const int rows = 7, outDim = 11;
@@ -58,6 +86,28 @@ public sealed class KernelTests
                 var expected = activation == Activation.Relu ? Math.Max(0, sum) : sum;
                 Assert.Equal(expected, actual[r * outDim + o], 4);
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(32, 32)]
+    [InlineData(64, 3)]
+    [InlineData(64, 1)]
+    [InlineData(13, 5)]
+    public void A_row_of_a_batch_equals_the_row_alone_bit_for_bit(int inDim, int outDim)
+    {
+        const int rows = 11; // two blocks of four and three rows left over
+        var input = Values(rows * inDim);
+        var weights = Values(outDim * inDim);
+        var bias = Values(outDim);
+        var batched = new float[rows * outDim];
+        CpuBackend.Instance.Linear(input, rows, inDim, weights, bias, outDim, batched, Activation.None);
+
+        for (var r = 0; r < rows; r++)
+        {
+            var alone = new float[outDim];
+            CpuBackend.Instance.Linear(input.AsSpan(r * inDim, inDim), 1, inDim, weights, bias, outDim, alone, Activation.None);
+            Assert.Equal(alone, batched.AsSpan(r * outDim, outDim).ToArray());
         }
     }
 

@@ -52,14 +52,19 @@ internal static class BenchInferenceCommand
                 Throughput(predictor, inputs, size, duration);
                 var single = Throughput(predictor, inputs, 1, duration);
                 var batched = Throughput(predictor, inputs, size, duration);
-                Console.WriteLine($"forward (features + network), batch 1:   {single,10:F0} checks/s  ({1e6 / single:F1} µs/check)");
-                Console.WriteLine($"forward (features + network), batch {size}: {batched,10:F0} checks/s  ({1e6 / batched:F1} µs/check)");
-                Console.WriteLine($"batch-{size} / batch-1 throughput:         {batched / single,10:F2}x");
+                Console.WriteLine($"forward (features + network), batch 1:   {single.Rate,10:F0} checks/s  ({1e6 / single.Rate:F1} µs/check)");
+                Console.WriteLine($"forward (features + network), batch {size}: {batched.Rate,10:F0} checks/s  ({1e6 / batched.Rate:F1} µs/check)");
+                Console.WriteLine($"batch-{size} / batch-1 throughput:         {batched.Rate / single.Rate,10:F2}x");
+                Console.WriteLine($"allocated per check (forward):            {single.AllocatedBytes,10:F0} B at batch 1, {batched.AllocatedBytes:F0} B at batch {size}");
                 var encoded = inputs.Select(predictor.Extractor.Encode).ToArray();
                 var featureCost = Time(() => { foreach (var input in inputs) predictor.Extractor.Encode(input); }, inputs.Length, duration);
                 var networkSingle = Time(() => { foreach (var e in encoded) predictor.Network.Predict([e]); }, inputs.Length, duration);
                 var networkBatched = Time(() => predictor.Network.Predict(encoded), inputs.Length, duration);
                 Console.WriteLine($"of which features {featureCost:F1} µs/check; network alone {networkSingle:F1} µs/check at batch 1, {networkBatched:F1} µs/check at batch {inputs.Length}");
+                var cachedSingle = Time(() => { foreach (var input in inputs) predictor.Predict([input]); }, inputs.Length, duration);
+                var cachedBatched = Time(() => predictor.Predict(inputs), inputs.Length, duration);
+                Console.WriteLine($"(uncached features and network, as training computes them; with the session cache, features + network "
+                    + $"{cachedSingle:F1} µs/check at batch 1, {cachedBatched:F1} µs/check at batch {inputs.Length})");
 
                 var rulesOnly = await DecisionPathAsync(DecisionPipeline.RulesOnly(), inputs, duration, cancellationToken).ConfigureAwait(false);
                 var withModel = await DecisionPathAsync(new DecisionPipeline([new HazardRules(), new WorldModelDetector(new DirectWorldModelService(predictor))], [new TaintVisibilityRule()]),
@@ -71,10 +76,16 @@ internal static class BenchInferenceCommand
                 await using var service = new BatchingInferenceService(predictor, Options.Create(options));
                 foreach (var concurrency in new[] { 1, 8, parse.GetValue(callers) })
                 {
-                    var (latencies, rate) = await ServiceAsync(service, inputs, concurrency, duration, cancellationToken).ConfigureAwait(false);
+                    var checksBefore = service.Checks;
                     var batchesBefore = service.Batches;
+                    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+                    var (latencies, rate) = await ServiceAsync(service, inputs, concurrency, duration, cancellationToken).ConfigureAwait(false);
+                    var checks = Math.Max(1, service.Checks - checksBefore);
+                    var allocated = (double)(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / checks;
                     Console.WriteLine($"batching service, {concurrency,3} callers (B={options.MaxBatch}, T={options.MaxDelayMicroseconds} µs): {rate,9:F0} checks/s, "
-                        + $"per check p50 {Evaluator.Percentile(latencies, 0.5):F0} µs, p99 {Evaluator.Percentile(latencies, 0.99):F0} µs, mean batch {(double)service.Checks / Math.Max(1, batchesBefore):F1}");
+                        + $"per check p50 {Evaluator.Percentile(latencies, 0.5):F0} µs, p99 {Evaluator.Percentile(latencies, 0.99):F0} µs, "
+                        + $"mean batch {(double)checks / Math.Max(1, service.Batches - batchesBefore):F1}, allocated {allocated:F0} B/check (callers included), "
+                        + $"gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
                 }
                 return 0;
             }
@@ -149,10 +160,12 @@ internal static class BenchInferenceCommand
         return watch.Elapsed.TotalMicroseconds / checks;
     }
 
-    private static double Throughput(WorldModelPredictor predictor, WorldModelInput[] inputs, int batch, TimeSpan duration)
+    /// <summary>Checks per second through <see cref="WorldModelPredictor.Check"/> in batches of <paramref name="batch"/>, and bytes allocated per check.</summary>
+    private static (double Rate, double AllocatedBytes) Throughput(WorldModelPredictor predictor, WorldModelInput[] inputs, int batch, TimeSpan duration)
     {
         var chunk = Enumerable.Range(0, batch).Select(i => inputs[i % inputs.Length]).ToArray();
         predictor.Check(chunk); // warm-up: JIT and feature caches
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         long checks = 0;
         var offset = 0;
@@ -166,7 +179,8 @@ internal static class BenchInferenceCommand
             predictor.Check(chunk);
             checks += batch;
         }
-        return checks / watch.Elapsed.TotalSeconds;
+        var rate = checks / watch.Elapsed.TotalSeconds;
+        return (rate, (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / checks);
     }
 
     private static async Task<(double[] Latencies, double Rate)> ServiceAsync(BatchingInferenceService service, WorldModelInput[] inputs, int callers, TimeSpan duration, CancellationToken cancellationToken)

@@ -17,6 +17,15 @@ public interface IInferenceBackend
     void EmbeddingBag(ReadOnlySpan<float> table, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<int> offsets, Span<float> output);
 
     /// <summary>
+    /// A running bag sum: <c>sum += table[ids[j]]</c> for each j in order. Adding in order makes a sum continued
+    /// from a stored partial sum of a bag's first ids equal, bit for bit, the sum <see cref="EmbeddingBag"/> computes.
+    /// </summary>
+    void AccumulateRows(ReadOnlySpan<float> table, int dim, ReadOnlySpan<int> ids, Span<float> sum);
+
+    /// <summary>Finishes a bag of <paramref name="count"/> ids from its sum: divides by √count when count &gt; 1.</summary>
+    void ScaleBag(Span<float> sum, int count);
+
+    /// <summary>
     /// A batched affine layer: <c>output[r, o] = act(bias[o] + Σ_i input[r, i] · weights[o, i])</c>,
     /// row-major, <paramref name="weights"/> is outDim × inDim.
     /// </summary>

@@ -7,9 +7,10 @@ namespace SafeMcp.WorldModel.LookAhead;
 /// Rolls a check forward: the current action is assumed to run and return what the next-state head predicts;
 /// then the likeliest next tools (those the model scores highest) are each tried as the next action. A
 /// candidate judged unsafe is filtered now, before the agent can reach it. The rollout continues H steps
-/// along the first candidate that is not filtered. All candidates of a step run as one batch.
+/// along the first candidate that is not filtered. All candidates of a step run as one batch through
+/// <paramref name="predict"/> (the predictor's).
 /// </summary>
-public sealed class LookAheadPlanner(WorldModelNetwork network, FeatureExtractor extractor, LookAheadOptions options)
+public sealed class LookAheadPlanner(Func<IReadOnlyList<WorldModelInput>, Prediction[]> predict, LookAheadOptions options)
 {
     /// <summary>Words standing for predicted next-state features in a rolled observation (hashed like real ones).</summary>
     private static readonly string[] FeatureWords = ["email address phone", "ignore previous instructions", "password api key token"];
@@ -41,7 +42,7 @@ public sealed class LookAheadPlanner(WorldModelNetwork network, FeatureExtractor
                 break;
             }
             var rolled = candidates.Select(t => state with { Prefix = prefix, Current = new TrajectoryStep(state.Tools[t].Name, null, null, null) }).ToArray();
-            var predictions = network.Predict(rolled.Select(extractor.Encode).ToArray());
+            var predictions = predict(rolled);
             var next = -1;
             for (var c = 0; c < candidates.Length; c++)
             {

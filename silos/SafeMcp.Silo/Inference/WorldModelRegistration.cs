@@ -1,5 +1,6 @@
 using SafeMcp.Grains.Decisions;
 using SafeMcp.WorldModel.Detection;
+using SafeMcp.WorldModel.Inference;
 using SafeMcp.WorldModel.LookAhead;
 using SafeMcp.WorldModel.Network;
 
@@ -16,13 +17,15 @@ internal static class WorldModelRegistration
     {
         services.AddOptions<InferenceOptions>().BindConfiguration("Inference");
         services.AddOptions<LookAheadOptions>().BindConfiguration("LookAhead");
+        services.AddOptions<InferenceCacheOptions>().BindConfiguration("InferenceCache");
         if (modelPath is null)
         {
             return services;
         }
         var weights = SafeMcp.WorldModel.ModelFile.ModelFileFormat.Read(modelPath);
         services.AddSingleton(sp => new WorldModelPredictor(weights, SafeMcp.WorldModel.Kernels.CpuBackend.Instance,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LookAheadOptions>>().Value));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LookAheadOptions>>().Value,
+            cache: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<InferenceCacheOptions>>().Value));
         services.AddSingleton<BatchingInferenceService>();
         services.AddSingleton<IWorldModelService>(sp => sp.GetRequiredService<BatchingInferenceService>());
         services.AddSingleton<ICallDetector>(sp => new WorldModelDetector(sp.GetRequiredService<IWorldModelService>()));
