@@ -137,8 +137,8 @@ public sealed class RegistryTenancyTests
         var b = new SessionState("tenant-b", "s1") { Server = "files" };
         var v1 = Sessions.Tool("read", "Read a file.");
         var v2 = Sessions.Tool("read", "Read a file, version two.");
-        a.Tools["read"] = new Grains.Tools.ToolProfile(v1, Grains.Tools.Capability.FsRead);
-        b.Tools["read"] = new Grains.Tools.ToolProfile(v2, Grains.Tools.Capability.FsRead);
+        a.ReplaceTools([new Grains.Tools.ToolProfile(v1, Grains.Tools.Capability.FsRead)]);
+        b.ReplaceTools([new Grains.Tools.ToolProfile(v2, Grains.Tools.Capability.FsRead)]);
 
         await registry.ObserveAsync(a, CancellationToken.None);
         await registry.ObserveAsync(b, CancellationToken.None);
@@ -163,7 +163,7 @@ public sealed class RegistryUpgradeTests
         var time = new ManualTime(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
         var session = new SessionState(Sessions.Tenant, "old") { Server = "legacy" };
-        session.Tools["read"] = new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead);
+        session.ReplaceTools([new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead)]);
 
         var gated = new List<WithheldTool>();
         await registry.ApplyAsync(session, time.GetUtcNow(), gated, CancellationToken.None);

@@ -212,4 +212,42 @@ public sealed class SessionGrainTests
         Assert.Equal(version, await StoredVersionAsync());
         Assert.Equal(6, grain.View().VisibleTools.Count);
     }
+
+    [Fact]
+    public async Task Turns_share_the_tool_set_and_a_refused_reopen_keeps_the_tools_the_session_had()
+    {
+        var store = new RefusingStore(_store);
+        var grain = await SessionGrain.ActivateAsync("t", "s", store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+        await grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes.", s_tools), default);
+        await grain.DecideAsync(Call("read_file", """{"path":"notes/monday.md"}"""), default);
+
+        // The storage refuses the reopen with a smaller tool set: the session keeps every tool it had.
+        store.Refuse = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes.", s_tools[..2]), default));
+        Assert.Equal(s_tools.Select(t => t.Name).Order(), grain.View().VisibleTools);
+        store.Refuse = false;
+        Assert.Equal(Verdict.Allow, (await grain.DecideAsync(Call("send_message", """{"recipient":"bob@example.com","body":"hi"}"""), default)).Verdict);
+
+        // Accepted, the smaller set replaces the old one, and a dropped tool is no longer a tool of the session.
+        await grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes.", s_tools[..2]), default);
+        Assert.Equal(s_tools[..2].Select(t => t.Name).Order(), grain.View().VisibleTools);
+        var dropped = await grain.DecideAsync(Call("send_message", """{"recipient":"bob@example.com","body":"hi"}"""), default);
+        Assert.Equal(Verdict.Deny, dropped.Verdict);
+        var reloaded = await SessionGrain.ActivateAsync("t", "s", _store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+        Assert.Equal(s_tools[..2].Select(t => t.Name).Order(), reloaded.View().VisibleTools);
+    }
+
+    /// <summary>A store that refuses every commit while <see cref="Refuse"/> is set.</summary>
+    private sealed class RefusingStore(ISessionStore inner) : ISessionStore
+    {
+        public bool Refuse { get; set; }
+
+        public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken) => inner.LoadAsync(tenantId, sessionId, cancellationToken);
+
+        public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
+            Refuse ? Task.FromException(new InvalidOperationException("refused")) : inner.CommitAsync(write, cancellationToken);
+
+        public Task<IReadOnlyList<Decision>> ReadDecisionsAsync(string tenantId, string sessionId, long afterSequence, int limit, CancellationToken cancellationToken) =>
+            inner.ReadDecisionsAsync(tenantId, sessionId, afterSequence, limit, cancellationToken);
+    }
 }

@@ -43,10 +43,7 @@ public static class SessionCodec
             Taint = TaintNames.Parse(document.Taint),
             Version = stored.Version,
         };
-        foreach (var tool in definition.Tools)
-        {
-            state.Tools[tool.Name] = new ToolProfile(tool, CapabilityClassifier.Classify(tool));
-        }
+        state.ReplaceTools(definition.Tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
         foreach (var withheld in document.Withheld)
         {
             state.Withheld[withheld.Name] = withheld;

@@ -75,11 +75,7 @@ public sealed partial class SessionGrain
         var next = _state.IsOpen ? Copy(_state) : new SessionState(_state.TenantId, _state.SessionId);
         next.Instruction = request.Instruction ?? _state.Instruction;
         next.Server = request.Server ?? _state.Server;
-        next.Tools.Clear();
-        foreach (var tool in tools)
-        {
-            next.Tools[tool.Name] = new ToolProfile(tool, CapabilityClassifier.Classify(tool));
-        }
+        next.ReplaceTools(tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
         _pipeline.ApplyVisibility(next);
         await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
         await CommitAsync(next, definitionChanged: true, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
@@ -353,10 +349,7 @@ public sealed partial class SessionGrain
             Sequence = state.Sequence,
             Version = state.Version,
         };
-        foreach (var (name, tool) in state.Tools)
-        {
-            copy.Tools[name] = tool;
-        }
+        copy.ShareTools(state);
         foreach (var (name, withheld) in state.Withheld)
         {
             copy.Withheld[name] = withheld;

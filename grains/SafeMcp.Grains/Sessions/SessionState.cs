@@ -22,8 +22,28 @@ public sealed class SessionState
     /// <summary>The user's task, when given.</summary>
     public string? Instruction { get; set; }
 
-    /// <summary>Every tool the server offers, by name.</summary>
-    public Dictionary<string, ToolProfile> Tools { get; } = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every tool the server offers, by name. Replaced as a whole (<see cref="ReplaceTools"/>), never changed in place,
+    /// so the copy a turn works on shares it with the state it came from (a session may declare hundreds of tools,
+    /// and most turns do not change them).
+    /// </summary>
+    public IReadOnlyDictionary<string, ToolProfile> Tools { get; private set; } = s_noTools;
+
+    /// <summary>Makes <paramref name="tools"/> the session's tool set (a later tool of the same name wins).</summary>
+    public void ReplaceTools(IEnumerable<ToolProfile> tools)
+    {
+        var byName = new Dictionary<string, ToolProfile>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            byName[tool.Name] = tool;
+        }
+        Tools = byName;
+    }
+
+    /// <summary>Takes <paramref name="other"/>'s tool set as it is (it is never changed in place).</summary>
+    public void ShareTools(SessionState other) => Tools = other.Tools;
 
     /// <summary>Tools withheld for the rest of the session, by name.</summary>
     public Dictionary<string, WithheldTool> Withheld { get; } = new(StringComparer.Ordinal);
