@@ -44,7 +44,7 @@ public sealed class AuditChainBatchTests(PostgresFixture postgres)
                 {
                     for (var version = 1; version <= decisions; version++)
                     {
-                        await store.CommitAsync(new SessionWrite(tenant, session, version - 1, version == 1 ? "{}" : null, "{}",
+                        await store.CommitAsync(new SessionWrite(tenant, session, version - 1, version == 1 ? "{}" : null, "{}"u8.ToArray(),
                             Audit(session, version), null, Epoch: 1), CancellationToken.None);
                     }
                 }));

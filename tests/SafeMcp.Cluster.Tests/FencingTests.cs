@@ -21,21 +21,21 @@ public sealed class FencingTests(PostgresFixture postgres)
         await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
         await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
             "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, 'moved', 'old', 1, 1), ($1, 'stays', 'old', 1, 1)", tenant);
-        await storage.CommitAsync(new SessionWrite(tenant, "moved", 0, "{}", "{}", null, null, Epoch: 1), CancellationToken.None);
-        await storage.CommitAsync(new SessionWrite(tenant, "stays", 0, "{}", "{}", null, null, Epoch: 1), CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite(tenant, "moved", 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite(tenant, "stays", 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None);
 
         // Another silo takes 'moved' over: its epoch is bumped.
         await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "UPDATE leases SET owner_address = 'new', epoch = 2 WHERE tenant_id = $1 AND grain_key = 'moved'", tenant);
 
-        var stale = storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}", Audit("moved"), null, Epoch: 1), CancellationToken.None);
-        var fresh = storage.CommitAsync(new SessionWrite(tenant, "stays", 1, null, "{}", Audit("stays"), null, Epoch: 1), CancellationToken.None);
+        var stale = storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}"u8.ToArray(), Audit("moved"), null, Epoch: 1), CancellationToken.None);
+        var fresh = storage.CommitAsync(new SessionWrite(tenant, "stays", 1, null, "{}"u8.ToArray(), Audit("stays"), null, Epoch: 1), CancellationToken.None);
         await Assert.ThrowsAsync<StaleStateException>(() => stale);
         await fresh;
         Assert.Empty(await storage.ReadDecisionsAsync(tenant, "moved", 0, 10, CancellationToken.None));
         Assert.Single(await storage.ReadDecisionsAsync(tenant, "stays", 0, 10, CancellationToken.None));
 
         // The new owner, under the current epoch, commits.
-        await storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}", Audit("moved"), null, Epoch: 2), CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite(tenant, "moved", 1, null, "{}"u8.ToArray(), Audit("moved"), null, Epoch: 2), CancellationToken.None);
         Assert.Single(await storage.ReadDecisionsAsync(tenant, "moved", 0, 10, CancellationToken.None));
 
         // The rejected write took no place in the audit chain: the two committed decisions are rows 1 and 2 of one intact chain.

@@ -185,14 +185,40 @@ public sealed class GroupCommitTests
         using var directory = new TempDirectory();
         await using var storage = new SqliteStorage(Path.Combine(directory.Path, "silo.db"), new GroupCommitOptions());
         await storage.CreateTenantAsync("t", "t", CancellationToken.None);
-        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{}", null, null), CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{}"u8.ToArray(), null, null), CancellationToken.None);
         var decision = new Decision("s", 1, "read_file", Verdict.Allow, [], ["ok"], [], ["rules"], DateTimeOffset.UtcNow);
 
-        var stale = new SessionWrite("t", "s", ExpectedVersion: 5, null, "{}", new AuditRecord(decision, "{}", null), null);
+        var stale = new SessionWrite("t", "s", ExpectedVersion: 5, null, "{}"u8.ToArray(), new AuditRecord(decision, "{}", null), null);
         await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(stale, CancellationToken.None));
 
         Assert.Equal(1, (await storage.LoadAsync("t", "s", CancellationToken.None))!.Version);
         Assert.Empty(await storage.ReadDecisionsAsync("t", "s", 0, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Session_state_handed_over_as_utf8_is_stored_as_text_and_read_back_unchanged()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "silo.db");
+        const string state = "{\"note\":\"résumé ✓ 𝄞\",\"n\":1}";
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", System.Text.Encoding.UTF8.GetBytes(state), null, null), CancellationToken.None);
+            await storage.CommitAsync(new SessionWrite("t", "s", 1, null, System.Text.Encoding.UTF8.GetBytes(state.Replace("1}", "2}", StringComparison.Ordinal)), null, null), CancellationToken.None);
+            Assert.Equal(state.Replace("1}", "2}", StringComparison.Ordinal), (await storage.LoadAsync("t", "s", CancellationToken.None))!.StateJson);
+        }
+
+        // Anyone reading the file (sqlite3, a backup tool) sees JSON text, not a blob.
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT typeof(state), state, json_valid(state) FROM sessions WHERE tenant_id = 't' AND session_id = 's'";
+        using var reader = query.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal("text", reader.GetString(0));
+        Assert.Equal(state.Replace("1}", "2}", StringComparison.Ordinal), reader.GetString(1));
+        Assert.Equal(1, reader.GetInt64(2));
     }
 
     [Fact]
@@ -201,9 +227,9 @@ public sealed class GroupCommitTests
         using var directory = new TempDirectory();
         await using var storage = new SqliteStorage(Path.Combine(directory.Path, "silo.db"), new GroupCommitOptions());
         await storage.CreateTenantAsync("t", "t", CancellationToken.None);
-        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":1}", null, null), CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":1}"u8.ToArray(), null, null), CancellationToken.None);
 
-        await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":2}", null, null), CancellationToken.None));
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":2}"u8.ToArray(), null, null), CancellationToken.None));
 
         Assert.Equal("{\"a\":1}", (await storage.LoadAsync("t", "s", CancellationToken.None))!.StateJson);
     }

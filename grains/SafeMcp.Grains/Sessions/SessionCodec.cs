@@ -15,9 +15,9 @@ public static class SessionCodec
             new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server),
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
 
-    /// <summary>The mutable document: what every turn rewrites.</summary>
-    public static string StateJson(SessionState state) =>
-        JsonSerializer.Serialize(
+    /// <summary>The mutable document, UTF-8 JSON: what every turn rewrites (written as bytes, the form stores take it in).</summary>
+    public static byte[] StateUtf8(SessionState state) =>
+        JsonSerializer.SerializeToUtf8Bytes(
             new SessionStateDocument(
                 state.Sequence,
                 CapabilityNames.Of(state.CapabilitiesUsed),

@@ -262,7 +262,7 @@ public sealed partial class SessionGrain
             next.SessionId,
             _state.Version,
             definitionChanged ? SessionCodec.DefinitionJson(next) : null,
-            SessionCodec.StateJson(next),
+            SessionCodec.StateUtf8(next),
             audit,
             outcome,
             Epoch);

@@ -30,7 +30,7 @@ public sealed class InMemorySessionStore : ISessionStore
             {
                 decisions = [.. decisions, audit.Decision];
             }
-            _sessions[key] = new Entry(new StoredSession(definition, write.StateJson, write.NewVersion), decisions);
+            _sessions[key] = new Entry(new StoredSession(definition, System.Text.Encoding.UTF8.GetString(write.StateUtf8), write.NewVersion), decisions);
         }
         return Task.CompletedTask;
     }

@@ -5,7 +5,7 @@ namespace SafeMcp.Grains.Storage;
 /// <param name="SessionId">The session.</param>
 /// <param name="ExpectedVersion">The version the turn started from (0: the session is new).</param>
 /// <param name="DefinitionJson">The session's definition when it changed (open), else null.</param>
-/// <param name="StateJson">The session's mutable state after the turn.</param>
+/// <param name="StateUtf8">The session's mutable state after the turn, as UTF-8 JSON.</param>
 /// <param name="Audit">The decision to append to the audit log, if the turn decided a call.</param>
 /// <param name="Outcome">A call's reported outcome, if the turn recorded one.</param>
 /// <param name="Epoch">The lease epoch of the activation (0 when the store does not fence).</param>
@@ -14,7 +14,7 @@ public sealed record SessionWrite(
     string SessionId,
     long ExpectedVersion,
     string? DefinitionJson,
-    string StateJson,
+    byte[] StateUtf8,
     AuditRecord? Audit,
     OutcomeRecord? Outcome,
     long Epoch = 0)

@@ -26,7 +26,7 @@ internal static class SessionWriteStatement
         var s = P(write.SessionId);
         var e = P(write.Epoch);
         var v = P(write.NewVersion);
-        var state = P(write.StateJson);
+        var state = P(System.Text.Encoding.UTF8.GetString(write.StateUtf8));
 
         var sql = new System.Text.StringBuilder();
         // FOR SHARE: a takeover (an UPDATE of this lease row) waits until this write's transaction ends, so no

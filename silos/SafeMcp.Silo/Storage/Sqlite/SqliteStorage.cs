@@ -253,10 +253,10 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         {
             _insertSession = Command(connection, """
                 INSERT INTO sessions (tenant_id, session_id, state, version, epoch, updated_at)
-                VALUES ($t, $s, $st, $v, $e, $u) ON CONFLICT DO NOTHING
+                VALUES ($t, $s, CAST($st AS TEXT), $v, $e, $u) ON CONFLICT DO NOTHING
                 """, "$t", "$s", "$st", "$v", "$e", "$u");
             _updateSession = Command(connection, """
-                UPDATE sessions SET state = $st, version = $v, epoch = $e, updated_at = $u
+                UPDATE sessions SET state = CAST($st AS TEXT), version = $v, epoch = $e, updated_at = $u
                 WHERE tenant_id = $t AND session_id = $s AND version = $ev AND epoch <= $e
                 """, "$t", "$s", "$st", "$v", "$e", "$u", "$ev");
             _writeDefinition = Command(connection, """
@@ -296,12 +296,12 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             int changed;
             if (write.ExpectedVersion == 0)
             {
-                Set(_insertSession, write.TenantId, write.SessionId, write.StateJson, write.NewVersion, write.Epoch, now);
+                Set(_insertSession, write.TenantId, write.SessionId, write.StateUtf8, write.NewVersion, write.Epoch, now);
                 changed = _insertSession.ExecuteNonQuery();
             }
             else
             {
-                Set(_updateSession, write.TenantId, write.SessionId, write.StateJson, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
+                Set(_updateSession, write.TenantId, write.SessionId, write.StateUtf8, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
                 changed = _updateSession.ExecuteNonQuery();
             }
             if (changed != 1)
