@@ -44,6 +44,28 @@ public sealed class FencingTests(PostgresFixture postgres)
         Assert.Equal(2, chain.Rows);
     }
 
+    [Fact]
+    public async Task State_handed_over_as_utf8_is_stored_as_text_and_bytes_that_are_not_utf8_are_refused()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+        await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
+        await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+        var tenant = $"utf8-{Guid.NewGuid():N}"[..20];
+        await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
+            "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, 's', 'here', 1, 1)", tenant);
+        const string state = "{\"note\":\"résumé ✓ 𝄞\"}";
+
+        await storage.CommitAsync(new SessionWrite(tenant, "s", 0, "{}", System.Text.Encoding.UTF8.GetBytes(state), null, null, Epoch: 1), CancellationToken.None);
+        Assert.Equal(state, (await storage.LoadAsync(tenant, "s", CancellationToken.None))!.StateJson);
+
+        // A lone continuation byte is not UTF-8: the write fails as a whole and the stored state stays as it was.
+        await Assert.ThrowsAnyAsync<Exception>(() => storage.CommitAsync(new SessionWrite(tenant, "s", 1, null, [0x7b, 0x80, 0x7d], null, null, Epoch: 1), CancellationToken.None));
+        var stored = await storage.LoadAsync(tenant, "s", CancellationToken.None);
+        Assert.Equal(state, stored!.StateJson);
+        Assert.Equal(1, stored.Version);
+    }
+
     private static AuditRecord Audit(string session) =>
         new(new Decision(session, 1, "read_notes", Verdict.Allow, [], ["No hazard found."], [], ["rules"], DateTimeOffset.UtcNow), "{}", null);
 }

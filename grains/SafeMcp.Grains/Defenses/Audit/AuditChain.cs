@@ -56,11 +56,21 @@ public static class AuditChain
     {
         // Head: '"tenant","session",sequence,' ; tail: ',"tool",…,"decidedAt"]'. Each is written as a JSON array of its
         // own fields and trimmed, so escaping is exactly the writer's.
-        var head = Array(writer => WriteHead(writer, entry));
-        var tail = Array(writer => WriteTail(writer, entry));
+        var text = t_text ??= new RowText();
+        var writer = text.Start();
+        writer.WriteStartArray();
+        WriteHead(writer, entry);
+        writer.WriteEndArray();
+        var head = text.Written(writer);
         var headBytes = new byte[head.Length - 1];
-        head.AsSpan(1, head.Length - 2).CopyTo(headBytes); // without '[' and ']'
+        head[1..^1].CopyTo(headBytes); // without '[' and ']'
         headBytes[^1] = (byte)',';
+
+        writer = text.Start();
+        writer.WriteStartArray();
+        WriteTail(writer, entry);
+        writer.WriteEndArray();
+        var tail = text.Written(writer).ToArray();
         tail[0] = (byte)','; // '[' becomes the separator after the index
         return new AuditChainParts(headBytes, tail);
     }
@@ -107,18 +117,6 @@ public static class AuditChain
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(text, hash);
         return Convert.ToHexStringLower(hash);
-    }
-
-    private static byte[] Array(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            write(writer);
-            writer.WriteEndArray();
-        }
-        return buffer.ToArray();
     }
 
     [ThreadStatic]

@@ -26,7 +26,9 @@ internal static class SessionWriteStatement
         var s = P(write.SessionId);
         var e = P(write.Epoch);
         var v = P(write.NewVersion);
-        var state = P(System.Text.Encoding.UTF8.GetString(write.StateUtf8));
+        // The state goes over as the UTF-8 bytes the grain wrote (bytea) and the server reads them as text: no string on
+        // this side, no second encoding by the driver; convert_from refuses bytes that are not UTF-8.
+        var state = $"convert_from({P(write.StateUtf8)}, 'UTF8')";
 
         var sql = new System.Text.StringBuilder();
         // FOR SHARE: a takeover (an UPDATE of this lease row) waits until this write's transaction ends, so no
