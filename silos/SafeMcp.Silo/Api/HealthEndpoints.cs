@@ -38,7 +38,7 @@ internal static class HealthEndpoints
         using var process = Process.GetCurrentProcess();
         return new SiloRuntimeStats(
             silo,
-            (DateTime.Now - process.StartTime).TotalSeconds,
+            (DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
             Environment.ProcessorCount,
             [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
             GC.GetTotalPauseDuration().TotalMilliseconds,
