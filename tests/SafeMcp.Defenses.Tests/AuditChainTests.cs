@@ -77,10 +77,11 @@ public sealed class AuditChainTests
     [Fact]
     public void Rows_linked_one_after_another_on_one_thread_do_not_leak_into_each_other()
     {
-        // Link writes each row into a buffer the thread reuses: a long row must leave nothing behind for a short one.
+        // Link writes each row into a buffer the thread reuses (dropped after a row larger than it keeps): a long row must
+        // leave nothing behind for a short one.
         var previous = new string('b', 64);
         var shortRow = new AuditChainEntry("t", "s", 1, 1, "read_file", "allow", "[]", "[]", "[\"rules\"]", "[]", "{}", null, "2026-01-01T00:00:00.0000000+00:00");
-        var longRow = shortRow with { Arguments = "{\"content\":\"" + new string('x', 20_000) + "\"}", Thought = new string('y', 3000) };
+        var longRow = shortRow with { Arguments = "{\"content\":\"" + new string('x', 100_000) + "\"}", Thought = new string('y', 3000) };
         foreach (var row in new[] { shortRow, longRow, shortRow, longRow with { Thought = null }, shortRow })
         {
             Assert.Equal(WholeRowHash(previous, row), AuditChain.Link(previous, row));

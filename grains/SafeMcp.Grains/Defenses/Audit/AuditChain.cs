@@ -37,7 +37,9 @@ public static class AuditChain
         writer.WriteNumberValue(entry.ChainIndex);
         WriteTail(writer, entry);
         writer.WriteEndArray();
-        return Hash(text.Written(writer));
+        var hash = Hash(text.Written(writer));
+        RowText.Release(text);
+        return hash;
     }
 
     /// <summary>The hash of a row, given its <see cref="Parts"/>, at <paramref name="chainIndex"/> after <paramref name="previousHash"/>.</summary>
@@ -71,6 +73,7 @@ public static class AuditChain
         WriteTail(writer, entry);
         writer.WriteEndArray();
         var tail = text.Written(writer).ToArray();
+        RowText.Release(text);
         tail[0] = (byte)','; // '[' becomes the separator after the index
         return new AuditChainParts(headBytes, tail);
     }
@@ -125,6 +128,18 @@ public static class AuditChain
     /// <summary>A thread's buffer and writer for the text of one row at a time.</summary>
     private sealed class RowText
     {
+        /// <summary>A buffer grown past this by an unusually large row is dropped rather than kept by the thread.</summary>
+        private const int KeptCapacity = 64 * 1024;
+
+        /// <summary>Called after each use: keeps the buffer for the thread's next row unless a large row grew it.</summary>
+        public static void Release(RowText text)
+        {
+            if (text._buffer.Capacity > KeptCapacity)
+            {
+                t_text = null;
+            }
+        }
+
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
         private readonly Utf8JsonWriter _writer;
 
