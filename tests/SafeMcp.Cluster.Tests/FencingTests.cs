@@ -14,13 +14,8 @@ public sealed class FencingTests(PostgresFixture postgres)
     [Fact]
     public async Task Stale_epoch_write_is_rejected_and_leaves_no_audit_row_while_the_batch_commits_the_rest()
     {
-        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
-        await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
-        var tenant = $"fence-{Guid.NewGuid():N}"[..20];
-        await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
-        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
-            "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, 'moved', 'old', 1, 1), ($1, 'stays', 'old', 1, 1)", tenant);
+        await using var store = await LeasedStore.OpenAsync(postgres.ConnectionString, "fence", "moved", "stays");
+        var (dataSource, storage, tenant) = (store.DataSource, store.Storage, store.Tenant);
         await storage.CommitAsync(new SessionWrite(tenant, "moved", 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None);
         await storage.CommitAsync(new SessionWrite(tenant, "stays", 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None);
 
@@ -47,13 +42,8 @@ public sealed class FencingTests(PostgresFixture postgres)
     [Fact]
     public async Task State_handed_over_as_utf8_is_stored_as_text_and_bytes_that_are_not_utf8_are_refused()
     {
-        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
-        await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
-        var tenant = $"utf8-{Guid.NewGuid():N}"[..20];
-        await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
-        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
-            "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, 's', 'here', 1, 1)", tenant);
+        await using var store = await LeasedStore.OpenAsync(postgres.ConnectionString, "utf8", "s");
+        var (storage, tenant) = (store.Storage, store.Tenant);
         const string state = "{\"note\":\"résumé ✓ 𝄞\"}";
 
         await storage.CommitAsync(new SessionWrite(tenant, "s", 0, "{}", System.Text.Encoding.UTF8.GetBytes(state), null, null, Epoch: 1), CancellationToken.None);
@@ -64,6 +54,40 @@ public sealed class FencingTests(PostgresFixture postgres)
         var stored = await storage.LoadAsync(tenant, "s", CancellationToken.None);
         Assert.Equal(state, stored!.StateJson);
         Assert.Equal(1, stored.Version);
+    }
+
+    /// <summary>A store on the test database with a fresh tenant whose given sessions are leased at epoch 1.</summary>
+    private sealed class LeasedStore : IAsyncDisposable
+    {
+        private LeasedStore(NpgsqlDataSource dataSource, PostgresStorage storage, string tenant) =>
+            (DataSource, Storage, Tenant) = (dataSource, storage, tenant);
+
+        public NpgsqlDataSource DataSource { get; }
+
+        public PostgresStorage Storage { get; }
+
+        public string Tenant { get; }
+
+        public static async Task<LeasedStore> OpenAsync(string connectionString, string prefix, params string[] sessions)
+        {
+            var dataSource = NpgsqlDataSource.Create(connectionString);
+            await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
+            var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+            var tenant = $"{prefix}-{Guid.NewGuid():N}"[..20];
+            await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
+            foreach (var session in sessions)
+            {
+                await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
+                    "INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) VALUES ($1, $2, 'old', 1, 1)", tenant, session);
+            }
+            return new LeasedStore(dataSource, storage, tenant);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Storage.DisposeAsync();
+            await DataSource.DisposeAsync();
+        }
     }
 
     private static AuditRecord Audit(string session) =>
