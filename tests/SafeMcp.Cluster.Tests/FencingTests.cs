@@ -56,6 +56,45 @@ public sealed class FencingTests(PostgresFixture postgres)
         Assert.Equal(1, stored.Version);
     }
 
+    [Fact]
+    public async Task Writes_committed_together_are_each_checked_for_version_and_epoch_and_only_those_that_took_effect_are_audited()
+    {
+        string[] sessions = ["a", "b", "c", "d", "e"];
+        await using var store = await LeasedStore.OpenAsync(postgres.ConnectionString, "group", sessions);
+        var (dataSource, storage, tenant) = (store.DataSource, store.Storage, store.Tenant);
+        await Task.WhenAll(sessions.Select(s => storage.CommitAsync(new SessionWrite(tenant, s, 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None)));
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "UPDATE leases SET owner_address = 'new', epoch = 2 WHERE tenant_id = $1 AND grain_key = 'c'", tenant);
+
+        // Sent at once, so that they share batches: a plain state change (a), one expecting a version the session does not
+        // have (b), one under an epoch no longer current (c), an outcome report (d, a statement of its own) and a plain one (e).
+        var writes = new[]
+        {
+            storage.CommitAsync(new SessionWrite(tenant, "a", 1, null, "{\"n\":\"a\"}"u8.ToArray(), Audit("a"), null, Epoch: 1), CancellationToken.None),
+            storage.CommitAsync(new SessionWrite(tenant, "b", 7, null, "{\"n\":\"b\"}"u8.ToArray(), Audit("b"), null, Epoch: 1), CancellationToken.None),
+            storage.CommitAsync(new SessionWrite(tenant, "c", 1, null, "{\"n\":\"c\"}"u8.ToArray(), Audit("c"), null, Epoch: 1), CancellationToken.None),
+            storage.CommitAsync(new SessionWrite(tenant, "d", 1, null, "{\"n\":\"d\"}"u8.ToArray(), null, new OutcomeRecord(0, false, 5, "", "ok"), Epoch: 1), CancellationToken.None),
+            storage.CommitAsync(new SessionWrite(tenant, "e", 1, null, "{\"n\":\"e\"}"u8.ToArray(), Audit("e"), null, Epoch: 1), CancellationToken.None),
+        };
+        await writes[0];
+        await Assert.ThrowsAsync<StaleStateException>(() => writes[1]);
+        await Assert.ThrowsAsync<StaleStateException>(() => writes[2]);
+        await writes[3];
+        await writes[4];
+
+        foreach (var (session, state, version) in new[] { ("a", "{\"n\":\"a\"}", 2L), ("b", "{}", 1L), ("c", "{}", 1L), ("d", "{\"n\":\"d\"}", 2L), ("e", "{\"n\":\"e\"}", 2L) })
+        {
+            var stored = await storage.LoadAsync(tenant, session, CancellationToken.None);
+            Assert.Equal((state, version), (stored!.StateJson, stored.Version));
+        }
+        foreach (var (session, decisions) in new[] { ("a", 1), ("b", 0), ("c", 0), ("d", 0), ("e", 1) })
+        {
+            Assert.Equal(decisions, (await storage.ReadDecisionsAsync(tenant, session, 0, 10, CancellationToken.None)).Count);
+        }
+        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
+        Assert.Equal(2, chain.Rows);
+    }
+
     /// <summary>A store on the test database with a fresh tenant whose given sessions are leased at epoch 1.</summary>
     private sealed class LeasedStore : IAsyncDisposable
     {

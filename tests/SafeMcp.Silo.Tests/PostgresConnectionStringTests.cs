@@ -6,7 +6,7 @@ namespace SafeMcp.Silo.Tests;
 public sealed class PostgresConnectionStringTests
 {
     [Fact]
-    public void Statements_are_prepared_automatically_unless_the_operator_says_otherwise()
+    public void Statements_are_prepared_automatically_and_connections_kept_unless_the_operator_says_otherwise()
     {
         var tuning = new PostgresStorageOptions();
 
@@ -17,5 +17,6 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(tuning.MaxPoolSize, tuned.MaxPoolSize);
         Assert.Equal(7, operatorsChoice.MaxAutoPrepare);
         Assert.Equal(9, operatorsChoice.MaxPoolSize);
+        Assert.True(tuned.NoResetOnClose);
     }
 }

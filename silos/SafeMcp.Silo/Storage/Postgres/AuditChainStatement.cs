@@ -1,26 +1,28 @@
-using Npgsql;
 using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
-/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_chain_append</c> (migration 0004) links
-/// the group's decisions to the tenant's audit chain, in batch order, and inserts their rows — only those whose session
-/// write took effect. Only this statement locks the tenant's chain head, so batches of different silos (and a silo's
-/// overlapping transactions) run their session writes in parallel and wait on each other only for the linking and the
-/// commit. The silo computes each row's hashed text around the chain index (<see cref="AuditChain.Parts"/>), so the
-/// database and <c>safemcp audit verify</c> hash the same bytes.
+/// The audit-chain part of a tenant's group in a group-commit batch: the arrays <c>safemcp_chain_append</c> (migrations
+/// 0004 and 0006, called by <c>safemcp_commit_group</c>) takes to link the group's decisions to the tenant's audit chain,
+/// in batch order, and insert their rows — only those whose session write took effect. Only the linking locks the
+/// tenant's chain head, so batches of different silos (and a silo's overlapping transactions) run their session writes
+/// in parallel and wait on each other only for the linking and the commit. The silo computes each row's hashed text
+/// around the chain index (<see cref="AuditChain.Parts"/>), so the database and <c>safemcp audit verify</c> hash the same bytes.
 /// </summary>
 internal static class AuditChainStatement
 {
-    /// <summary>The statement for <paramref name="writes"/> (all of one tenant, each with an audit record), or null when there are none.</summary>
-    public static NpgsqlBatchCommand? For(string tenantId, IReadOnlyList<SessionWrite> writes)
+    /// <summary>How many values <see cref="Values"/> gives.</summary>
+    public const int ValueCount = 15;
+
+    /// <summary>
+    /// The arrays for <paramref name="writes"/> (all of one tenant, each with an audit record; none gives empty arrays):
+    /// sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decided by, withheld, arguments,
+    /// thoughts, decision times, and the hashed text's parts before and after the chain index.
+    /// </summary>
+    public static object[] Values(string tenantId, IReadOnlyList<SessionWrite> writes)
     {
-        if (writes.Count == 0)
-        {
-            return null;
-        }
         var n = writes.Count;
         var sessions = new string[n];
         var versions = new long[n];
@@ -59,10 +61,7 @@ internal static class AuditChainStatement
             heads[i] = parts.Head;
             tails[i] = parts.Tail;
         }
-        return TenantBatch.Statement(
-            "SELECT safemcp_chain_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-            tenantId, AuditChain.Genesis, sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decidedBy, withheld,
-            arguments, thoughts, decidedAt, heads, tails);
+        return [sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decidedBy, withheld, arguments, thoughts, decidedAt, heads, tails];
     }
 
     /// <summary>The decision as the chain covers it, in the form it is stored and read back (see <see cref="DecidedAt"/>).</summary>

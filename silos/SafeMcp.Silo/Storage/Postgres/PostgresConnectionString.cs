@@ -19,6 +19,10 @@ internal static class PostgresConnectionString
         {
             builder.MaxPoolSize = tuning.MaxPoolSize;
         }
+        if (builder.NoResetOnClose == defaults.NoResetOnClose)
+        {
+            builder.NoResetOnClose = tuning.NoResetOnClose;
+        }
         return builder.ConnectionString;
     }
 }

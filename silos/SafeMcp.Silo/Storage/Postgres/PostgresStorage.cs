@@ -121,62 +121,88 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
     {
         // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
         // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
-        // write is not an error (its statement changes nothing), so it cannot undo the others.
-        // Writes are grouped by tenant (stable, so one session's writes keep their order): a group is set_config, its
-        // session writes, then one statement that links its decisions to the tenant's audit chain (AuditChainStatement).
+        // write is not an error (it changes nothing), so it cannot undo the others.
+        // Writes are grouped by tenant (stable, so one session's writes keep their order). A group is set_config, a
+        // statement for each write that is not a common one (GroupCommitStatement.IsCommon), then one statement that
+        // applies the common writes together and links the group's decisions to the tenant's audit chain.
         // The groups run in ordinal tenant order, which is the order the batch locks tenants' chain heads: batches of
         // different silos never wait on each other's heads in a cycle.
         var groups = Enumerable.Range(0, writes.Count)
             .GroupBy(i => writes[i].TenantId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Tenant: g.Key, Writes: g.ToArray()))
+            .Select(g => TenantGroup.Of(g.Key, g.ToArray(), writes))
             .ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        var linked = new bool[groups.Length];
-        for (var g = 0; g < groups.Length; g++)
+        foreach (var group in groups)
         {
-            var (tenant, members) = groups[g];
-            batch.BatchCommands.Add(TenantBatch.SetTenant(tenant));
-            foreach (var i in members)
+            batch.BatchCommands.Add(TenantBatch.SetTenant(group.Tenant));
+            foreach (var i in group.Single)
             {
                 batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
             }
-            var chain = AuditChainStatement.For(tenant, members.Where(i => writes[i].Audit is not null).Select(i => writes[i]).ToArray());
-            if (chain is not null)
+            if (GroupCommitStatement.For(group.Tenant, [.. group.Common.Select(i => writes[i])], [.. group.Audited.Select(i => writes[i])]) is { } statement)
             {
-                batch.BatchCommands.Add(chain);
-                linked[g] = true;
+                batch.BatchCommands.Add(statement);
             }
         }
 
         var results = new Exception?[writes.Count];
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            // The reader starts on the first group's set_config; each NextResult moves to the next statement's result.
             for (var g = 0; g < groups.Length; g++)
             {
+                var group = groups[g];
                 if (g > 0)
                 {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the previous group's last statement
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // onto this group's set_config
                 }
-                foreach (var i in groups[g].Writes)
+                foreach (var i in group.Single)
                 {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past set_config or the previous write
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                     await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                     if (reader.GetInt32(0) != 1)
                     {
-                        var w = writes[i];
-                        results[i] = new StaleStateException(
-                            $"Session {w.TenantId}/{w.SessionId}: stored version is not {w.ExpectedVersion} or lease epoch {w.Epoch} is no longer current.");
+                        results[i] = Stale(writes[i]);
                     }
                 }
-                if (linked[g])
+                if (group.Common.Length > 0 || group.Audited.Length > 0)
                 {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // the chain statement's new length
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var tookEffect = reader.GetFieldValue<bool[]>(0);
+                    for (var c = 0; c < group.Common.Length; c++)
+                    {
+                        if (!tookEffect[c])
+                        {
+                            results[group.Common[c]] = Stale(writes[group.Common[c]]);
+                        }
+                    }
                 }
             }
         }
         return results;
+    }
+
+    private static StaleStateException Stale(SessionWrite write) => new(
+        $"Session {write.TenantId}/{write.SessionId}: stored version is not {write.ExpectedVersion} or lease epoch {write.Epoch} is no longer current.");
+
+    /// <summary>A tenant's writes in a batch (indexes into the batch): those with a statement of their own, the common ones, those with a decision.</summary>
+    private sealed record TenantGroup(string Tenant, int[] Single, int[] Common, int[] Audited)
+    {
+        public static TenantGroup Of(string tenant, int[] members, IReadOnlyList<SessionWrite> writes)
+        {
+            var audited = members.Where(i => writes[i].Audit is not null).ToArray();
+            // A session has at most one write in a batch (its grain waits for the commit). Should one have two, the group
+            // keeps a statement a write, which runs them in order.
+            if (members.Select(i => writes[i].SessionId).Distinct(StringComparer.Ordinal).Count() != members.Length)
+            {
+                return new TenantGroup(tenant, members, [], audited);
+            }
+            return new TenantGroup(tenant, [.. members.Where(i => !GroupCommitStatement.IsCommon(writes[i]))],
+                [.. members.Where(i => GroupCommitStatement.IsCommon(writes[i]))], audited);
+        }
     }
 
     private async Task<T> ScalarAsync<T>(NpgsqlBatchCommand scope, string sql, object?[] values, CancellationToken cancellationToken) =>

@@ -14,6 +14,14 @@ public sealed class PostgresStorageOptions
     /// </summary>
     public int TransactionsInFlight { get; set; } = 1;
 
+    /// <summary>
+    /// Whether a connection goes back to the pool without Npgsql's reset (DISCARD ALL's parts, prepended to its next
+    /// command and parsed by the server each time) when the connection string does not say. The silo leaves nothing on
+    /// a connection: its settings are transaction-local (set_config(…, true)) and the migrations' advisory lock is
+    /// released explicitly. Default true.
+    /// </summary>
+    public bool NoResetOnClose { get; set; } = true;
+
     /// <summary>Largest pool of connections when the connection string does not say. Default 50.</summary>
     public int MaxPoolSize { get; set; } = 50;
 }
