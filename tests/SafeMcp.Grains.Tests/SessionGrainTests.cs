@@ -32,6 +32,26 @@ public sealed class SessionGrainTests
     private static DecideRequest Call(string tool, string arguments) => new(tool, JsonDocument.Parse(arguments).RootElement.Clone());
 
     [Fact]
+    public async Task Recent_calls_are_stored_as_last_changed_and_restored_after_reactivation()
+    {
+        var grain = await OpenAsync();
+        for (var i = 1; i <= 10; i++)
+        {
+            await grain.DecideAsync(Call("read_file", $$"""{"path":"notes/day{{i}}.md"}"""), default);
+        }
+        await grain.ReportOutcomeAsync(new OutcomeReport(9, false, "Ninth day: standup moved.", 24), default);
+
+        var restored = await SessionGrain.ActivateAsync("t", "s", _store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+
+        var calls = restored.State.RecentCalls;
+        Assert.Equal(Enumerable.Range(3, 8).Select(i => (long)i), calls.Select(c => c.Sequence));
+        Assert.Equal("Ninth day: standup moved.", calls[calls.IndexOf(9)].Observation);
+        Assert.Null(calls[calls.IndexOf(10)].Observation);
+        Assert.Contains("day10.md", calls[^1].Arguments);
+        Assert.Equal(SessionCodec.StateUtf8(grain.State), SessionCodec.StateUtf8(restored.State));
+    }
+
+    [Fact]
     public async Task Benign_read_is_allowed_by_the_rules()
     {
         var grain = await OpenAsync();

@@ -48,7 +48,7 @@ public static class SessionCodec
         {
             state.Withheld[withheld.Name] = withheld;
         }
-        state.RecentCalls.AddRange(document.RecentCalls);
+        state.RecentCalls.CopyFrom(document.RecentCalls);
         return state;
     }
 }
@@ -60,10 +60,9 @@ internal sealed record SessionStateDocument(
     IReadOnlyList<string> CapabilitiesUsed,
     IReadOnlyList<string> Taint,
     IReadOnlyList<WithheldTool> Withheld,
-    IReadOnlyList<CallRecord> RecentCalls);
+    RecentCalls RecentCalls);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CachedCallRecordConverter)])]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionDefinitionDocument))]
 [JsonSerializable(typeof(SessionStateDocument))]
 internal sealed partial class SessionDocumentsJsonContext : JsonSerializerContext;

@@ -156,10 +156,7 @@ public sealed partial class SessionGrain
         var argumentsJson = CallHash.ArgumentsJson(request);
         next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
             ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
-        if (next.RecentCalls.Count > _options.RecentCallsKept)
-        {
-            next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
-        }
+        next.RecentCalls.KeepLast(_options.RecentCallsKept);
 
         var decision = new Decision(
             next.SessionId,
@@ -199,13 +196,13 @@ public sealed partial class SessionGrain
                 next.Withheld.TryAdd(withheld.Name, withheld);
             }
         }
-        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
+        var reported = next.RecentCalls.IndexOf(report.Sequence);
         if (reported >= 0)
         {
-            next.RecentCalls[reported] = next.RecentCalls[reported] with
+            next.RecentCalls.Replace(reported, next.RecentCalls[reported] with
             {
                 Observation = ContentScanner.Redact(report.Content ?? string.Empty, _options.TrajectoryExcerptChars),
-            };
+            });
         }
         _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(
@@ -354,7 +351,7 @@ public sealed partial class SessionGrain
         {
             copy.Withheld[name] = withheld;
         }
-        copy.RecentCalls.AddRange(state.RecentCalls);
+        copy.RecentCalls.CopyFrom(state.RecentCalls);
         return copy;
     }
 

@@ -67,7 +67,7 @@ public sealed class SessionState
     public long Version { get; set; }
 
     /// <summary>The most recent calls, newest last, bounded by <see cref="SessionGrainOptions.RecentCallsKept"/>.</summary>
-    public List<CallRecord> RecentCalls { get; } = [];
+    public RecentCalls RecentCalls { get; } = new();
 
     /// <summary>Whether the session exists in storage (opened at least once).</summary>
     public bool IsOpen => Version > 0;
