@@ -24,6 +24,12 @@ public sealed partial class SessionGrain
     private readonly TimeProvider _time;
     private SessionState _state;
 
+    // The state the next turn works on, reused: a committed turn's new state becomes the session's and the previous one
+    // the next turn's (see NextState). So a turn allocates no new long-lived state, only what it adds (a call record);
+    // a state allocated per turn lived until the session's next turn, long enough for the collector to promote and
+    // copy it, and under load that promotion was most of every collection's pause.
+    private SessionState? _spare;
+
     private SessionGrain(SessionState state, ISessionStore store, DecisionPipeline pipeline, SessionGrainOptions options, TimeProvider time)
     {
         _state = state;
@@ -72,7 +78,7 @@ public sealed partial class SessionGrain
             return await ViewAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var next = _state.IsOpen ? Copy(_state) : new SessionState(_state.TenantId, _state.SessionId);
+        var next = _state.IsOpen ? NextState() : new SessionState(_state.TenantId, _state.SessionId);
         next.Instruction = request.Instruction ?? _state.Instruction;
         next.Server = request.Server ?? _state.Server;
         next.ReplaceTools(tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
@@ -110,7 +116,7 @@ public sealed partial class SessionGrain
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_arguments", "A call's arguments are a JSON object.");
         }
 
-        var next = Copy(_state);
+        var next = NextState();
         var now = _time.GetUtcNow();
         await _pipeline.ApplyGatesAsync(next, now, cancellationToken).ConfigureAwait(false);
         CombinedFindings verdict;
@@ -187,7 +193,7 @@ public sealed partial class SessionGrain
         }
 
         var found = ContentScanner.Scan(report.Content);
-        var next = Copy(_state);
+        var next = NextState();
         next.Taint |= found;
         foreach (var withheld in _pipeline.ObserveOutcome(next, report, _time.GetUtcNow()))
         {
@@ -236,7 +242,7 @@ public sealed partial class SessionGrain
             // Nothing new: no write for clean content (listings and reads are frequent).
             return await ViewAsync(cancellationToken).ConfigureAwait(false);
         }
-        var next = Copy(_state);
+        var next = NextState();
         next.Taint |= found;
         _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionChanged: false, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
@@ -264,8 +270,17 @@ public sealed partial class SessionGrain
             outcome,
             Epoch);
         // Not cancellable once sent: the caller may go away, the commit still completes or fails as a whole.
-        await _store.CommitAsync(write, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _store.CommitAsync(write, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _spare = next;
+            throw;
+        }
         next.Version = write.NewVersion;
+        _spare = _state;
         _state = next;
     }
 
@@ -335,24 +350,13 @@ public sealed partial class SessionGrain
         }
     }
 
-    private static SessionState Copy(SessionState state)
+    /// <summary>A copy of the session's state for a turn to change, in the spare state when there is one.</summary>
+    private SessionState NextState()
     {
-        var copy = new SessionState(state.TenantId, state.SessionId)
-        {
-            Instruction = state.Instruction,
-            Server = state.Server,
-            CapabilitiesUsed = state.CapabilitiesUsed,
-            Taint = state.Taint,
-            Sequence = state.Sequence,
-            Version = state.Version,
-        };
-        copy.ShareTools(state);
-        foreach (var (name, withheld) in state.Withheld)
-        {
-            copy.Withheld[name] = withheld;
-        }
-        copy.RecentCalls.CopyFrom(state.RecentCalls);
-        return copy;
+        var next = _spare ?? new SessionState(_state.TenantId, _state.SessionId);
+        _spare = null;
+        next.CopyFrom(_state);
+        return next;
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$", RegexOptions.CultureInvariant)]

@@ -69,6 +69,33 @@ public sealed class SessionState
     /// <summary>The most recent calls, newest last, bounded by <see cref="SessionGrainOptions.RecentCallsKept"/>.</summary>
     public RecentCalls RecentCalls { get; } = new();
 
+    /// <summary>
+    /// Makes this state a copy of <paramref name="other"/> (of the same session) for a turn to work on, reusing this
+    /// state's collections: the tool set and the history's records are shared (neither is changed in place), the
+    /// withheld tools copied, the gates left empty (each turn that needs them asks again).
+    /// </summary>
+    public void CopyFrom(SessionState other)
+    {
+        if (other.TenantId != TenantId || other.SessionId != SessionId)
+        {
+            throw new ArgumentException("A state copies only the state of its own session.", nameof(other));
+        }
+        Instruction = other.Instruction;
+        Server = other.Server;
+        CapabilitiesUsed = other.CapabilitiesUsed;
+        Taint = other.Taint;
+        Sequence = other.Sequence;
+        Version = other.Version;
+        ShareTools(other);
+        Withheld.Clear();
+        foreach (var (name, withheld) in other.Withheld)
+        {
+            Withheld[name] = withheld;
+        }
+        Gated.Clear();
+        RecentCalls.CopyFrom(other.RecentCalls);
+    }
+
     /// <summary>Whether the session exists in storage (opened at least once).</summary>
     public bool IsOpen => Version > 0;
 
