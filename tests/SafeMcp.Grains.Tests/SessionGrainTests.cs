@@ -52,6 +52,29 @@ public sealed class SessionGrainTests
     }
 
     [Fact]
+    public async Task A_refused_commit_changes_nothing_and_the_turns_after_it_build_on_the_committed_state()
+    {
+        var store = new RefusingStore(_store);
+        var grain = await SessionGrain.ActivateAsync("t", "s", store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+        await grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes into report.md.", s_tools), default);
+        await grain.DecideAsync(Call("read_file", """{"path":"notes/monday.md"}"""), default);
+        var before = SessionCodec.StateUtf8(grain.State);
+
+        store.Refuse = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grain.DecideAsync(Call("read_file", """{"path":".env"}"""), default));
+        store.Refuse = false;
+
+        Assert.Equal(before, SessionCodec.StateUtf8(grain.State));
+        Assert.DoesNotContain("fetch_url", grain.State.Withheld.Keys);
+        var next = await grain.DecideAsync(Call("read_file", """{"path":"notes/tuesday.md"}"""), default);
+        var after = await grain.DecideAsync(Call("write_file", """{"path":"report.md","content":"done"}"""), default);
+        Assert.Equal((2L, 3L), (next.Sequence, after.Sequence));
+        Assert.Equal([1L, 2L, 3L], grain.State.RecentCalls.Select(c => c.Sequence));
+        Assert.Equal(["notes/monday.md", "notes/tuesday.md", "report.md"], grain.State.RecentCalls.Select(c => JsonDocument.Parse(c.Arguments!).RootElement.GetProperty("path").GetString()));
+        Assert.Equal(SessionCodec.StateUtf8(grain.State), System.Text.Encoding.UTF8.GetBytes((await _store.LoadAsync("t", "s", default))!.StateJson));
+    }
+
+    [Fact]
     public async Task Benign_read_is_allowed_by_the_rules()
     {
         var grain = await OpenAsync();
