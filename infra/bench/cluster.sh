@@ -2,6 +2,7 @@
 # Cluster benchmark on PostgreSQL: builds Release, starts a throwaway PostgreSQL (unless SAFEMCP_POSTGRES is set),
 # N silos on it (infra/cluster/start.sh), runs the load tester against all of them (the client routes every
 # session to its owner silo), prints durable decisions/s and latency percentiles, stops everything it started.
+# With its own PostgreSQL it also prints the server's processor time per decision in the measured window.
 # Usage: infra/bench/cluster.sh [--silos N] [load tester arguments; defaults --sessions 1000 --concurrency 32 --duration 15 --warmup 30]
 # The default warmup is 30 s: N silos on 2 cores each compile their hot path to optimized code (tiered JIT) under
 # load, which takes longer than one silo alone; the figures are the steady state of a running cluster.
@@ -35,4 +36,29 @@ args=("$@")
 for default in "--sessions 1000" "--concurrency 32" "--duration 15" "--warmup 30"; do
     [[ " $* " == *" ${default%% *} "* ]] || args+=($default)
 done
-dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll "${urls[@]}" --key "$key" "${args[@]}"
+# PostgreSQL's processor time in the measured window, when the server runs here: the postmaster, its live backends and
+# the children it reaped (cutime/cstime), read from /proc when the load tester starts measuring and when it is done.
+pg_pid=""
+if [[ -n "${SAFEMCP_POSTGRES_DIR:-}" && -r "$SAFEMCP_POSTGRES_DIR/data/postmaster.pid" ]]; then
+    pg_pid=$(head -n 1 "$SAFEMCP_POSTGRES_DIR/data/postmaster.pid")
+fi
+pg_cpu_ticks() {
+    local total=0 p ticks
+    for p in $pg_pid $(pgrep -P "$pg_pid"); do
+        ticks=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null) && total=$((total + ticks))
+    done
+    echo "$total"
+}
+start_ticks="" end_ticks="" decisions=""
+while IFS= read -r line; do
+    printf '%s\n' "$line"
+    if [[ -n "$pg_pid" ]]; then
+        case "$line" in
+            *" measure]"*) [[ -n "$start_ticks" ]] || start_ticks=$(pg_cpu_ticks) ;;
+            decisions*) end_ticks=$(pg_cpu_ticks); decisions=$(awk '{ print $2 }' <<<"$line") ;;
+        esac
+    fi
+done < <(dotnet clients/SafeMcp.LoadTest/bin/Release/net10.0/safemcp-loadtest.dll "${urls[@]}" --key "$key" "${args[@]}")
+if [[ -n "$start_ticks" && -n "$end_ticks" && "${decisions:-0}" -gt 0 ]]; then
+    echo "postgres cpu $(( (end_ticks - start_ticks) * 1000000 / $(getconf CLK_TCK) / decisions )) µs per decision (server processes, measured window)"
+fi
