@@ -160,7 +160,9 @@ public sealed partial class SessionGrain
 
         next.Sequence++;
         var argumentsJson = CallHash.ArgumentsJson(request);
-        next.RecentCalls.Add(new CallRecord(next.Sequence, request.Tool, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
+        // The session's own string for a known tool's name: the request's lives on in the history otherwise.
+        var toolName = next.Tools.TryGetValue(request.Tool, out var known) ? known.Name : request.Tool;
+        next.RecentCalls.Add(new CallRecord(next.Sequence, toolName, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
             ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
         next.RecentCalls.KeepLast(_options.RecentCallsKept);
 

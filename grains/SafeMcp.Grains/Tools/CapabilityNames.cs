@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+
 namespace SafeMcp.Grains.Tools;
 
 /// <summary>The stable wire names of capabilities (<c>fs.read</c>, <c>net.egress</c>, …).</summary>
@@ -17,19 +20,15 @@ public static class CapabilityNames
         (Capability.SelfModification, "self-modification"),
     ];
 
-    /// <summary>The names of the flags set in <paramref name="capabilities"/>, in a fixed order.</summary>
-    public static IReadOnlyList<string> Of(Capability capabilities)
-    {
-        var names = new List<string>();
-        foreach (var (flag, name) in s_names)
-        {
-            if ((capabilities & flag) != 0)
-            {
-                names.Add(name);
-            }
-        }
-        return names;
-    }
+    // One read-only list per set of flags (at most 2^10), made on first use: every decided call keeps its capabilities'
+    // names in the session's history, and a list of its own per call would outlive the turn for nothing.
+    private static readonly ConcurrentDictionary<Capability, ReadOnlyCollection<string>> s_lists = new();
+
+    private static readonly Capability s_known = s_names.Aggregate(Capability.None, (all, n) => all | n.Flag);
+
+    /// <summary>The names of the flags set in <paramref name="capabilities"/>, in a fixed order (a shared, read-only list).</summary>
+    public static IReadOnlyList<string> Of(Capability capabilities) =>
+        s_lists.GetOrAdd(capabilities & s_known, static set => Array.AsReadOnly(s_names.Where(n => (set & n.Flag) != 0).Select(n => n.Name).ToArray()));
 
     /// <summary>Parses names written by <see cref="Of"/>; unknown names are ignored.</summary>
     public static Capability Parse(IEnumerable<string> names)

@@ -7,7 +7,7 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// <summary>
 /// Activation leases in the <c>leases</c> table. A lease is taken (its epoch bumped) when it is free, already
 /// this incarnation's, or held by an incarnation the membership table no longer lists as active; and only by
-/// an incarnation that is itself active. Writes check the epoch in the same statement (see <see cref="SessionWriteStatement"/>).
+/// an incarnation that is itself active. Writes check the epoch in the same statement (see <see cref="SessionWriteStatement"/> and <see cref="GroupCommitStatement"/>).
 /// </summary>
 internal sealed class PostgresLeases(NpgsqlDataSource dataSource, SiloMembership membership) : IActivationLeases
 {
