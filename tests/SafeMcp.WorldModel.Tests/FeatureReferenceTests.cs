@@ -48,6 +48,7 @@ public sealed class FeatureReferenceTests
     [InlineData("readFile and read_file, ReadFile; HTMLParser parses 42 items")]
     [InlineData("Ünïcödé ÀÉÎ straße İstanbul 𐐀Deseret 😀")]
     [InlineData("")]
+    [InlineData("I will delete it without verifying, since the user asked")]
     public void Word_ids_equal_the_string_reference(string text)
     {
         var extractor = new FeatureExtractor(Hasher, Options);
@@ -85,7 +86,15 @@ public sealed class FeatureReferenceTests
             context.Add(Hasher.Bucket('n', "repeat"));
         }
         Arguments(context, 'e', 'f', current.ArgumentsText);
-        context.AddRange(Words(current.Thought, Options.MaxThoughtWords).Select(w => Hasher.Bucket('t', w)));
+        var thoughtWords = Words(current.Thought, Options.MaxThoughtWords);
+        for (var i = 0; i < thoughtWords.Count; i++)
+        {
+            context.Add(Hasher.Bucket('t', thoughtWords[i]));
+            if (i > 0 && thoughtWords[i - 1].Length <= 128 && thoughtWords[i].Length <= 128)
+            {
+                context.Add(Hasher.Bucket('T', thoughtWords[i - 1] + " " + thoughtWords[i]));
+            }
+        }
         return context;
     }
 

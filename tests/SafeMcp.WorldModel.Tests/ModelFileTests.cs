@@ -54,6 +54,11 @@ public sealed class ModelFileTests : IDisposable
         var version = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes, "m"));
         Assert.Contains("version 9", version.Message);
 
+        bytes = ModelFileFormat.Serialize(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3));
+        bytes[8] = 1;
+        var features = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes, "m"));
+        Assert.Contains("feature version 1", features.Message);
+
         var missing = Assert.Throws<ModelFileException>(() => ModelFileFormat.Read(Path.Combine(_directory, "none.smwm")));
         Assert.Contains("does not exist", missing.Message);
     }

@@ -7,10 +7,10 @@ namespace SafeMcp.WorldModel.Features;
 
 /// <summary>
 /// Turns a check into hashed feature bags. Context: instruction words, the prefix's actions, argument keys
-/// and values and observations, the current action, its arguments and thought. Each tool: its name (whole and
-/// split into words), description and schema words, and its relation to the check (is it the current action,
-/// was it called before, do its name words occur in the instruction). A bag's ids come in a fixed order whose
-/// leading parts (instruction, tool) do not depend on the check, so inference can cache them
+/// and values and observations, the current action, its arguments and thought (words and word pairs). Each tool:
+/// its name (whole and split into words), description and schema words, and its relation to the check (is it the
+/// current action, was it called before, do its name words occur in the instruction). A bag's ids come in a fixed
+/// order whose leading parts (instruction, tool) do not depend on the check, so inference can cache them
 /// (<see cref="Inference.InferenceCache"/>); <see cref="Encode"/> computes everything, for training and reference.
 /// </summary>
 public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions options)
@@ -114,7 +114,7 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
 
     /// <summary>
     /// Appends the context ids that follow the prefix steps: the prefix length and the current action, its words
-    /// (marked as asked for by the instruction or not), its arguments and thought.
+    /// (marked as asked for by the instruction or not), its arguments and its thought's words and word pairs.
     /// </summary>
     internal void AddCurrent(List<int> context, WorldModelInput input, InstructionFeatures instruction, HashSet<string> calledTools)
     {
@@ -146,7 +146,7 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
             context.Add(Hasher.Bucket('n', "final"));
         }
         AddArguments(context, 'e', 'f', current.ArgumentsText);
-        AddWords(context, 't', current.Thought, options.MaxThoughtWords);
+        AddWordsAndPairs(context, 't', 'T', current.Thought, options.MaxThoughtWords);
     }
 
     /// <summary>Whether a tool named <paramref name="name"/> is related to the check: it is the current action or was called before.</summary>
@@ -283,6 +283,41 @@ public sealed class FeatureExtractor(FeatureHasher hasher, FeatureOptions option
             count++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Appends the ids of the words read from <paramref name="text"/> (at most <paramref name="max"/>) and of each pair
+    /// of neighbouring words, so that "without verifying" is told apart from "verifying".
+    /// </summary>
+    private void AddWordsAndPairs(List<int> ids, char ns, char pairNs, string? text, int max)
+    {
+        if (string.IsNullOrEmpty(text) || max <= 0)
+        {
+            return;
+        }
+        Span<char> buffer = stackalloc char[WordBufferChars];
+        // The previous word, a space, then the current one; a word too long for it starts no pair.
+        Span<char> pair = stackalloc char[2 * WordBufferChars + 1];
+        var previous = 0;
+        foreach (var word in new ReadWords(Read(text, max), max, buffer))
+        {
+            ids.Add(Hasher.Bucket(ns, word));
+            if (previous > 0 && word.Length <= WordBufferChars)
+            {
+                word.CopyTo(pair[(previous + 1)..]);
+                ids.Add(Hasher.Bucket(pairNs, pair[..(previous + 1 + word.Length)]));
+            }
+            if (word.Length <= WordBufferChars)
+            {
+                word.CopyTo(pair);
+                pair[word.Length] = ' ';
+                previous = word.Length;
+            }
+            else
+            {
+                previous = 0;
+            }
+        }
     }
 
     private ReadOnlySpan<char> Read(string text, int maxWords) => text.AsSpan(0, Math.Min(text.Length, CharsRead(maxWords)));

@@ -12,8 +12,8 @@ public sealed class FeatureOptions
     /// <summary>Words read from one argument object. Default 48.</summary>
     public int MaxArgumentWords { get; set; } = 48;
 
-    /// <summary>Words read from one observation. Default 48.</summary>
-    public int MaxObservationWords { get; set; } = 48;
+    /// <summary>Words read from one observation. Default 16 (more dilutes the current action in the context bag).</summary>
+    public int MaxObservationWords { get; set; } = 16;
 
     /// <summary>Words read from the current action's thought. Default 48.</summary>
     public int MaxThoughtWords { get; set; } = 48;

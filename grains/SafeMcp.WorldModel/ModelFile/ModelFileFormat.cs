@@ -11,7 +11,8 @@ namespace SafeMcp.WorldModel.ModelFile;
 /// offset size  field
 /// 0      4     magic "SMWM"
 /// 4      4     format version (uint32) = 1
-/// 8      4     feature hashing version (uint32) = 1: FNV-1a + avalanche, see FeatureHasher
+/// 8      4     feature version (uint32) = 2: FNV-1a + avalanche (FeatureHasher) over FeatureExtractor's features;
+///              version 1 had no thought word pairs and read 48 words of an observation
 /// 12     16    shape: buckets, dim, hidden, tool hidden (int32 each)
 /// 28     4     tool threshold (float32)
 /// 32     4     safe-label bias, log-odds (float32)
@@ -26,8 +27,8 @@ public static class ModelFileFormat
     /// <summary>The current format version.</summary>
     public const uint Version = 1;
 
-    /// <summary>The feature hashing scheme the parameters were trained with.</summary>
-    public const uint HashingVersion = 1;
+    /// <summary>The feature hashing scheme and feature set the parameters were trained with.</summary>
+    public const uint HashingVersion = 2;
 
     /// <summary>The conventional file extension.</summary>
     public const string Extension = ".smwm";
@@ -104,7 +105,7 @@ public static class ModelFileFormat
         var hashing = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
         if (hashing != HashingVersion)
         {
-            throw new ModelFileException($"'{name}' uses feature hashing version {hashing}; this build hashes with version {HashingVersion}. Retrain with safemcp train.");
+            throw new ModelFileException($"'{name}' uses feature version {hashing}; this build computes feature version {HashingVersion}. Retrain with safemcp train.");
         }
         var shape = new ModelShape(
             BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]),
