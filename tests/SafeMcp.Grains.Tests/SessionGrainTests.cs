@@ -45,8 +45,8 @@ public sealed class SessionGrainTests
 
         var calls = restored.State.RecentCalls;
         Assert.Equal(Enumerable.Range(3, 8).Select(i => (long)i), calls.Select(c => c.Sequence));
-        Assert.Equal("Ninth day: standup moved.", calls[calls.IndexOf(9)].Observation);
-        Assert.Null(calls[calls.IndexOf(10)].Observation);
+        Assert.Equal("Ninth day: standup moved.", calls.Single(c => c.Sequence == 9).Observation);
+        Assert.Null(calls.Single(c => c.Sequence == 10).Observation);
         Assert.Contains("day10.md", calls[^1].Arguments);
         Assert.Equal(SessionCodec.StateUtf8(grain.State), SessionCodec.StateUtf8(restored.State));
     }

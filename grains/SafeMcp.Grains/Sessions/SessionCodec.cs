@@ -48,7 +48,7 @@ public static class SessionCodec
         {
             state.Withheld[withheld.Name] = withheld;
         }
-        state.RecentCalls.CopyFrom(document.RecentCalls);
+        state.RecentCalls.AddRange(document.RecentCalls);
         return state;
     }
 }
@@ -60,7 +60,7 @@ internal sealed record SessionStateDocument(
     IReadOnlyList<string> CapabilitiesUsed,
     IReadOnlyList<string> Taint,
     IReadOnlyList<WithheldTool> Withheld,
-    RecentCalls RecentCalls);
+    IReadOnlyList<CallRecord> RecentCalls);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionDefinitionDocument))]

@@ -164,7 +164,10 @@ public sealed partial class SessionGrain
         var toolName = next.Tools.TryGetValue(request.Tool, out var known) ? known.Name : request.Tool;
         next.RecentCalls.Add(new CallRecord(next.Sequence, toolName, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
             ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
-        next.RecentCalls.KeepLast(_options.RecentCallsKept);
+        if (next.RecentCalls.Count > _options.RecentCallsKept)
+        {
+            next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
+        }
 
         var decision = new Decision(
             next.SessionId,
@@ -204,13 +207,13 @@ public sealed partial class SessionGrain
                 next.Withheld.TryAdd(withheld.Name, withheld);
             }
         }
-        var reported = next.RecentCalls.IndexOf(report.Sequence);
+        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
         if (reported >= 0)
         {
-            next.RecentCalls.Replace(reported, next.RecentCalls[reported] with
+            next.RecentCalls[reported] = next.RecentCalls[reported] with
             {
                 Observation = ContentScanner.Redact(report.Content ?? string.Empty, _options.TrajectoryExcerptChars),
-            });
+            };
         }
         _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(

@@ -67,11 +67,11 @@ public sealed class SessionState
     public long Version { get; set; }
 
     /// <summary>The most recent calls, newest last, bounded by <see cref="SessionGrainOptions.RecentCallsKept"/>.</summary>
-    public RecentCalls RecentCalls { get; } = new();
+    public List<CallRecord> RecentCalls { get; } = [];
 
     /// <summary>
     /// Makes this state a copy of <paramref name="other"/> (of the same session) for a turn to work on, reusing this
-    /// state's collections: the tool set and the history's records are shared (neither is changed in place), the
+    /// state's collections: the tool set and the history's records are shared (neither is changed in place; a record is replaced, not changed), the
     /// withheld tools copied, the gates left empty (each turn that needs them asks again).
     /// </summary>
     public void CopyFrom(SessionState other)
@@ -93,7 +93,8 @@ public sealed class SessionState
             Withheld[name] = withheld;
         }
         Gated.Clear();
-        RecentCalls.CopyFrom(other.RecentCalls);
+        RecentCalls.Clear();
+        RecentCalls.AddRange(other.RecentCalls);
     }
 
     /// <summary>Whether the session exists in storage (opened at least once).</summary>
