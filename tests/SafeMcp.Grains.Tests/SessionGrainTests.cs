@@ -27,6 +27,16 @@ public sealed class SessionGrainTests
         return grain;
     }
 
+    /// <summary>A session on a store that refuses commits when told to, opened and with one read decided.</summary>
+    private async Task<(RefusingStore Store, SessionGrain Grain)> OpenOnRefusingStoreAsync(string instruction)
+    {
+        var store = new RefusingStore(_store);
+        var grain = await SessionGrain.ActivateAsync("t", "s", store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+        await grain.OpenAsync(new OpenSessionRequest("s", instruction, s_tools), default);
+        await grain.DecideAsync(Call("read_file", """{"path":"notes/monday.md"}"""), default);
+        return (store, grain);
+    }
+
     private async Task<long> StoredVersionAsync() => (await _store.LoadAsync("t", "s", default))!.Version;
 
     private static DecideRequest Call(string tool, string arguments) => new(tool, JsonDocument.Parse(arguments).RootElement.Clone());
@@ -54,10 +64,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task A_refused_commit_changes_nothing_and_the_turns_after_it_build_on_the_committed_state()
     {
-        var store = new RefusingStore(_store);
-        var grain = await SessionGrain.ActivateAsync("t", "s", store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
-        await grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes into report.md.", s_tools), default);
-        await grain.DecideAsync(Call("read_file", """{"path":"notes/monday.md"}"""), default);
+        var (store, grain) = await OpenOnRefusingStoreAsync("Summarize the notes into report.md.");
         var before = SessionCodec.StateUtf8(grain.State);
 
         store.Refuse = true;
@@ -259,10 +266,7 @@ public sealed class SessionGrainTests
     [Fact]
     public async Task Turns_share_the_tool_set_and_a_refused_reopen_keeps_the_tools_the_session_had()
     {
-        var store = new RefusingStore(_store);
-        var grain = await SessionGrain.ActivateAsync("t", "s", store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
-        await grain.OpenAsync(new OpenSessionRequest("s", "Summarize the notes.", s_tools), default);
-        await grain.DecideAsync(Call("read_file", """{"path":"notes/monday.md"}"""), default);
+        var (store, grain) = await OpenOnRefusingStoreAsync("Summarize the notes.");
 
         // The storage refuses the reopen with a smaller tool set: the session keeps every tool it had.
         store.Refuse = true;

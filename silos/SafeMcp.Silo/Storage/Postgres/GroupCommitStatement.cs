@@ -7,13 +7,13 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// <summary>
 /// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_group</c> (migration 0006) applies
 /// the group's common writes with one UPDATE over arrays, fenced like <see cref="SessionWriteStatement"/>, then links
-/// the group's decisions to the tenant's audit chain (<see cref="AuditChainStatement"/>). It returns, in the order given,
+/// the group's decisions to the tenant's audit chain (<see cref="AuditChainArrays"/>). It returns, in the order given,
 /// whether each common write took effect.
 /// </summary>
 internal static class GroupCommitStatement
 {
     private static readonly string Sql = "SELECT safemcp_commit_group("
-        + string.Join(", ", Enumerable.Range(1, 7 + AuditChainStatement.ValueCount).Select(i => "$" + i)) + ")";
+        + string.Join(", ", Enumerable.Range(1, 7 + AuditChainArrays.ValueCount).Select(i => "$" + i)) + ")";
 
     /// <summary>
     /// Whether <paramref name="write"/> can go in the set-based update: its session exists and only its state changes.
@@ -50,7 +50,7 @@ internal static class GroupCommitStatement
             states[i] = write.StateUtf8;
         }
         object?[] values = [tenantId, AuditChain.Genesis, sessions, expected, versions, epochs, states,
-            .. AuditChainStatement.Values(tenantId, audited)];
+            .. AuditChainArrays.Values(tenantId, audited)];
         return TenantBatch.Statement(Sql, values);
     }
 }

@@ -4,9 +4,9 @@ using SafeMcp.Grains.Storage;
 namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
-/// One <see cref="SessionWrite"/> as a single statement: the session row changes only when its version is
+/// One <see cref="SessionWrite"/> that is not a common one (<see cref="GroupCommitStatement.IsCommon"/>) as a single statement: the session row changes only when its version is
 /// the expected one AND the writer's lease epoch is the current one (the fence); an outcome is written only if the
-/// session row was. The decision's audit row is not written here: <see cref="AuditChainStatement"/> links and inserts
+/// session row was. The decision's audit row is not written here: <see cref="GroupCommitStatement"/> links and inserts
 /// the batch's decisions at its end, for the writes that took effect. The statement returns 1 when the write took effect, 0 when stale.
 /// Being one statement, a stale write leaves the rest of a group-commit transaction untouched.
 /// The group commit sends the whole batch at once (one implicit transaction), so a silo frozen after sending it

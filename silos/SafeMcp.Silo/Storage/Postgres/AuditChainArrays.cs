@@ -11,7 +11,7 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// in parallel and wait on each other only for the linking and the commit. The silo computes each row's hashed text
 /// around the chain index (<see cref="AuditChain.Parts"/>), so the database and <c>safemcp audit verify</c> hash the same bytes.
 /// </summary>
-internal static class AuditChainStatement
+internal static class AuditChainArrays
 {
     /// <summary>How many values <see cref="Values"/> gives.</summary>
     public const int ValueCount = 15;
