@@ -24,6 +24,10 @@ internal static class HtmlReport
         Row(html, "measured", $"{result.MeasuredSeconds:0.0} s");
         Row(html, "durable decisions", $"{result.Decisions} ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
         Row(html, "throughput", $"{result.DecisionsPerSecond:0} decisions/s");
+        if (result.OfferedPerSecond is { } offered)
+        {
+            Row(html, "offered (open loop)", $"{offered:0} requests/s, timed from when each was due; {result.WaitingAtEnd ?? 0} due but not sent at the end");
+        }
         Row(html, "latency", $"p50 {result.P50Ms:0.00} ms, p95 {result.P95Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, max {result.MaxMs:0.00} ms");
         foreach (var silo in result.Silos ?? [])
         {

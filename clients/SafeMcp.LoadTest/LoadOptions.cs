@@ -12,8 +12,14 @@ internal sealed class LoadOptions
     /// <summary>Simulated agent sessions. Default 1000.</summary>
     public int Sessions { get; init; } = 1000;
 
-    /// <summary>Requests in flight at once (closed loop). Default 64.</summary>
+    /// <summary>Requests in flight at once: in a closed loop always, in an open loop at most. Default 64.</summary>
     public int Concurrency { get; init; } = 64;
+
+    /// <summary>
+    /// Open-loop rate, requests a second: requests are due on a fixed schedule and timed from when they were due
+    /// (<see cref="ArrivalPacer"/>). Default 0: closed loop.
+    /// </summary>
+    public double Rate { get; init; }
 
     /// <summary>Measured time. Default 15 s; at most 10 minutes.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);

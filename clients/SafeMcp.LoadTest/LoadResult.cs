@@ -1,6 +1,9 @@
 namespace SafeMcp.LoadTest;
 
-/// <summary>The figures of one load run (written as JSON and printed).</summary>
+/// <summary>
+/// The figures of one load run (written as JSON and printed). <c>OfferedPerSecond</c> is the open-loop rate (null in a
+/// closed loop); <c>WaitingAtEnd</c> the requests that were due but not yet sent when the run ended (the silo was behind).
+/// </summary>
 internal sealed record LoadResult(
     IReadOnlyList<string> Targets,
     int Sessions,
@@ -18,7 +21,9 @@ internal sealed record LoadResult(
     long Denied,
     string? Scenario = null,
     IReadOnlyList<TimelinePoint>? Timeline = null,
-    IReadOnlyList<SiloRuntimeDelta>? Silos = null);
+    IReadOnlyList<SiloRuntimeDelta>? Silos = null,
+    double? OfferedPerSecond = null,
+    long? WaitingAtEnd = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]

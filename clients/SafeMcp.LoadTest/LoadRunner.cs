@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using SafeMcp.Client;
 using SafeMcp.Contracts;
 
 namespace SafeMcp.LoadTest;
 
-/// <summary>Opens the sessions, then runs closed-loop workers against the targets and measures each decision.</summary>
+/// <summary>
+/// Opens the sessions, then runs workers against the targets and measures each decision: in a closed loop (each worker
+/// sends its next request when the last is answered) or, with a rate, in an open loop (<see cref="ArrivalPacer"/>).
+/// </summary>
 internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
 {
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
@@ -47,20 +51,40 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 }
                 return await RuntimeStatsAsync(clients, stop.Token).ConfigureAwait(false);
             }, CancellationToken.None);
+            // Closed loop: each worker sends its next request when the last one is answered. Open loop: requests are due on
+            // the pacer's schedule and each is timed from when it was due.
+            using var pacer = options.Rate > 0 ? new ArrivalPacer(options.Rate) : null;
+            var closedLoopTickets = -1L;
+            var waiting = 0L;
+            using var atStop = stop.Token.Register(() => waiting = pacer?.Due.Count ?? 0);
             var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
             {
-                var next = worker;
                 while (!stop.IsCancellationRequested)
                 {
-                    var session = next % sessionIds.Length;
-                    next += options.Concurrency;
+                    Arrival arrival;
+                    if (pacer is null)
+                    {
+                        arrival = new Arrival(Interlocked.Increment(ref closedLoopTickets), Stopwatch.GetTimestamp());
+                    }
+                    else
+                    {
+                        // ReadAsync hands each arrival to one waiting worker (WaitToReadAsync would wake them all).
+                        try
+                        {
+                            arrival = await pacer.Due.ReadAsync(stop.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is ChannelClosedException || (e is OperationCanceledException && stop.IsCancellationRequested))
+                        {
+                            return;
+                        }
+                    }
+                    var session = (int)(arrival.Index % sessionIds.Length);
                     var step = Interlocked.Increment(ref steps[session]) - 1;
                     var client = clients[session % clients.Length];
-                    var started = Stopwatch.GetTimestamp();
                     try
                     {
                         var decision = await client.DecideAsync(sessionIds[session], options.Scenario.Call(session, step), stop.Token).ConfigureAwait(false);
-                        var elapsed = Stopwatch.GetElapsedTime(started);
+                        var elapsed = Stopwatch.GetElapsedTime(arrival.DueTimestamp);
                         if (total.Elapsed < warmupEnds)
                         {
                             continue;
@@ -111,7 +135,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 Denied: verdicts[(int)Verdict.Deny],
                 Scenario: options.Scenario.Name,
                 Timeline: recorder.Timeline(),
-                Silos: silos);
+                Silos: silos,
+                OfferedPerSecond: pacer?.PerSecond,
+                WaitingAtEnd: pacer is null ? null : waiting);
         }
         finally
         {

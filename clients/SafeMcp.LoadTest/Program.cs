@@ -5,7 +5,12 @@ using SafeMcp.LoadTest;
 var targets = new Option<string[]>("--url") { Description = "Silo base address (repeat for several silos).", DefaultValueFactory = _ => ["http://127.0.0.1:5080"], AllowMultipleArgumentsPerToken = true };
 var key = new Option<string?>("--key") { Description = "Tenant API key (default: SAFEMCP_API_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_API_KEY") };
 var sessions = new Option<int>("--sessions") { Description = "Simulated agent sessions.", DefaultValueFactory = _ => 1000 };
-var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
+var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (with --rate: at most).", DefaultValueFactory = _ => 64 };
+var rate = new Option<double>("--rate")
+{
+    Description = "Open loop: requests a second, each timed from when it was due (default 0: closed loop, each worker sends when its last request is answered).",
+    DefaultValueFactory = _ => 0,
+};
 var duration = new Option<double>("--duration") { Description = "Measured seconds (at most 600).", DefaultValueFactory = _ => 15 };
 var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds first.", DefaultValueFactory = _ => 3 };
 var maxDecisions = new Option<long>("--max-decisions") { Description = "Stop after this many measured decisions (0: none).", DefaultValueFactory = _ => 0 };
@@ -19,7 +24,7 @@ var synthetic = new Option<bool>("--synthetic") { Description = "Use the synthet
 
 var root = new RootCommand("Load test: concurrent agent sessions against silos; prints durable decisions/s and latency percentiles.")
 {
-    targets, key, sessions, concurrency, duration, warmup, maxDecisions, output, html, trajectories, synthetic,
+    targets, key, sessions, concurrency, rate, duration, warmup, maxDecisions, output, html, trajectories, synthetic,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -40,6 +45,7 @@ root.SetAction(async (parse, cancellationToken) =>
         ApiKey = apiKey,
         Sessions = Math.Max(1, parse.GetValue(sessions)),
         Concurrency = Math.Max(1, parse.GetValue(concurrency)),
+        Rate = Math.Max(0, parse.GetValue(rate)),
         Duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, LoadOptions.MaxDuration.TotalSeconds)),
         Warmup = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmup))),
         MaxDecisions = parse.GetValue(maxDecisions),
@@ -51,7 +57,9 @@ root.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"targets      {string.Join(", ", result.Targets)}");
     Console.WriteLine($"sessions     {result.Sessions}   concurrency {result.Concurrency}   measured {result.MeasuredSeconds:0.0} s");
     Console.WriteLine($"decisions    {result.Decisions} durable ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
-    Console.WriteLine($"throughput   {result.DecisionsPerSecond:0} decisions/s");
+    Console.WriteLine(result.OfferedPerSecond is { } offered
+        ? $"throughput   {result.DecisionsPerSecond:0} decisions/s, offered {offered:0}/s (open loop){(result.WaitingAtEnd > 0 ? $", {result.WaitingAtEnd} due but not sent at the end: the silo fell behind" : "")}"
+        : $"throughput   {result.DecisionsPerSecond:0} decisions/s");
     Console.WriteLine($"latency ms   p50 {result.P50Ms:0.000}   p95 {result.P95Ms:0.000}   p99 {result.P99Ms:0.000}   max {result.MaxMs:0.000}");
     foreach (var silo in result.Silos ?? [])
     {

@@ -10,7 +10,8 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode. One writer connection commits grouped batches; a commit is
 /// on disk before it is acknowledged: the WAL is synced after each batch (<see cref="WalFileSync"/>), overlapping
-/// with the next batches' commits. Reads use pooled connections.
+/// with the next batches' commits. Checkpoints run beside the writer, not inside its commits (<see cref="WalCheckpointer"/>).
+/// Reads use pooled connections.
 /// </summary>
 internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe, IAsyncDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     private readonly GroupCommitter<SessionWrite> _committer;
     private readonly WriteCommands _commands;
     private readonly WalFileSync _walSync;
+    private readonly WalCheckpointer _checkpointer;
 
     public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null)
     {
@@ -43,11 +45,13 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         // Checkpoints still sync the WAL before and the database after copying pages, so the file stays consistent.
         Pragma(_writer, "PRAGMA synchronous=NORMAL");
         Pragma(_writer, "PRAGMA busy_timeout=5000");
-        Pragma(_writer, $"PRAGMA wal_autocheckpoint={storage.WalAutoCheckpointPages}");
+        // The writer never checkpoints inside a commit; the checkpointer does it beside the writer (see WalCheckpointer).
+        Pragma(_writer, "PRAGMA wal_autocheckpoint=0");
         Pragma(_writer, $"PRAGMA cache_size=-{storage.WriterCacheKiB}");
         SqliteMigrator.Apply(_writer);
         _commands = new WriteCommands(_writer);
         _walSync = new WalFileSync(path);
+        _checkpointer = new WalCheckpointer(_connectionString, storage);
         _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit, FlushWalAsync);
     }
 
@@ -56,6 +60,9 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
 
     /// <summary>Writes committed (for diagnostics and benchmarks).</summary>
     public long Writes => _committer.Writes;
+
+    /// <summary>The checkpoints beside the writer (for diagnostics and tests).</summary>
+    internal WalCheckpointer Checkpointer => _checkpointer;
 
     public async Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
     {
@@ -176,6 +183,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     private Task<Exception?[]> CommitBatchAsync(IReadOnlyList<SessionWrite> batch, CancellationToken cancellationToken)
     {
         var results = new Exception?[batch.Count];
+        _checkpointer.CatchUpIfDue(_writer);
         using var transaction = _writer.BeginTransaction();
         try
         {
@@ -228,6 +236,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     public async ValueTask DisposeAsync()
     {
         await _committer.DisposeAsync().ConfigureAwait(false);
+        _checkpointer.Dispose();
         _commands.Dispose();
         _walSync.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);

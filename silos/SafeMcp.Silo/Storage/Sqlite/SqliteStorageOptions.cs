@@ -4,10 +4,17 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 public sealed class SqliteStorageOptions
 {
     /// <summary>
-    /// WAL pages written before SQLite checkpoints into the database file. Session rows are rewritten by every
-    /// turn, so a longer WAL folds many writes of one page into one checkpoint write. Default 10000 (about 40 MB).
+    /// Pages in the write-ahead log at which the writer copies what the background checkpoints left and the log starts
+    /// over from its beginning (see <see cref="WalCheckpointer"/>). Session rows are rewritten by every turn, so a longer
+    /// log folds many writes of one page into one copy; a shorter one keeps the log's index small. Default 10000 (about 40 MB).
     /// </summary>
-    public int WalAutoCheckpointPages { get; set; } = 10_000;
+    public int WalRestartPages { get; set; } = 10_000;
+
+    /// <summary>
+    /// How often a background thread copies the committed log into the database file (a passive checkpoint, which
+    /// never blocks the writer). Default 100 ms.
+    /// </summary>
+    public int CheckpointIntervalMilliseconds { get; set; } = 100;
 
     /// <summary>
     /// Page cache of the writer connection, in KiB. Default 8192 (8 MiB): it holds the hot pages of thousands of active

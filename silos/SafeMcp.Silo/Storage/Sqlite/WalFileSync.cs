@@ -6,7 +6,10 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// Makes the SQLite write-ahead log durable outside of SQLite's commit. The writer commits with
 /// <c>synchronous=NORMAL</c> (each commit appends to the WAL without a sync, checkpoints still sync), and this
 /// syncs the WAL file afterwards, so one sync covers every transaction committed before it started while the
-/// next transactions commit in parallel. An fsync flushes the file, not the descriptor: ours covers SQLite's writes.
+/// next transactions commit in parallel. A sync flushes the file, not the descriptor: ours covers SQLite's writes.
+/// On Linux it is <c>fdatasync</c>: SQLite rewrites the log in place, so most syncs carry data only, and skipping the
+/// modification time keeps them out of the file system's journal, where a full <c>fsync</c> waits behind the
+/// checkpoints' much larger syncs of the database file (measured: single syncs of over 100 ms).
 /// </summary>
 internal sealed class WalFileSync : IDisposable
 {
@@ -22,7 +25,31 @@ internal sealed class WalFileSync : IDisposable
     }
 
     /// <summary>Returns once everything committed to the WAL before the call is on disk.</summary>
-    public void Flush() => _wal.Flush(flushToDisk: true);
+    public void Flush()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            _wal.Flush(flushToDisk: true);
+            return;
+        }
+        var added = false;
+        var handle = _wal.SafeFileHandle;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (Fdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"Cannot sync the write-ahead log (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
 
     public void Dispose() => _wal.Dispose();
 
@@ -55,6 +82,9 @@ internal sealed class WalFileSync : IDisposable
 
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static extern int Fdatasync(int fd);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);

@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace SafeMcp.Silo.Storage.Sqlite;
+
+/// <summary>
+/// Keeps SQLite's checkpoints off the commit path. SQLite's own automatic checkpoint runs inside the commit that crosses
+/// its threshold: the writer copies the whole write-ahead log into the database file and syncs it while every queued
+/// decision waits (tens of milliseconds with a long log, the silo's largest latency spikes). Here the writer never
+/// checkpoints on its own (<c>wal_autocheckpoint=0</c>); instead:
+/// <list type="bullet">
+/// <item>a background thread, on its own connection, runs a passive checkpoint every
+/// <see cref="SqliteStorageOptions.CheckpointIntervalMilliseconds"/>: it copies the committed log into the database
+/// while the writer goes on committing, and never blocks it;</item>
+/// <item>the log can only start over from its beginning once all of it is copied, which a background pass rarely
+/// achieves while commits keep coming. So when the log holds <see cref="SqliteStorageOptions.WalRestartPages"/> pages,
+/// the writer, between two transactions, copies the little that is left itself (<see cref="CatchUpIfDue"/>); its next
+/// transaction then writes the log from the start again.</item>
+/// </list>
+/// A checkpoint syncs the log before it copies and the database before it marks pages copied, so the database file
+/// never holds a page the log could lose.
+/// </summary>
+internal sealed class WalCheckpointer : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly int _restartPages;
+    private readonly TimeSpan _interval;
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stopping = new();
+    private volatile bool _restartDue;
+    private long _passes;
+    private long _catchUps;
+    private long _walPages;
+
+    public WalCheckpointer(string connectionString, SqliteStorageOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WalRestartPages);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CheckpointIntervalMilliseconds);
+        _restartPages = options.WalRestartPages;
+        _interval = TimeSpan.FromMilliseconds(options.CheckpointIntervalMilliseconds);
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        _thread = new Thread(Run) { IsBackground = true, Name = "sqlite checkpoint" };
+        _thread.Start();
+    }
+
+    /// <summary>Background passes run so far.</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>Times the writer copied the rest of the log so that it could start over.</summary>
+    public long CatchUps => Interlocked.Read(ref _catchUps);
+
+    /// <summary>Pages in the log at the last background pass.</summary>
+    public long WalPages => Interlocked.Read(ref _walPages);
+
+    /// <summary>The error of the last failed pass or catch-up (cleared by the next that succeeds).</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>
+    /// Called by the writer between transactions: when the log is long enough to start over, copies what the
+    /// background passes left (a checkpoint on the writer's connection), so the next transaction starts the log afresh.
+    /// A failure is kept in <see cref="LastError"/>, not thrown: the commit goes on and a later call tries again.
+    /// </summary>
+    public void CatchUpIfDue(SqliteConnection writer)
+    {
+        if (!_restartDue)
+        {
+            return;
+        }
+        _restartDue = false;
+        try
+        {
+            Checkpoint(writer);
+            Interlocked.Increment(ref _catchUps);
+            LastError = null;
+        }
+        catch (SqliteException error)
+        {
+            LastError = error;
+        }
+    }
+
+    private void Run()
+    {
+        while (!_stopping.Wait(_interval))
+        {
+            try
+            {
+                var pages = Checkpoint(_connection);
+                Interlocked.Exchange(ref _walPages, pages);
+                Interlocked.Increment(ref _passes);
+                if (pages >= _restartPages)
+                {
+                    _restartDue = true;
+                }
+                LastError = null;
+            }
+            catch (SqliteException error)
+            {
+                LastError = error;
+            }
+        }
+    }
+
+    /// <summary>A passive checkpoint (never waits for the writer or for readers); returns the pages in the log.</summary>
+    private static long Checkpoint(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        using var reader = command.ExecuteReader();
+        // One row: busy (could not finish), pages in the log, pages copied. -1 when the database is not in WAL mode.
+        return reader.Read() ? Math.Max(0, reader.GetInt64(1)) : 0;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Set();
+        _thread.Join();
+        _connection.Dispose();
+        _stopping.Dispose();
+    }
+}
