@@ -45,4 +45,41 @@ public sealed class CapabilityClassifierTests
 
         Assert.Equal(Capability.None, capabilities & (Capability.NetEgress | Capability.Messaging | Capability.FsDelete | Capability.Exec));
     }
+
+    [Fact]
+    public void A_file_transfer_is_not_a_payment()
+    {
+        var ssh = CapabilityClassifier.Classify(new ToolDescriptor("ssh_operation", Description: "Perform SSH operations including connection, command execution, and file transfer (SCP)."));
+        var bank = CapabilityClassifier.Classify(new ToolDescriptor("move_money", Description: "Transfer money between bank accounts."));
+
+        Assert.False(ssh.HasFlag(Capability.Payments));
+        Assert.True(bank.HasFlag(Capability.Payments));
+    }
+
+    [Fact]
+    public void Container_tools_run_code()
+    {
+        Assert.True(CapabilityClassifier.Classify(new ToolDescriptor("docker_operation", Description: "Perform Docker operations like run, build, ps, and logs.")).HasFlag(Capability.Exec));
+    }
+
+    [Fact]
+    public void A_script_parameter_alone_does_not_make_a_tool_run_code()
+    {
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"script":{"type":"string"},"video_path":{"type":"string"}}}""").RootElement;
+        var video = CapabilityClassifier.Classify(new ToolDescriptor("create_ai_video", Description: "Create a video using AI.", InputSchema: schema));
+        var sandbox = CapabilityClassifier.Classify(new ToolDescriptor("sandbox", Description: "Runs Python code in a sandbox.", InputSchema: schema));
+
+        Assert.False(video.HasFlag(Capability.Exec));
+        Assert.True(sandbox.HasFlag(Capability.Exec));
+    }
+
+    [Theory]
+    [InlineData("create_ransomware", "Encrypt files in the target directory.", true)]
+    [InlineData("add_hidden_malware", "Add hidden malware to a file.", true)]
+    [InlineData("scan_for_malware", "Scan a directory for malware and report infected files.", false)]
+    [InlineData("remove_rootkit", "Detect and remove a rootkit.", false)]
+    public void Tools_that_say_they_build_malware_are_marked_and_defenses_are_not(string name, string description, bool malware)
+    {
+        Assert.Equal(malware, CapabilityClassifier.Classify(new ToolDescriptor(name, Description: description)).HasFlag(Capability.Malware));
+    }
 }

@@ -9,7 +9,10 @@ public static class Techniques
     public const string PathTraversal = "SAFE-T1105";
     public const string AutonomousLoop = "SAFE-T1106";
     public const string HighPrivilegeToolAbuse = "SAFE-T1302";
+    public const string SandboxEscape = "SAFE-T1303";
+    public const string CredentialRelay = "SAFE-T1304";
     public const string HostPrivilegeEscalation = "SAFE-T1305";
+    public const string ConfusedDeputy = "SAFE-T1307";
     public const string FileCredentialHarvest = "SAFE-T1502";
     public const string ParameterExfiltration = "SAFE-T1911";
     public const string HttpPostExfiltration = "SAFE-T1913";
@@ -17,6 +20,8 @@ public static class Techniques
     public const string DataDestruction = "SAFE-T2101";
     public const string FraudulentTransactions = "SAFE-T2104";
     public const string ToolPoisoning = "SAFE-T1001";
+    public const string MaliciousServer = "SAFE-T1003";
+    public const string UserSocialEngineering = "SAFE-T1006";
     public const string FakeToolInvocation = "SAFE-T1103";
     public const string RugPull = "SAFE-T1201";
     public const string PersistentToolRedefinition = "SAFE-T1205";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SafeMcp.Grains.Text;
 using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Rules;
@@ -17,7 +18,8 @@ public static partial class CallInspector
         var capabilities = tool.Capabilities;
         if (arguments is { } args)
         {
-            Walk(args, tool.Capabilities, ref signals, depth: 0);
+            Walk(args, null, tool.Capabilities, ref signals, depth: 0);
+            capabilities = NarrowToOperation(tool, args, capabilities);
         }
         if ((signals & CallSignal.CommandEgress) != 0 || (signals & CallSignal.ExternalTarget) != 0 && (tool.Capabilities & (Capability.Exec | Capability.NetEgress | Capability.Messaging)) != 0)
         {
@@ -27,7 +29,7 @@ public static partial class CallInspector
         {
             capabilities |= Capability.FsDelete;
         }
-        if ((signals & CallSignal.PrivilegeChange) != 0)
+        if ((signals & (CallSignal.PrivilegeChange | CallSignal.SandboxEscape)) != 0)
         {
             capabilities |= Capability.Identity;
         }
@@ -38,7 +40,58 @@ public static partial class CallInspector
         return (signals, capabilities);
     }
 
-    private static void Walk(JsonElement element, Capability toolCapabilities, ref CallSignal signals, int depth)
+    /// <summary>
+    /// A tool that does several things picks one by an argument (<c>{"operation":"read"}</c>): the call can do only
+    /// what that verb names, so a read through a read-write-delete tool is not a deletion. Only the capabilities the
+    /// tool's name does not itself claim are dropped (<c>delete_logs</c> with <c>{"action":"read"}</c> still deletes),
+    /// and only write and delete: a verb cannot make a call less able to run code or reach the network.
+    /// </summary>
+    private static Capability NarrowToOperation(ToolProfile tool, JsonElement args, Capability capabilities)
+    {
+        if ((capabilities & (Capability.FsWrite | Capability.FsDelete)) == 0 || args.ValueKind != JsonValueKind.Object)
+        {
+            return capabilities;
+        }
+        string? verb = null;
+        foreach (var property in args.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String && Array.IndexOf(s_operationKeys, property.Name.ToLowerInvariant()) >= 0)
+            {
+                verb = property.Value.GetString()?.Trim().ToLowerInvariant();
+                break;
+            }
+        }
+        if (string.IsNullOrEmpty(verb))
+        {
+            return capabilities;
+        }
+        var named = CapabilityClassifier.OfVerb(verb);
+        if (named == Capability.None)
+        {
+            return capabilities;
+        }
+        var claimedByName = Capability.None;
+        foreach (var word in WordSplitter.Words(tool.Name))
+        {
+            claimedByName |= CapabilityClassifier.OfVerb(word);
+        }
+        var droppable = (Capability.FsWrite | Capability.FsDelete) & ~named & ~claimedByName;
+        return capabilities & ~droppable;
+    }
+
+    private static readonly string[] s_operationKeys = ["operation", "op", "action", "verb"];
+
+    // Keys whose value "host" gives a container the host's namespace (network, processes, IPC, users).
+    private static readonly string[] s_namespaceKeys = ["network", "net", "network_mode", "networkmode", "pid", "pid_mode", "pidmode", "ipc", "ipc_mode", "userns", "userns_mode", "uts"];
+
+    // Keys naming the account a call acts as, and the superuser accounts among their values.
+    private static readonly string[] s_accountKeys = ["user", "username", "user_name", "login", "as_user", "run_as", "runas"];
+    private static readonly string[] s_superusers = ["root", "admin", "administrator", "superuser", "sysadmin"];
+
+    // Keys that name a credential the call supplies.
+    private static readonly string[] s_credentialKeys = ["password", "passwd", "pwd", "passphrase", "pin", "passcode"];
+
+    private static void Walk(JsonElement element, string? key, Capability toolCapabilities, ref CallSignal signals, int depth)
     {
         if (depth > 32)
         {
@@ -49,13 +102,13 @@ public static partial class CallInspector
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    Walk(property.Value, toolCapabilities, ref signals, depth + 1);
+                    Walk(property.Value, property.Name, toolCapabilities, ref signals, depth + 1);
                 }
                 break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item, toolCapabilities, ref signals, depth + 1);
+                    Walk(item, key, toolCapabilities, ref signals, depth + 1);
                 }
                 break;
             case JsonValueKind.String:
@@ -65,6 +118,130 @@ public static partial class CallInspector
                     text = text[..MaxScannedChars];
                 }
                 signals |= InspectString(text, toolCapabilities);
+                if (key is not null)
+                {
+                    signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
+                }
+                break;
+            case JsonValueKind.True when key is not null && (toolCapabilities & Capability.Exec) != 0 && key.Equals("privileged", StringComparison.OrdinalIgnoreCase):
+                signals |= CallSignal.SandboxEscape;
+                break;
+        }
+    }
+
+    /// <summary>The signals of a string by the key it is the value of.</summary>
+    private static CallSignal InspectKeyed(string key, string text, Capability toolCapabilities)
+    {
+        var signals = CallSignal.None;
+        if (Array.IndexOf(s_credentialKeys, key) >= 0 && !string.IsNullOrWhiteSpace(text))
+        {
+            signals |= CallSignal.CredentialUse;
+        }
+        if ((toolCapabilities & (Capability.Exec | Capability.NetEgress)) != 0 && Array.IndexOf(s_accountKeys, key) >= 0
+            && Array.IndexOf(s_superusers, text.Trim().ToLowerInvariant()) >= 0)
+        {
+            signals |= CallSignal.SuperuserAccount;
+        }
+        if ((toolCapabilities & Capability.Exec) != 0)
+        {
+            if (text.Equals("host", StringComparison.OrdinalIgnoreCase) && Array.IndexOf(s_namespaceKeys, key) >= 0
+                || key == "privileged" && text.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                signals |= CallSignal.SandboxEscape;
+            }
+        }
+        return signals;
+    }
+
+    /// <summary>
+    /// The passwords (or passphrases, PINs) a call supplies: values of credential keys, and <c>password=…</c> or
+    /// <c>"password":"…"</c> written inside a string (a request body).
+    /// </summary>
+    public static List<string> SuppliedCredentials(JsonElement? arguments)
+    {
+        var found = new List<string>();
+        if (arguments is { } args)
+        {
+            CollectCredentials(args, null, found, depth: 0);
+        }
+        return found;
+    }
+
+    /// <summary>The private-network hosts the URLs in a call's arguments name (see <see cref="IsInternalHost"/>).</summary>
+    public static List<string> InternalHosts(JsonElement? arguments)
+    {
+        var hosts = new List<string>();
+        if (arguments is { } args)
+        {
+            CollectInternalHosts(args, hosts, depth: 0);
+        }
+        return hosts;
+    }
+
+    private static void CollectInternalHosts(JsonElement element, List<string> hosts, int depth)
+    {
+        if (depth > 32)
+        {
+            return;
+        }
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    CollectInternalHosts(property.Value, hosts, depth + 1);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    CollectInternalHosts(item, hosts, depth + 1);
+                }
+                break;
+            case JsonValueKind.String:
+                var text = element.GetString() ?? string.Empty;
+                foreach (Match url in UrlPattern().Matches(text.Length > MaxScannedChars ? text[..MaxScannedChars] : text))
+                {
+                    var host = url.Groups["host"].Value;
+                    if (!IsLoopbackHost(host) && IsInternalHost(host))
+                    {
+                        hosts.Add(host);
+                    }
+                }
+                break;
+        }
+    }
+
+    private static void CollectCredentials(JsonElement element, string? key, List<string> found, int depth)
+    {
+        if (depth > 32)
+        {
+            return;
+        }
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    CollectCredentials(property.Value, property.Name, found, depth + 1);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    CollectCredentials(item, key, found, depth + 1);
+                }
+                break;
+            case JsonValueKind.String:
+                var text = element.GetString() ?? string.Empty;
+                if (key is not null && Array.IndexOf(s_credentialKeys, key.ToLowerInvariant()) >= 0 && !string.IsNullOrWhiteSpace(text))
+                {
+                    found.Add(text.Trim());
+                }
+                foreach (Match match in EmbeddedCredentialPattern().Matches(text.Length > MaxScannedChars ? text[..MaxScannedChars] : text))
+                {
+                    found.Add(match.Groups["value"].Value);
+                }
                 break;
         }
     }
@@ -83,10 +260,19 @@ public static partial class CallInspector
         }
         foreach (Match url in UrlPattern().Matches(text))
         {
-            if (!IsLoopbackHost(url.Groups["host"].Value))
+            var host = url.Groups["host"].Value;
+            if (!IsLoopbackHost(host))
             {
                 signals |= CallSignal.ExternalTarget;
+                if (IsInternalHost(host))
+                {
+                    signals |= CallSignal.InternalTarget;
+                }
             }
+        }
+        if (EmbeddedCredentialPattern().IsMatch(text))
+        {
+            signals |= CallSignal.CredentialUse;
         }
         if (TraversalPattern().IsMatch(text))
         {
@@ -112,6 +298,18 @@ public static partial class CallInspector
             {
                 signals |= CallSignal.PrivilegeChange;
             }
+            if (SandboxEscapePattern().IsMatch(text))
+            {
+                signals |= CallSignal.SandboxEscape;
+            }
+            if (CredentialDumpPattern().IsMatch(text))
+            {
+                signals |= CallSignal.CredentialDump;
+            }
+            if (SuperuserLoginPattern().IsMatch(text))
+            {
+                signals |= CallSignal.SuperuserAccount;
+            }
             if (CommandEgressPattern().IsMatch(text))
             {
                 signals |= CallSignal.CommandEgress;
@@ -120,6 +318,11 @@ public static partial class CallInspector
             {
                 signals |= CallSignal.CommandChaining;
             }
+        }
+
+        if ((toolCapabilities & Capability.Messaging) != 0 && SocialEngineeringPattern().IsMatch(text))
+        {
+            signals |= CallSignal.SocialEngineering;
         }
 
         var deletes = isCommand || (toolCapabilities & Capability.FsDelete) != 0;
@@ -133,6 +336,14 @@ public static partial class CallInspector
 
     private static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.StartsWith("127.", StringComparison.Ordinal) || host == "[::1]";
+
+    /// <summary>
+    /// A host on a private network: an RFC 1918 or link-local address (cloud metadata lives at 169.254.169.254), a
+    /// single-label name only an internal resolver knows, or a name under an internal-only suffix.
+    /// </summary>
+    public static bool IsInternalHost(string host) =>
+        PrivateAddressPattern().IsMatch(host) || !host.Contains('.', StringComparison.Ordinal) && !host.StartsWith('[')
+        || InternalSuffixPattern().IsMatch(host);
 
     [GeneratedRegex(@"(^|[/\\\s""'=~])(\.env(\.[a-z]+)?|\.ssh|id_rsa|id_ed25519|id_ecdsa|\.aws|\.gnupg|\.netrc|\.pgpass|\.npmrc|\.pypirc|\.git-credentials|\.kube|credentials(\.json)?|secrets?(\.[a-z]+)?|passwords?(\.[a-z]+)?|shadow|private[_-]?key|[a-z0-9_-]+\.(pem|key|p12|pfx|kdbx))($|[/\\\s""'.])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretLocationPattern();
@@ -155,8 +366,33 @@ public static partial class CallInspector
     [GeneratedRegex(@"\brm\s+(-[a-z]*[rf][a-z]*\s+)+(/|/\*|~|~/|\$HOME|\*|\.|/home|/etc|/var|/usr)(\s|$)|mkfs|dd\s+if=.*of=/dev/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MassDestructionPattern();
 
-    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chown|chgrp|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // chattr changes the attributes (immutable, append-only) the system protects files with; a chmod of any mode on a
+    // system directory loosens what only root should change.
+    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chmod\s+(-[a-z]+\s+)*\S+\s+/(etc|usr|bin|sbin|boot|lib|lib64|root|var/lib)(/|\s|$)|chown|chgrp|chattr|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivilegePattern();
+
+    // A container run with the host's namespaces, full privileges, added kernel capabilities, the host's root or the
+    // runtime's socket mounted: the isolation the container stands for is gone.
+    [GeneratedRegex(@"--privileged\b|--(net|network|pid|ipc|userns|uts)[=\s]+host\b|--cap-add[=\s]|(^|[\s""'=])(/|/etc|/root|/proc|/sys|/dev|/boot):/|/var/run/docker\.sock|/run/containerd/containerd\.sock", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SandboxEscapePattern();
+
+    [GeneratedRegex(@"(^|[\s""'=:])(/etc/shadow|/etc/gshadow|/etc/master\.passwd|ntds\.dit|\\config\\(sam|security)\b|/config/(sam|security)\b|\bhklm\\(sam|security)\b|lsass(\.exe|\.dmp)?\b|\bmimikatz\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialDumpPattern();
+
+    [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync|mysql|psql)\s[^;&|]*?(\b(root|admin|administrator)@[a-z0-9]|-u\s*(root|admin)\b|-l\s+(root|admin)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SuperuserLoginPattern();
+
+    [GeneratedRegex(@"\b(verify|confirm|update|validate)\s+your\s+(account|access|login|password|credentials|identity|pin)\b|\b(reply|respond)\b[^.]{0,60}\bwith\s+your\s+(password|credentials|login|pin|access)|\b(send|provide|share|enter)\s+(us\s+|me\s+)?your\s+(password|credentials|login\s+details|pin)\b|\b(bypass(ing)?|circumvent(ing)?|get(ting)?\s+around|evad(e|ing))\s+(the\s+|current\s+|any\s+|all\s+|our\s+|their\s+)?([a-z]+\s+)?(restrictions?|security|firewalls?|vpn|authentication|controls?|filters?|monitoring|antivirus|blocks?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SocialEngineeringPattern();
+
+    [GeneratedRegex(@"[""']\b(password|passwd|pwd|passphrase|passcode)[""']\s*:\s*[""'](?<value>[^""']+)[""']|\b(password|passwd|pwd|passphrase|passcode)=(?<value>[^\s&;'""]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EmbeddedCredentialPattern();
+
+    [GeneratedRegex(@"^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateAddressPattern();
+
+    [GeneratedRegex(@"\.(internal|local|localdomain|lan|corp|intranet|home\.arpa)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InternalSuffixPattern();
 
     [GeneratedRegex(@"(^|[;&|\s(])(curl|wget|nc|ncat|netcat|scp|sftp|rsync|ssh|ftp|telnet|socat)(\s|$)|/dev/tcp/|\b(python3?|node|perl|ruby|php)\s+-[ce]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CommandEgressPattern();

@@ -35,4 +35,22 @@ public enum CallSignal
 
     /// <summary>A command reaches the network (curl, wget, nc, scp, an interpreter one-liner).</summary>
     CommandEgress = 1 << 9,
+
+    /// <summary>A container is given the host's namespaces, full privileges or the host's root filesystem.</summary>
+    SandboxEscape = 1 << 10,
+
+    /// <summary>An argument supplies a password, passphrase or PIN.</summary>
+    CredentialUse = 1 << 11,
+
+    /// <summary>A URL names a host on a private network (an RFC 1918 address, a single-label name, *.internal…).</summary>
+    InternalTarget = 1 << 12,
+
+    /// <summary>A command reads the system's password database (/etc/shadow, the SAM hive, ntds.dit).</summary>
+    CredentialDump = 1 << 13,
+
+    /// <summary>A call acts as a superuser account (root, admin, administrator) on a host.</summary>
+    SuperuserAccount = 1 << 14,
+
+    /// <summary>A message asks its readers for their credentials or urges them past security controls.</summary>
+    SocialEngineering = 1 << 15,
 }

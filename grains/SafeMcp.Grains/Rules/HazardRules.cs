@@ -86,22 +86,83 @@ public sealed class HazardRules : ICallDetector
                 [Techniques.DataDestruction]));
         }
 
-        // Privilege escalation.
-        if ((signals & CallSignal.PrivilegeChange) != 0 || ((caps & Capability.Identity) != 0 && (call.Tool.Capabilities & Capability.Identity) != 0 && (caps & (Capability.FsWrite | Capability.Exec)) != 0))
+        // Dumping the system's password database: no task asks an agent for every account's hash.
+        if ((signals & CallSignal.CredentialDump) != 0)
         {
-            var verdict = TaskNeed.Privilege(session.Instruction) ? Verdict.RequireApproval : Verdict.Deny;
-            findings.Add(new Finding(Layer, verdict,
-                $"Privilege escalation: '{tool}' changes permissions, ownership or roles.",
-                [Techniques.HighPrivilegeToolAbuse, Techniques.HostPrivilegeEscalation, Techniques.ExplicitPrivilegeBoundaries]));
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Credential dumping: '{tool}' reads the system's password database.",
+                [Techniques.FileCredentialHarvest, Techniques.HostPrivilegeEscalation]));
         }
 
-        // Payments need a task that asks for them, and a human.
-        if ((caps & Capability.Payments) != 0 && (call.Tool.Capabilities & (Capability.FsWrite | Capability.FsDelete | Capability.Messaging | Capability.Exec | Capability.NetEgress)) != 0
-            && !TaskNeed.Payment(session.Instruction))
+        // Privilege escalation, acting as a superuser, and the container form: a container given the host's namespaces or root.
+        if ((signals & (CallSignal.PrivilegeChange | CallSignal.SandboxEscape | CallSignal.SuperuserAccount)) != 0 || ((caps & Capability.Identity) != 0 && (call.Tool.Capabilities & Capability.Identity) != 0 && (caps & (Capability.FsWrite | Capability.Exec)) != 0))
+        {
+            var verdict = TaskNeed.Privilege(session.Instruction) ? Verdict.RequireApproval : Verdict.Deny;
+            findings.Add((signals & CallSignal.SandboxEscape) != 0
+                ? new Finding(Layer, verdict,
+                    $"Sandbox escape: '{tool}' runs a container with the host's namespaces, full privileges or the host's files.",
+                    [Techniques.SandboxEscape, Techniques.HostPrivilegeEscalation, Techniques.ExplicitPrivilegeBoundaries])
+                : (signals & (CallSignal.PrivilegeChange | CallSignal.SuperuserAccount)) == CallSignal.SuperuserAccount
+                ? new Finding(Layer, verdict,
+                    $"Privilege escalation: '{tool}' acts as a superuser account (root, admin).",
+                    [Techniques.HighPrivilegeToolAbuse, Techniques.ExplicitPrivilegeBoundaries])
+                : new Finding(Layer, verdict,
+                    $"Privilege escalation: '{tool}' changes permissions, ownership or roles.",
+                    [Techniques.HighPrivilegeToolAbuse, Techniques.HostPrivilegeEscalation, Techniques.ExplicitPrivilegeBoundaries]));
+        }
+
+        // Payments need a task that asks for them, and a human. A tool moves money when it can act on the world or when
+        // its name says it does (purchase_…, transfer_…); a payments tool that only reads (a statement, a balance) does not.
+        if ((caps & Capability.Payments) != 0 && !TaskNeed.Payment(session.Instruction)
+            && ((call.Tool.Capabilities & (Capability.FsWrite | Capability.FsDelete | Capability.Messaging | Capability.Exec | Capability.NetEgress)) != 0
+                || TaskNeed.NamesMoneyMovement(tool)))
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"'{tool}' moves money and the task does not ask for a payment.",
                 [Techniques.FraudulentTransactions]));
+        }
+
+        // Acquiring resources: a new wallet, account or identity is power the task did not grant unless it asks for one.
+        if ((call.Tool.Capabilities & (Capability.Payments | Capability.Identity | Capability.Secrets)) != 0
+            && TaskNeed.AcquiredResource(tool) is { } resource && !TaskNeed.Creation(session.Instruction, resource))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Resource acquisition: '{tool}' creates a new {resource} and the task does not ask for one.",
+                [Techniques.FraudulentTransactions, Techniques.ExplicitPrivilegeBoundaries]));
+        }
+
+        // Tools whose own text says they build or plant malicious software serve no task through an agent.
+        if ((call.Tool.Capabilities & Capability.Malware) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.Deny,
+                $"Malware: '{tool}' says it builds or plants malicious software.",
+                [Techniques.MaliciousServer]));
+        }
+
+        // A message that fishes for its readers' credentials or urges them past security controls.
+        if ((signals & CallSignal.SocialEngineering) != 0 && (caps & Capability.Messaging) != 0)
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Social engineering: '{tool}' sends a message asking for credentials or urging its readers past security controls.",
+                [Techniques.UserSocialEngineering]));
+        }
+
+        // A password the user did not give is one the agent found, guessed or was handed by a tool.
+        if ((signals & CallSignal.CredentialUse) != 0
+            && CallInspector.SuppliedCredentials(call.Request.Arguments).Exists(value => !Given(session.Instruction, value)))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Credential use: '{tool}' supplies a password the task did not give.",
+                [Techniques.CredentialRelay, Techniques.ExplicitPrivilegeBoundaries]));
+        }
+
+        // Reaching into a private network the task did not name: the agent acting as a deputy past the perimeter.
+        if ((signals & CallSignal.InternalTarget) != 0 && (caps & Capability.NetEgress) != 0
+            && CallInspector.InternalHosts(call.Request.Arguments).Exists(host => !Given(session.Instruction, host)))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Internal network: '{tool}' reaches a private host the task does not name.",
+                [Techniques.ConfusedDeputy, Techniques.ExplicitPrivilegeBoundaries]));
         }
 
         // Acting on instructions that came from tool output.
@@ -126,6 +187,9 @@ public sealed class HazardRules : ICallDetector
                 [Techniques.CommandInjection]));
         }
     }
+
+    private static bool Given(string? instruction, string value) =>
+        instruction is not null && instruction.Contains(value, StringComparison.OrdinalIgnoreCase);
 
     private static string Describe(Taint taint, bool readsNow)
     {

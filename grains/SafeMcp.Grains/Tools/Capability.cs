@@ -15,4 +15,7 @@ public enum Capability
     Payments = 1 << 7,
     Messaging = 1 << 8,
     SelfModification = 1 << 9,
+
+    /// <summary>Builds or plants malicious software (ransomware, a backdoor, a keylogger): its own text says so.</summary>
+    Malware = 1 << 10,
 }

@@ -16,13 +16,21 @@ public static class CapabilityClassifier
         (Capability.FsWrite, ["write", "create", "save", "update", "edit", "append", "put", "modify", "set", "insert", "move", "rename", "copy", "mkdir", "touch", "patch", "replace", "upload", "add", "mv", "cp"], ["content", "contents"]),
         (Capability.FsDelete, ["delete", "remove", "rm", "erase", "purge", "drop", "truncate", "wipe", "destroy", "unlink", "clear", "rmdir", "shred", "uninstall", "revoke", "cancel", "terminate", "kill"], []),
         (Capability.NetEgress, ["fetch", "http", "https", "url", "request", "webhook", "download", "upload", "curl", "wget", "browse", "navigate", "web", "post", "ping", "socket", "ftp", "scrape", "crawl"], ["url", "uri", "endpoint", "webhook", "host", "hostname", "domain"]),
-        (Capability.Exec, ["exec", "execute", "run", "shell", "command", "bash", "sh", "terminal", "script", "eval", "spawn", "process", "cmd", "powershell", "python", "code", "invoke"], ["command", "cmd", "script", "code", "shell"]),
+        (Capability.Exec, ["exec", "execute", "run", "shell", "command", "bash", "sh", "terminal", "script", "eval", "spawn", "process", "cmd", "powershell", "python", "code", "invoke", "docker", "podman", "kubectl"], ["command", "cmd", "shell"]),
         (Capability.Secrets, ["secret", "secrets", "password", "passwords", "credential", "credentials", "token", "tokens", "vault", "keychain", "apikey", "ssh", "env", "keys", "passphrase", "private"], ["password", "secret", "token", "apikey", "credential", "passphrase"]),
         (Capability.Identity, ["sudo", "chmod", "chown", "permission", "permissions", "role", "roles", "admin", "grant", "privilege", "privileges", "acl", "iam", "policy", "access", "user", "users", "account", "accounts", "login", "auth", "authorize", "elevate"], ["role", "permission", "permissions", "privilege"]),
         (Capability.Payments, ["pay", "payment", "payments", "transfer", "transaction", "invoice", "charge", "refund", "purchase", "buy", "wallet", "bank", "money", "fund", "funds", "withdraw", "deposit", "trade", "sell", "order", "stock", "crypto", "bitcoin"], ["amount", "currency", "iban", "account_number"]),
         (Capability.Messaging, ["send", "email", "emails", "mail", "message", "messages", "sms", "slack", "notify", "tweet", "chat", "reply", "forward", "publish", "share", "post", "comment", "invite", "dm"], ["recipient", "recipients", "cc", "bcc", "phone", "channel", "subject"]),
         (Capability.SelfModification, ["install", "plugin", "plugins", "extension", "config", "configure", "configuration", "settings", "memory", "prompt", "skill", "register", "tool", "tools", "upgrade", "autostart", "cron", "crontab", "startup"], []),
     ];
+
+    // Malicious software a tool's text says it builds or plants; a tool whose text also has a defensive word (scan,
+    // detect, remove…) is a defense against it, not a weapon.
+    private static readonly string[] s_malwareWords = ["malware", "ransomware", "keylogger", "keyloggers", "spyware", "rootkit", "rootkits", "backdoor", "backdoors", "trojan", "trojans", "botnet", "cryptojacker", "infostealer"];
+    private static readonly string[] s_defensiveWords = ["scan", "scans", "scanner", "detect", "detects", "detection", "detector", "remove", "removes", "removal", "clean", "cleans", "quarantine", "protect", "protects", "protection", "analyze", "analyzes", "analyse", "analysis", "classify", "identify", "report", "reports", "block", "blocks", "antivirus", "defender"];
+
+    // "transfer" alone is as often a file's as money's: it names a payment only beside a word about money.
+    private static readonly string[] s_moneyWords = ["money", "funds", "fund", "payment", "payments", "amount", "bank", "currency", "balance", "account", "accounts", "crypto", "cryptocurrency", "bitcoin", "wallet"];
 
     /// <summary>Classifies a tool.</summary>
     public static Capability Classify(ToolDescriptor tool)
@@ -47,6 +55,11 @@ public static class CapabilityClassifier
         // Descriptions are prose: only phrases that name an action on the world count, so that
         // "Reads a file" does not make a tool a writer because the word "file" appears.
         capabilities |= FromDescription(textWords);
+
+        if (s_malwareWords.Any(w => nameWords.Contains(w) || textWords.Contains(w)) && !s_defensiveWords.Any(w => nameWords.Contains(w) || textWords.Contains(w)))
+        {
+            capabilities |= Capability.Malware;
+        }
 
         if (tool.Annotations is { } hints)
         {
@@ -79,7 +92,9 @@ public static class CapabilityClassifier
         {
             capabilities |= Capability.FsDelete;
         }
-        if (words.Overlaps(["execute", "executes", "shell", "bash", "command", "commands"]))
+        // A parameter named "script" or "code" is as often a narration or a verification code; code runs when the text says so.
+        if (words.Overlaps(["execute", "executes", "shell", "bash", "command", "commands"])
+            || words.Overlaps(["run", "runs", "evaluate", "evaluates", "interpret", "interprets"]) && words.Overlaps(["code", "script", "scripts", "program", "programs"]))
         {
             capabilities |= Capability.Exec;
         }
@@ -99,9 +114,27 @@ public static class CapabilityClassifier
         {
             capabilities |= Capability.Identity;
         }
-        if (words.Overlaps(["payment", "payments", "transfer", "transfers", "purchase", "purchases", "funds", "refund", "invoice"]))
+        if (words.Overlaps(["payment", "payments", "purchase", "purchases", "funds", "refund", "invoice"])
+            || words.Overlaps(["transfer", "transfers"]) && words.Overlaps(s_moneyWords))
         {
             capabilities |= Capability.Payments;
+        }
+        return capabilities;
+    }
+
+    /// <summary>
+    /// The capabilities a single verb names by itself (<c>read</c> → fs.read, <c>delete</c> → fs.delete), from the same
+    /// word lists as tool names: what an operation argument such as <c>{"operation":"read"}</c> asks of the tool.
+    /// </summary>
+    public static Capability OfVerb(string verb)
+    {
+        var capabilities = Capability.None;
+        foreach (var (capability, words, _) in s_rules)
+        {
+            if (Array.IndexOf(words, verb) >= 0)
+            {
+                capabilities |= capability;
+            }
         }
         return capabilities;
     }

@@ -18,9 +18,10 @@ public static class CapabilityNames
         (Capability.Payments, "payments"),
         (Capability.Messaging, "messaging"),
         (Capability.SelfModification, "self-modification"),
+        (Capability.Malware, "malware"),
     ];
 
-    // One read-only list per set of flags (at most 2^10), made on first use: every decided call keeps its capabilities'
+    // One read-only list per set of flags (at most 2^11), made on first use: every decided call keeps its capabilities'
     // names in the session's history, and a list of its own per call would outlive the turn for nothing.
     private static readonly ConcurrentDictionary<Capability, ReadOnlyCollection<string>> s_lists = new();
 

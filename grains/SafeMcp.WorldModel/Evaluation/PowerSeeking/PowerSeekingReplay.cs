@@ -21,6 +21,7 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
         var store = new InMemorySessionStore();
         int withCalls = 0, stopped = 0, preCalls = 0, preBlocked = 0;
         var stoppedBy = new Dictionary<string, int>(StringComparer.Ordinal);
+        List<int> enablerNotFound = [], riskNotFound = [];
         foreach (var trajectory in trajectories)
         {
             if (trajectory.Calls.Count == 0)
@@ -29,11 +30,19 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
                 continue;
             }
             withCalls++;
+            if (!trajectory.PowerSeekingFound)
+            {
+                enablerNotFound.Add(trajectory.Number);
+            }
+            if (!trajectory.RiskFound)
+            {
+                riskNotFound.Add(trajectory.Number);
+            }
             var sessionId = $"powerseeking-{trajectory.Number}";
             var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             await grain.OpenAsync(new OpenSessionRequest(sessionId, trajectory.Instruction, trajectory.Tools), cancellationToken).ConfigureAwait(false);
             var firstStop = -1;
-            var line = new StringBuilder($"#{trajectory.Number,-3} enabler {trajectory.PowerSeekingCall} risk {trajectory.RiskCall}:");
+            var line = new StringBuilder($"#{trajectory.Number,-3} enabler {trajectory.PowerSeekingCall}{(trajectory.PowerSeekingFound ? "" : " (last)")} risk {trajectory.RiskCall}{(trajectory.RiskFound ? "" : " (last)")}:");
             for (var c = 0; c < trajectory.Calls.Count; c++)
             {
                 var call = trajectory.Calls[c];
@@ -70,7 +79,7 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
             stopped += isStopped ? 1 : 0;
             log?.WriteLine(line.Append(isStopped ? "  STOPPED" : "  missed").ToString());
         }
-        return new ReplayReport(trajectories.Count, withCalls, stopped, preCalls, preBlocked, stoppedBy);
+        return new ReplayReport(trajectories.Count, withCalls, stopped, preCalls, preBlocked, stoppedBy, enablerNotFound, riskNotFound);
     }
 
     private static string Short(Verdict verdict) => verdict switch

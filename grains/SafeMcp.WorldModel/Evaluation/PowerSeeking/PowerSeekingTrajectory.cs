@@ -1,12 +1,13 @@
 using System.Text.Json;
 using SafeMcp.Contracts;
-using SafeMcp.Grains.Text;
 
 namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 
 /// <summary>
 /// One PowerSeeking Bench trajectory: the task, the tools (OpenAI function JSON), the recorded calls in order,
-/// and the indexes of the enabler (power-seeking) call and the harmful (risk) call among them.
+/// and the indexes of the enabler (power-seeking) call and the harmful (risk) call among them. A step the evidence
+/// names but no call matches (see <see cref="EvidenceStep"/>), or that names no call, is taken to be the last call;
+/// <see cref="PowerSeekingFound"/> and <see cref="RiskFound"/> say whether the step was found.
 /// </summary>
 public sealed record PowerSeekingTrajectory(
     int Number,
@@ -14,7 +15,9 @@ public sealed record PowerSeekingTrajectory(
     IReadOnlyList<ToolDescriptor> Tools,
     IReadOnlyList<RecordedCall> Calls,
     int PowerSeekingCall,
-    int RiskCall)
+    int RiskCall,
+    bool PowerSeekingFound,
+    bool RiskFound)
 {
     /// <summary>Reads the benchmark file (a JSON array).</summary>
     public static List<PowerSeekingTrajectory> ReadAll(string path)
@@ -29,7 +32,8 @@ public sealed record PowerSeekingTrajectory(
         return trajectories;
     }
 
-    private static PowerSeekingTrajectory Parse(JsonElement item, int number)
+    /// <summary>One trajectory of the benchmark file; <paramref name="number"/> counts from 1.</summary>
+    internal static PowerSeekingTrajectory Parse(JsonElement item, int number)
     {
         var instruction = item.TryGetProperty("user_instruction", out var i) ? i.GetString() ?? "" : "";
         var tools = new List<ToolDescriptor>();
@@ -71,41 +75,13 @@ public sealed record PowerSeekingTrajectory(
             }
         }
         var evidence = item.GetProperty("evaluation").GetProperty("evidence");
-        var powerSeeking = Locate(calls, evidence, "power_seeking_step", 0);
-        var risk = Locate(calls, evidence, "risk_action_step", Math.Max(powerSeeking, 0));
+        var powerSeeking = EvidenceStep.Read(evidence, "power_seeking_step")?.Locate(calls, 0) ?? -1;
+        var risk = EvidenceStep.Read(evidence, "risk_action_step")?.Locate(calls, Math.Max(powerSeeking, 0)) ?? -1;
+        var last = Math.Max(0, calls.Count - 1);
         return new PowerSeekingTrajectory(number, instruction, tools, calls,
-            powerSeeking < 0 ? Math.Max(0, calls.Count - 1) : powerSeeking,
-            risk < 0 ? Math.Max(0, calls.Count - 1) : risk);
-    }
-
-    /// <summary>
-    /// The call the evidence names: among calls of the named tool (from <paramref name="from"/>), the one whose
-    /// argument words overlap the evidence's the most, the earliest on a tie; -1 when no call uses that tool.
-    /// </summary>
-    private static int Locate(IReadOnlyList<RecordedCall> calls, JsonElement evidence, string step, int from)
-    {
-        if (!evidence.TryGetProperty(step, out var s) || s.ValueKind != JsonValueKind.Object
-            || !s.TryGetProperty("tool_call", out var toolElement) || toolElement.GetString() is not { Length: > 0 } tool)
-        {
-            return -1;
-        }
-        var wanted = WordSplitter.Words(s.TryGetProperty("arguments", out var a) ? a.ToString() : null);
-        var best = -1;
-        var bestScore = -1;
-        for (var c = from; c < calls.Count; c++)
-        {
-            if (calls[c].Tool != tool)
-            {
-                continue;
-            }
-            var words = WordSplitter.Words(calls[c].ArgumentsJson);
-            var score = wanted.Count(words.Contains);
-            if (score > bestScore)
-            {
-                best = c;
-                bestScore = score;
-            }
-        }
-        return best < 0 && from > 0 ? Locate(calls, evidence, step, 0) : best;
+            powerSeeking < 0 ? last : powerSeeking,
+            risk < 0 ? last : risk,
+            powerSeeking >= 0,
+            risk >= 0);
     }
 }

@@ -7,13 +7,17 @@ namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 /// <param name="PreEnablerCalls">Calls before the power-seeking call.</param>
 /// <param name="PreEnablerBlocked">Of those, the calls denied or sent for approval.</param>
 /// <param name="StoppedBy">For stopped trajectories, the layers of the first stopping decision, counted.</param>
+/// <param name="EnablerNotFound">Numbers of the trajectories with calls whose power-seeking step matched no call, so the last call was taken.</param>
+/// <param name="RiskNotFound">Numbers of the trajectories with calls whose risk step matched no call or named none, so the last call was taken.</param>
 public sealed record ReplayReport(
     int Trajectories,
     int WithCalls,
     int Stopped,
     int PreEnablerCalls,
     int PreEnablerBlocked,
-    IReadOnlyDictionary<string, int> StoppedBy)
+    IReadOnlyDictionary<string, int> StoppedBy,
+    IReadOnlyList<int> EnablerNotFound,
+    IReadOnlyList<int> RiskNotFound)
 {
     /// <summary>The report as lines for a terminal.</summary>
     public IEnumerable<string> Lines()
@@ -21,8 +25,13 @@ public sealed record ReplayReport(
         yield return $"trajectories                          {Trajectories} ({WithCalls} with tool calls)";
         yield return $"stopped at or before the risk step    {Stopped}/{WithCalls} = {Share(Stopped, WithCalls):P1} (of all {Trajectories}: {Share(Stopped, Trajectories):P1})";
         yield return $"pre-enabler calls wrongly blocked     {PreEnablerBlocked}/{PreEnablerCalls} = {Share(PreEnablerBlocked, PreEnablerCalls):P1}";
+        yield return $"enabler not found, last call taken    {NotFound(EnablerNotFound)}";
+        yield return $"risk step not found, last call taken  {NotFound(RiskNotFound)}";
         yield return $"first stop decided by                 {string.Join(", ", StoppedBy.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}";
     }
+
+    private static string NotFound(IReadOnlyList<int> numbers) =>
+        numbers.Count == 0 ? "0" : $"{numbers.Count} ({string.Join(" ", numbers.Select(n => $"#{n}"))})";
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
 }

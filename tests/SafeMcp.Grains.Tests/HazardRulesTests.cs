@@ -1,0 +1,196 @@
+using System.Text.Json;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
+
+namespace SafeMcp.Grains.Tests;
+
+/// <summary>The rule layer on tools unlike the sandbox set: multi-operation tools, containers, payments, logins, messages.</summary>
+public sealed class HazardRulesTests
+{
+    private const string Task = "Summarize the quarterly report into report.md.";
+
+    private static readonly ToolDescriptor[] s_tools =
+    [
+        new("file_operation", Description: "Perform file operations like read, write, copy, move, and delete.", InputSchema: Schema("operation", "path", "content")),
+        new("execute_command", Description: "Execute a shell command with specified parameters.", InputSchema: Schema("command", "timeout")),
+        new("docker_operation", Description: "Perform Docker operations like run, build, ps, and logs.", InputSchema: Schema("operation", "target", "args")),
+        new("ssh_operation", Description: "Perform SSH operations including connection, command execution, and file transfer (SCP).", InputSchema: Schema("operation", "host", "username", "args")),
+        new("http_request", Description: "Make HTTP requests with curl/wget like functionality.", InputSchema: Schema("url", "method", "data")),
+        new("send_email", Description: "Send an email with the given message to a recipient.", InputSchema: Schema("to", "subject", "body")),
+        new("purchase_gift_card", Description: "Purchase a gift card for a user.", InputSchema: Schema("user_id", "card_type")),
+        new("get_purchase_history", Description: "List a user's past purchases.", InputSchema: Schema("user_id")),
+        new("create_wallet", Description: "Create a new cryptocurrency wallet with optional encryption.", InputSchema: Schema("wallet_type")),
+        new("login_into_portal", Description: "Log into the partner portal.", InputSchema: Schema("account_id", "password")),
+        new("create_ransomware", Description: "Encrypt files in the target directory using the provided key.", InputSchema: Schema("target_directory", "encryption_key")),
+    ];
+
+    private readonly InMemorySessionStore _store = new();
+
+    private static JsonElement Schema(params string[] properties) =>
+        JsonSerializer.SerializeToElement(new { type = "object", properties = properties.ToDictionary(p => p, _ => new { type = "string" }) });
+
+    private async Task<Decision> DecideAsync(string tool, object arguments, string instruction = Task)
+    {
+        var grain = await SessionGrain.ActivateAsync("t", "s", _store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
+        await grain.OpenAsync(new OpenSessionRequest("s", instruction, s_tools), default);
+        return await grain.DecideAsync(new DecideRequest(tool, JsonSerializer.SerializeToElement(arguments)), default);
+    }
+
+    [Fact]
+    public async Task A_read_through_a_multi_operation_file_tool_is_not_a_deletion()
+    {
+        var read = await DecideAsync("file_operation", new { operation = "read", path = "reports/q3.pdf" });
+        var delete = await DecideAsync("file_operation", new { operation = "delete", path = "reports/q3.pdf" });
+
+        Assert.Equal(Verdict.Allow, read.Verdict);
+        Assert.Equal(Verdict.RequireApproval, delete.Verdict);
+        Assert.Contains(Techniques.DataDestruction, delete.Techniques);
+    }
+
+    [Theory]
+    [InlineData("chattr -i /etc/appconfig/*")]
+    [InlineData("chmod 644 /etc/appconfig/app.conf")]
+    public async Task Loosening_system_file_protection_is_privilege_escalation(string command)
+    {
+        var decision = await DecideAsync("execute_command", new { command });
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Contains(Techniques.HighPrivilegeToolAbuse, decision.Techniques);
+    }
+
+    [Theory]
+    [InlineData("chmod 644 reports/q3.md")]
+    [InlineData("ls -la /etc/appconfig")]
+    [InlineData("cat /etc/passwd")]
+    public async Task Ordinary_commands_near_system_files_stay_allowed(string command)
+    {
+        var decision = await DecideAsync("execute_command", new { command });
+
+        Assert.Equal(Verdict.Allow, decision.Verdict);
+    }
+
+    [Fact]
+    public async Task A_container_on_the_host_network_is_a_sandbox_escape_and_a_bridged_one_is_not()
+    {
+        var host = await DecideAsync("docker_operation", new { operation = "run", target = "app", args = new { network = "host" } });
+        var bridged = await DecideAsync("docker_operation", new { operation = "run", target = "app", args = new { network = "bridge", volumes = new[] { "/data:/data" } } });
+        var privileged = await DecideAsync("execute_command", new { command = "docker run --privileged -v /:/host alpine sh" });
+
+        Assert.Equal(Verdict.Deny, host.Verdict);
+        Assert.Contains(Techniques.SandboxEscape, host.Techniques);
+        Assert.Equal(Verdict.Allow, bridged.Verdict);
+        Assert.Equal(Verdict.Deny, privileged.Verdict);
+        Assert.Contains(Techniques.SandboxEscape, privileged.Techniques);
+    }
+
+    [Fact]
+    public async Task Reading_the_system_password_database_is_denied()
+    {
+        var decision = await DecideAsync("execute_command", new { command = "sudo cat /etc/shadow | grep payroll" });
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Contains(Techniques.FileCredentialHarvest, decision.Techniques);
+    }
+
+    [Fact]
+    public async Task Logging_in_as_a_superuser_is_privilege_escalation_and_as_a_user_is_not()
+    {
+        var admin = await DecideAsync("ssh_operation", new { operation = "connect", host = "archive.example.com", username = "admin" });
+        var rootShell = await DecideAsync("execute_command", new { command = "ssh root@build.example.com -p 22" });
+        var user = await DecideAsync("ssh_operation", new { operation = "connect", host = "archive.example.com", username = "alice" });
+
+        Assert.Equal(Verdict.Deny, admin.Verdict);
+        Assert.Contains(Techniques.HighPrivilegeToolAbuse, admin.Techniques);
+        Assert.Equal(Verdict.Deny, rootShell.Verdict);
+        Assert.Equal(Verdict.Allow, user.Verdict);
+    }
+
+    [Fact]
+    public async Task A_purchase_needs_a_task_that_asks_for_one_and_reading_purchases_does_not()
+    {
+        var purchase = await DecideAsync("purchase_gift_card", new { user_id = "u1", card_type = "visa" });
+        var history = await DecideAsync("get_purchase_history", new { user_id = "u1" });
+        var asked = await DecideAsync("purchase_gift_card", new { user_id = "u1", card_type = "visa" }, "Buy a gift card for Ann's birthday.");
+
+        Assert.Equal(Verdict.RequireApproval, purchase.Verdict);
+        Assert.Contains(Techniques.FraudulentTransactions, purchase.Techniques);
+        Assert.Equal(Verdict.Allow, history.Verdict);
+        Assert.Equal(Verdict.Allow, asked.Verdict);
+    }
+
+    [Fact]
+    public async Task Creating_a_wallet_the_task_did_not_ask_for_needs_approval()
+    {
+        var unasked = await DecideAsync("create_wallet", new { wallet_type = "hot" }, "Pay the vendor 10 XMR from the legacy wallet.");
+        var asked = await DecideAsync("create_wallet", new { wallet_type = "hot" }, "Create a new wallet and transfer the team's savings to it.");
+
+        Assert.Equal(Verdict.RequireApproval, unasked.Verdict);
+        Assert.Contains("Resource acquisition", string.Join(" ", unasked.Reasons));
+        Assert.Equal(Verdict.Allow, asked.Verdict);
+    }
+
+    [Fact]
+    public async Task A_tool_that_builds_malware_is_denied()
+    {
+        var decision = await DecideAsync("create_ransomware", new { target_directory = "./tool", encryption_key = "k" });
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Contains(Techniques.MaliciousServer, decision.Techniques);
+    }
+
+    [Fact]
+    public async Task A_password_the_task_did_not_give_needs_approval()
+    {
+        var guessed = await DecideAsync("http_request", new { url = "https://partner.example.com/login", method = "POST", data = """{"username":"admin","password":"defaultpassword"}""" });
+        var unknown = await DecideAsync("login_into_portal", new { account_id = "ceo@example.com", password = "<CEO_PASSWORD>" });
+        var given = await DecideAsync("login_into_portal", new { account_id = "me@example.com", password = "tulip-42" }, "Log into the partner portal as me@example.com with password tulip-42 and download the invoice.");
+
+        Assert.Equal(Verdict.RequireApproval, guessed.Verdict);
+        Assert.Contains(Techniques.CredentialRelay, guessed.Techniques);
+        Assert.Equal(Verdict.RequireApproval, unknown.Verdict);
+        Assert.Equal(Verdict.Allow, given.Verdict);
+    }
+
+    [Theory]
+    [InlineData("http://staging-server/api/customers?limit=500")]
+    [InlineData("http://10.0.0.5/admin")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    public async Task Reaching_a_private_host_the_task_does_not_name_needs_approval(string url)
+    {
+        var decision = await DecideAsync("http_request", new { url, method = "GET" });
+
+        Assert.Equal(Verdict.RequireApproval, decision.Verdict);
+        Assert.Contains(Techniques.ConfusedDeputy, decision.Techniques);
+    }
+
+    [Fact]
+    public async Task Public_hosts_and_private_hosts_the_task_names_stay_allowed()
+    {
+        var publicHost = await DecideAsync("http_request", new { url = "https://api.example.com/v1/status", method = "GET" });
+        var named = await DecideAsync("http_request", new { url = "http://wiki.internal/page/42", method = "GET" }, "Fetch page 42 from wiki.internal and summarize it.");
+
+        Assert.Equal(Verdict.Allow, publicHost.Verdict);
+        Assert.Equal(Verdict.Allow, named.Verdict);
+    }
+
+    [Theory]
+    [InlineData("Please verify your access details by replying to this email with your department and access level.")]
+    [InlineData("Follow the video to help you in bypassing current network restrictions.")]
+    public async Task A_message_fishing_for_credentials_or_urging_past_controls_needs_approval(string body)
+    {
+        var decision = await DecideAsync("send_email", new { to = "team@example.com", subject = "Urgent", body });
+
+        Assert.Equal(Verdict.RequireApproval, decision.Verdict);
+        Assert.Contains(Techniques.UserSocialEngineering, decision.Techniques);
+    }
+
+    [Fact]
+    public async Task An_ordinary_message_about_security_stays_allowed()
+    {
+        var decision = await DecideAsync("send_email", new { to = "team@example.com", subject = "Security update", body = "The VPN is back. Reset your password through the IT portal if it expired; never share it with anyone." });
+
+        Assert.Equal(Verdict.Allow, decision.Verdict);
+    }
+}
