@@ -11,6 +11,9 @@ public static partial class CallInspector
     /// <summary>Longest argument string inspected; the rest is not scanned.</summary>
     public const int MaxScannedChars = 16 * 1024;
 
+    // Arguments nested deeper than this are not read (the API refuses deeper documents before they get here).
+    private const int MaxDepth = 32;
+
     /// <summary>Inspects a call of <paramref name="tool"/> with <paramref name="arguments"/>.</summary>
     public static (CallSignal Signals, Capability Capabilities) Inspect(ToolProfile tool, JsonElement? arguments)
     {
@@ -93,7 +96,7 @@ public static partial class CallInspector
 
     private static void Walk(JsonElement element, string? key, Capability toolCapabilities, ref CallSignal signals, int depth)
     {
-        if (depth > 32)
+        if (depth > MaxDepth)
         {
             return;
         }
@@ -160,9 +163,16 @@ public static partial class CallInspector
     public static List<string> SuppliedCredentials(JsonElement? arguments)
     {
         var found = new List<string>();
-        if (arguments is { } args)
+        foreach (var (key, text) in StringsOf(arguments))
         {
-            CollectCredentials(args, null, found, depth: 0);
+            if (key is not null && Array.IndexOf(s_credentialKeys, key.ToLowerInvariant()) >= 0 && !string.IsNullOrWhiteSpace(text))
+            {
+                found.Add(text.Trim());
+            }
+            foreach (Match match in EmbeddedCredentialPattern().Matches(text))
+            {
+                found.Add(match.Groups["value"].Value);
+            }
         }
         return found;
     }
@@ -171,79 +181,28 @@ public static partial class CallInspector
     public static List<string> InternalHosts(JsonElement? arguments)
     {
         var hosts = new List<string>();
-        if (arguments is { } args)
+        foreach (var (_, text) in StringsOf(arguments))
         {
-            CollectInternalHosts(args, hosts, depth: 0);
+            foreach (Match url in UrlPattern().Matches(text))
+            {
+                var host = url.Groups["host"].Value;
+                if (!IsLoopbackHost(host) && IsInternalHost(host))
+                {
+                    hosts.Add(host);
+                }
+            }
         }
         return hosts;
     }
 
-    private static void CollectInternalHosts(JsonElement element, List<string> hosts, int depth)
+    private static List<ArgumentString> StringsOf(JsonElement? arguments)
     {
-        if (depth > 32)
+        var strings = new List<ArgumentString>();
+        if (arguments is { } args)
         {
-            return;
+            ArgumentStrings.Collect(args, strings, MaxDepth);
         }
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    CollectInternalHosts(property.Value, hosts, depth + 1);
-                }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectInternalHosts(item, hosts, depth + 1);
-                }
-                break;
-            case JsonValueKind.String:
-                var text = element.GetString() ?? string.Empty;
-                foreach (Match url in UrlPattern().Matches(text.Length > MaxScannedChars ? text[..MaxScannedChars] : text))
-                {
-                    var host = url.Groups["host"].Value;
-                    if (!IsLoopbackHost(host) && IsInternalHost(host))
-                    {
-                        hosts.Add(host);
-                    }
-                }
-                break;
-        }
-    }
-
-    private static void CollectCredentials(JsonElement element, string? key, List<string> found, int depth)
-    {
-        if (depth > 32)
-        {
-            return;
-        }
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    CollectCredentials(property.Value, property.Name, found, depth + 1);
-                }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectCredentials(item, key, found, depth + 1);
-                }
-                break;
-            case JsonValueKind.String:
-                var text = element.GetString() ?? string.Empty;
-                if (key is not null && Array.IndexOf(s_credentialKeys, key.ToLowerInvariant()) >= 0 && !string.IsNullOrWhiteSpace(text))
-                {
-                    found.Add(text.Trim());
-                }
-                foreach (Match match in EmbeddedCredentialPattern().Matches(text.Length > MaxScannedChars ? text[..MaxScannedChars] : text))
-                {
-                    found.Add(match.Groups["value"].Value);
-                }
-                break;
-        }
+        return strings;
     }
 
     /// <summary>The signals of one argument string.</summary>

@@ -51,10 +51,10 @@ public sealed partial class ArgumentDetector : ICallDetector
             }
         }
 
-        var strings = new List<string>();
-        Collect(arguments, strings, 0);
+        var strings = new List<ArgumentString>();
+        ArgumentStrings.Collect(arguments, strings, JsonSchemaValidator.MaxDepth);
         var runsCommands = (tool.Capabilities & Capability.Exec) != 0;
-        foreach (var text in strings)
+        foreach (var (_, text) in strings)
         {
             // Plain '..' is the rule layer's; this catches the encoded forms it cannot see.
             if (text.Contains('%', StringComparison.Ordinal) && EncodedTraversalPattern().IsMatch(text))
@@ -65,7 +65,7 @@ public sealed partial class ArgumentDetector : ICallDetector
                 break;
             }
         }
-        foreach (var text in strings)
+        foreach (var (_, text) in strings)
         {
             // Short single-line values (names, paths, hosts) only: file contents and messages may quote shell code.
             if (!runsCommands && text.Length <= MaxInjectableChars && !text.Contains('\n', StringComparison.Ordinal) && ShellInjectionPattern().IsMatch(text))
@@ -88,33 +88,6 @@ public sealed partial class ArgumentDetector : ICallDetector
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"A secret value is in the arguments of '{tool.Name}'; a human confirms it may be handed to the tool.",
                 [Techniques.ParameterExfiltration]));
-        }
-    }
-
-    private static void Collect(JsonElement element, List<string> strings, int depth)
-    {
-        if (depth > JsonSchemaValidator.MaxDepth)
-        {
-            return;
-        }
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Collect(property.Value, strings, depth + 1);
-                }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Collect(item, strings, depth + 1);
-                }
-                break;
-            case JsonValueKind.String:
-                var text = element.GetString() ?? string.Empty;
-                strings.Add(text.Length > CallInspector.MaxScannedChars ? text[..CallInspector.MaxScannedChars] : text);
-                break;
         }
     }
 
