@@ -54,6 +54,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             // Closed loop: each worker sends its next request when the last one is answered. Open loop: requests are due on
             // the pacer's schedule and each is timed from when it was due.
             using var pacer = options.Rate > 0 ? new ArrivalPacer(options.Rate) : null;
+            var measureFrom = Stopwatch.GetTimestamp() + (long)((warmupEnds - total.Elapsed).TotalSeconds * Stopwatch.Frequency);
             var closedLoopTickets = -1L;
             var waiting = 0L;
             using var atStop = stop.Token.Register(() => waiting = pacer?.Due.Count ?? 0);
@@ -85,11 +86,13 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                     {
                         var decision = await client.DecideAsync(sessionIds[session], options.Scenario.Call(session, step), stop.Token).ConfigureAwait(false);
                         var elapsed = Stopwatch.GetElapsedTime(arrival.DueTimestamp);
-                        if (total.Elapsed < warmupEnds)
+                        // Closed loop: what completes after the warm-up. Open loop: what was due after it (a request due
+                        // during the warm-up and answered late belongs to the warm-up, not to the measured rate).
+                        if (pacer is null ? total.Elapsed < warmupEnds : arrival.DueTimestamp < measureFrom)
                         {
                             continue;
                         }
-                        Interlocked.CompareExchange(ref measuredStart, Stopwatch.GetTimestamp(), 0);
+                        Interlocked.CompareExchange(ref measuredStart, pacer is null ? Stopwatch.GetTimestamp() : measureFrom, 0);
                         var second = (int)(total.Elapsed - warmupEnds).TotalSeconds;
                         if (decision.DecidedBy.Contains(SafeMcpClient.UnavailableLayer))
                         {
