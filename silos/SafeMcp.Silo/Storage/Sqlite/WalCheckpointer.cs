@@ -30,6 +30,7 @@ internal sealed class WalCheckpointer : IDisposable
     private long _passes;
     private long _catchUps;
     private long _walPages;
+    private Exception? _lastError;
 
     public WalCheckpointer(string connectionString, SqliteStorageOptions options)
     {
@@ -52,8 +53,12 @@ internal sealed class WalCheckpointer : IDisposable
     /// <summary>Pages in the log at the last background pass.</summary>
     public long WalPages => Interlocked.Read(ref _walPages);
 
-    /// <summary>The error of the last failed pass or catch-up (cleared by the next that succeeds).</summary>
-    public Exception? LastError { get; private set; }
+    /// <summary>The error of the last failed pass or catch-up (cleared by the next that succeeds); set by two threads.</summary>
+    public Exception? LastError
+    {
+        get => Volatile.Read(ref _lastError);
+        private set => Volatile.Write(ref _lastError, value);
+    }
 
     /// <summary>
     /// Called by the writer between transactions: when the log is long enough to start over, copies what the
