@@ -41,7 +41,8 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             stop.CancelAfter(runEnds);
             var measuredStart = 0L;
 
-            var reporter = ReportProgressAsync(recorder, total, warmupEnds, stop.Token);
+            var answered = 0L;
+            var reporter = ReportProgressAsync(() => Interlocked.Read(ref answered), recorder, total, warmupEnds, stop.Token);
             var runtimeBefore = Task.Run(async () =>
             {
                 var untilMeasured = warmupEnds - total.Elapsed;
@@ -86,6 +87,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                     {
                         var decision = await client.DecideAsync(sessionIds[session], options.Scenario.Call(session, step), stop.Token).ConfigureAwait(false);
                         var elapsed = Stopwatch.GetElapsedTime(arrival.DueTimestamp);
+                        Interlocked.Increment(ref answered);
                         // Closed loop: what completes after the warm-up. Open loop: what was due after it (a request due
                         // during the warm-up and answered late belongs to the warm-up, not to the measured rate).
                         if (pacer is null ? total.Elapsed < warmupEnds : arrival.DueTimestamp < measureFrom)
@@ -197,7 +199,8 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             }).ConfigureAwait(false);
     }
 
-    private async Task ReportProgressAsync(LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
+    /// <summary>Prints, every <see cref="LoadOptions.ProgressInterval"/>, the rate of answers (warm-up included) and the count measured so far.</summary>
+    private async Task ReportProgressAsync(Func<long> answered, LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
     {
         var last = 0L;
         using var timer = new PeriodicTimer(options.ProgressInterval);
@@ -206,9 +209,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                var count = recorder.Count;
+                var count = answered();
                 var phase = total.Elapsed < warmupEnds ? "warmup" : "measure";
-                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {(count - last) * perSecond,7:0} decisions/s  total {count}  errors {recorder.Errors}").ConfigureAwait(false);
+                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {(count - last) * perSecond,7:0} decisions/s  measured {recorder.Count}  errors {recorder.Errors}").ConfigureAwait(false);
                 last = count;
             }
         }

@@ -26,6 +26,19 @@ public sealed class OpenLoopTests
         }
     }
 
+    [Theory]
+    [InlineData(6000, 25L, false)]   // the arrivals of the last few milliseconds
+    [InlineData(6000, 600L, false)]
+    [InlineData(6000, 601L, true)]   // more than a tenth of a second of arrivals
+    [InlineData(6000, 15000L, true)]
+    public void A_run_fell_behind_only_when_more_than_a_tenth_of_a_second_of_arrivals_was_left(double offered, long waiting, bool fellBehind)
+    {
+        var result = new LoadResult(["http://127.0.0.1:1/"], 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, OfferedPerSecond: offered, WaitingAtEnd: waiting);
+
+        Assert.Equal(fellBehind, result.FellBehind);
+        Assert.False(result with { OfferedPerSecond = null, WaitingAtEnd = null } is { FellBehind: true }, "a closed loop never falls behind");
+    }
+
     [Fact]
     public void A_pacer_needs_a_positive_rate() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ArrivalPacer(0));

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace SafeMcp.Silo.Storage;
 
 /// <summary>
@@ -11,6 +9,11 @@ namespace SafeMcp.Silo.Storage;
 /// batches commit, and the next sync makes all of them durable at once. A writer is acknowledged only after
 /// a sync that started after its batch committed.
 /// </summary>
+/// <remarks>
+/// The commit loop and the sync loop run on threads of their own, not on the thread pool: a write wakes the
+/// commit loop, and a commit the sync loop, directly, instead of queueing a wake-up behind the requests that fill the
+/// pool's queue under load, and the blocking commits and syncs of an embedded store never hold a pool thread.
+/// </remarks>
 /// <typeparam name="TWrite">The unit a caller commits.</typeparam>
 internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
 {
@@ -20,20 +23,33 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     /// <summary>Makes every transaction committed so far durable (for example, syncs the write-ahead log to disk).</summary>
     public delegate Task FlushCommitted(CancellationToken cancellationToken);
 
-    private readonly Channel<Pending> _queue;
     private readonly CommitBatch _commit;
     private readonly FlushCommitted? _flush;
-    private readonly Channel<CommittedBatch>? _committed;
-    private readonly Task _flushLoop = Task.CompletedTask;
+    private readonly int _maxBatch;
     private readonly int _minBatchWhileSyncing;
+    private readonly SemaphoreSlim _room;
     private readonly SemaphoreSlim? _slots;
-    private int _syncing;
-    private TaskCompletionSource? _wake;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Writes waiting for a transaction, and the commit loop's wait; guarded by _queueGate.
+    private readonly object _queueGate = new();
+    private List<Pending> _queued = [];
+    private bool _queueClosed;
+    private bool _commitLoopWaiting;
+    private bool _syncing;
+
+    // Batches committed and waiting for a sync; guarded by _syncGate.
+    private readonly object _syncGate = new();
+    private List<CommittedBatch> _unsynced = [];
+    private bool _syncClosed;
+
+    private readonly List<Task> _inFlight = [];
+    private readonly Thread _commitThread;
+    private readonly Thread? _syncThread;
+    private readonly TaskCompletionSource _commitLoopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _syncLoopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _batches;
     private long _writes;
-    private readonly int _maxBatch;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
 
     /// <param name="commit">Commits one batch in one transaction.</param>
     /// <param name="options">Batch sizes and queue bounds.</param>
@@ -53,18 +69,18 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         _flush = flush;
         _maxBatch = options.MaxBatch;
         _minBatchWhileSyncing = Math.Clamp(options.MinBatchWhileSyncing, 1, options.MaxBatch);
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
+        _room = new SemaphoreSlim(options.QueueCapacity, options.QueueCapacity);
+        _commitThread = new Thread(CommitLoop) { IsBackground = true, Name = "group commit" };
+        _commitThread.Start();
+        if (flush is null)
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        if (flush is not null)
-        {
-            // Unbounded: it never holds more than the batches committed during one sync.
-            _committed = Channel.CreateUnbounded<CommittedBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            _flushLoop = Task.Run(FlushLoopAsync);
+            _syncLoopEnded.SetResult();
         }
-        _loop = Task.Run(RunAsync);
+        else
+        {
+            _syncThread = new Thread(SyncLoop) { IsBackground = true, Name = "group commit sync" };
+            _syncThread.Start();
+        }
     }
 
     /// <summary>Batches committed (and made durable) so far.</summary>
@@ -76,59 +92,54 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     /// <summary>Queues <paramref name="write"/> and completes once its batch is committed (or throws why not).</summary>
     public async Task CommitAsync(TWrite write, CancellationToken cancellationToken)
     {
+        await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Pending(write);
-        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        if (_committed is not null && _queue.Reader.Count >= _minBatchWhileSyncing)
+        lock (_queueGate)
         {
-            Volatile.Read(ref _wake)?.TrySetResult();
+            if (_queueClosed)
+            {
+                _room.Release();
+                throw new StorageUnavailableException("The silo is stopping.", null);
+            }
+            _queued.Add(pending);
+            if (_commitLoopWaiting && CanTakeBatch())
+            {
+                Monitor.Pulse(_queueGate);
+            }
         }
         await pending.Completion.Task.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Under <see cref="_queueGate"/>: whether the commit loop may take a batch now. While a sync runs, the next transaction
+    /// waits for <see cref="GroupCommitOptions.MinBatchWhileSyncing"/> writes or for the sync to end, whichever comes first:
+    /// a transaction rewrites whole pages, so tiny ones cost more per write, and the writes can't be acknowledged before the
+    /// next sync anyway.
+    /// </summary>
+    private bool CanTakeBatch() =>
+        _queued.Count > 0 && (!_syncing || _queued.Count >= _minBatchWhileSyncing || _queueClosed);
+
+    private void CommitLoop()
     {
-        var reader = _queue.Reader;
-        var inFlight = new List<Task>();
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (true)
             {
-                if (_committed is not null)
-                {
-                    await WhileSyncingWaitForBatchAsync(reader).ConfigureAwait(false);
-                }
-                if (_slots is not null)
-                {
-                    // Take a batch only once a transaction slot is free, so the batch holds everything queued until then.
-                    await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                }
-                var batch = new List<Pending>(Math.Min(_maxBatch, reader.Count));
-                while (batch.Count < _maxBatch && reader.TryRead(out var pending))
-                {
-                    batch.Add(pending);
-                }
-                if (batch.Count == 0)
+                // Take a batch only once a transaction slot is free, so the batch holds everything queued until then.
+                _slots?.Wait(_stopping.Token);
+                var batch = TakeBatch();
+                if (batch is null)
                 {
                     _slots?.Release();
-                    continue;
+                    break;
                 }
                 if (_slots is null)
                 {
-                    await CommitBatchAsync(batch).ConfigureAwait(false);
+                    CommitBatchAsync(batch).GetAwaiter().GetResult();
                     continue;
                 }
-                inFlight.RemoveAll(task => task.IsCompleted);
-                inFlight.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await CommitBatchAsync(batch).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _slots.Release();
-                    }
-                }));
+                _inFlight.RemoveAll(task => task.IsCompleted);
+                _inFlight.Add(CommitInSlotAsync(batch));
             }
         }
         catch (OperationCanceledException)
@@ -136,13 +147,73 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         }
         finally
         {
-            await Task.WhenAll(inFlight).ConfigureAwait(false);
-            while (reader.TryRead(out var pending))
-            {
-                pending.Completion.TrySetException(new StorageUnavailableException("The silo is stopping.", null));
-            }
-            _committed?.Writer.TryComplete();
+            Task.WhenAll(_inFlight).ContinueWith(_ => EndCommitLoop(), TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Waits for a batch the loop may take; null once the queue is closed and empty.</summary>
+    private List<Pending>? TakeBatch()
+    {
+        List<Pending> taken;
+        lock (_queueGate)
+        {
+            while (!CanTakeBatch())
+            {
+                if (_queueClosed && _queued.Count == 0)
+                {
+                    return null;
+                }
+                _commitLoopWaiting = true;
+                Monitor.Wait(_queueGate);
+                _commitLoopWaiting = false;
+            }
+            if (_queued.Count <= _maxBatch)
+            {
+                taken = _queued;
+                _queued = [];
+            }
+            else
+            {
+                taken = _queued.GetRange(0, _maxBatch);
+                _queued.RemoveRange(0, _maxBatch);
+            }
+        }
+        _room.Release(taken.Count);
+        return taken;
+    }
+
+    private async Task CommitInSlotAsync(List<Pending> batch)
+    {
+        try
+        {
+            await Task.Yield();
+            await CommitBatchAsync(batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots!.Release();
+        }
+    }
+
+    private void EndCommitLoop()
+    {
+        List<Pending> left;
+        lock (_queueGate)
+        {
+            _queueClosed = true;
+            left = _queued;
+            _queued = [];
+        }
+        foreach (var pending in left)
+        {
+            pending.Completion.TrySetException(new StorageUnavailableException("The silo is stopping.", null));
+        }
+        lock (_syncGate)
+        {
+            _syncClosed = true;
+            Monitor.Pulse(_syncGate);
+        }
+        _commitLoopEnded.TrySetResult();
     }
 
     private async Task CommitBatchAsync(List<Pending> batch)
@@ -166,26 +237,6 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// While a sync runs, the next transaction waits for <see cref="GroupCommitOptions.MinBatchWhileSyncing"/> writes or
-    /// for the sync to end, whichever comes first: a transaction rewrites whole pages, so tiny ones cost more per write,
-    /// and the writes can't be acknowledged before the next sync anyway.
-    /// </summary>
-    private async Task WhileSyncingWaitForBatchAsync(ChannelReader<Pending> reader)
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            // Published before the check, so a wake-up between the check and the wait is not lost.
-            var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _wake, wake);
-            if (Volatile.Read(ref _syncing) == 0 || reader.Count >= _minBatchWhileSyncing)
-            {
-                return;
-            }
-            await wake.Task.ConfigureAwait(false);
-        }
-    }
-
     private async Task CommitAloneAsync(Pending pending)
     {
         try
@@ -198,60 +249,92 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         }
     }
 
-    /// <summary>A batch's transaction committed: acknowledge it now, or hand it to the flush stage.</summary>
-    private void Committed(IReadOnlyList<Pending> batch, Exception?[] results)
+    /// <summary>A batch's transaction committed: acknowledge it now, or hand it to the sync loop.</summary>
+    private void Committed(List<Pending> batch, Exception?[] results)
     {
-        if (_committed is null)
+        if (_flush is null)
         {
             Complete(batch, results);
             return;
         }
-        _committed.Writer.TryWrite(new CommittedBatch(batch.ToArray(), results));
-    }
-
-    private async Task FlushLoopAsync()
-    {
-        var reader = _committed!.Reader;
-        var ready = new List<CommittedBatch>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (_syncGate)
         {
-            Volatile.Write(ref _syncing, 1);
-            ready.Clear();
-            while (reader.TryRead(out var committed))
-            {
-                ready.Add(committed);
-            }
-            Exception? failed = null;
-            try
-            {
-                await _flush!(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception error)
-            {
-                failed = error;
-            }
-            foreach (var committed in ready)
-            {
-                if (failed is null)
-                {
-                    Complete(committed.Batch, committed.Results);
-                    continue;
-                }
-                // Committed but possibly not on disk: never acknowledge what a crash could lose.
-                foreach (var pending in committed.Batch)
-                {
-                    pending.Completion.TrySetException(new StorageUnavailableException("The storage could not make the write durable; nothing was acknowledged.", failed));
-                }
-            }
-            if (!reader.TryPeek(out _))
-            {
-                Volatile.Write(ref _syncing, 0);
-                Volatile.Read(ref _wake)?.TrySetResult();
-            }
+            _unsynced.Add(new CommittedBatch(batch, results));
+            Monitor.Pulse(_syncGate);
         }
     }
 
-    private void Complete(IReadOnlyList<Pending> batch, Exception?[] results)
+    private void SyncLoop()
+    {
+        var ready = new List<CommittedBatch>();
+        try
+        {
+            while (true)
+            {
+                lock (_syncGate)
+                {
+                    while (_unsynced.Count == 0 && !_syncClosed)
+                    {
+                        Monitor.Wait(_syncGate);
+                    }
+                    if (_unsynced.Count == 0)
+                    {
+                        return;
+                    }
+                    (ready, _unsynced) = (_unsynced, ready);
+                }
+                lock (_queueGate)
+                {
+                    _syncing = true;
+                }
+                Exception? failed = null;
+                try
+                {
+                    _flush!(CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (Exception error)
+                {
+                    failed = error;
+                }
+                foreach (var committed in ready)
+                {
+                    if (failed is null)
+                    {
+                        Complete(committed.Batch, committed.Results);
+                        continue;
+                    }
+                    // Committed but possibly not on disk: never acknowledge what a crash could lose.
+                    foreach (var pending in committed.Batch)
+                    {
+                        pending.Completion.TrySetException(new StorageUnavailableException("The storage could not make the write durable; nothing was acknowledged.", failed));
+                    }
+                }
+                ready.Clear();
+                bool more;
+                lock (_syncGate)
+                {
+                    more = _unsynced.Count > 0;
+                }
+                if (!more)
+                {
+                    lock (_queueGate)
+                    {
+                        _syncing = false;
+                        if (_commitLoopWaiting && CanTakeBatch())
+                        {
+                            Monitor.Pulse(_queueGate);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _syncLoopEnded.TrySetResult();
+        }
+    }
+
+    private void Complete(List<Pending> batch, Exception?[] results)
     {
         Interlocked.Increment(ref _batches);
         for (var i = 0; i < batch.Count; i++)
@@ -273,22 +356,27 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        lock (_queueGate)
+        {
+            _queueClosed = true;
+            Monitor.PulseAll(_queueGate);
+        }
         try
         {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _commitLoopEnded.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
+            await _commitLoopEnded.Task.ConfigureAwait(false);
         }
-        _committed?.Writer.TryComplete();
-        await _flushLoop.ConfigureAwait(false);
+        await _syncLoopEnded.Task.ConfigureAwait(false);
         _stopping.Dispose();
         _slots?.Dispose();
+        _room.Dispose();
     }
 
-    private sealed record CommittedBatch(Pending[] Batch, Exception?[] Results);
+    private sealed record CommittedBatch(List<Pending> Batch, Exception?[] Results);
 
     private sealed class Pending(TWrite write)
     {
