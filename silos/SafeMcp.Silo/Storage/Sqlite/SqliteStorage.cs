@@ -9,7 +9,7 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode. One writer connection commits grouped batches; a commit is
-/// on disk before it is acknowledged: the WAL is synced after each batch (<see cref="WalFileSync"/>), overlapping
+/// on disk before it is acknowledged: the WAL is synced after each batch (<see cref="FileDataSync"/>), overlapping
 /// with the next batches' commits. Checkpoints run beside the writer, not inside its commits (<see cref="WalCheckpointer"/>).
 /// Reads use pooled connections.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     private readonly SqliteConnection _writer;
     private readonly GroupCommitter<SessionWrite> _committer;
     private readonly WriteCommands _commands;
-    private readonly WalFileSync _walSync;
+    private readonly FileDataSync _walSync;
     private readonly WalCheckpointer _checkpointer;
 
     public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null)
@@ -41,7 +41,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Pragma(_writer, "PRAGMA journal_mode=WAL");
-        // No sync inside COMMIT: the group committer syncs the WAL itself before acknowledging (see WalFileSync).
+        // No sync inside COMMIT: the group committer syncs the WAL itself before acknowledging (see FileDataSync).
         // Checkpoints still sync the WAL before and the database after copying pages, so the file stays consistent.
         Pragma(_writer, "PRAGMA synchronous=NORMAL");
         Pragma(_writer, "PRAGMA busy_timeout=5000");
@@ -50,8 +50,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         Pragma(_writer, $"PRAGMA cache_size=-{storage.WriterCacheKiB}");
         SqliteMigrator.Apply(_writer);
         _commands = new WriteCommands(_writer);
-        _walSync = new WalFileSync(path);
-        _checkpointer = new WalCheckpointer(_connectionString, storage);
+        _walSync = new FileDataSync(path + "-wal");
+        _checkpointer = new WalCheckpointer(_connectionString, path, storage);
         _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit, FlushWalAsync);
     }
 

@@ -16,12 +16,16 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// the writer, between two transactions, copies the little that is left itself (<see cref="CatchUpIfDue"/>); its next
 /// transaction then writes the log from the start again.</item>
 /// </list>
-/// A checkpoint syncs the log before it copies and the database before it marks pages copied, so the database file
-/// never holds a page the log could lose.
+/// A checkpoint syncs the log before it copies, so the database file never holds a page the log could lose. SQLite
+/// syncs the database file only at the end of a checkpoint that copies the whole log (before the log may start over):
+/// a passive pass that leaves the last frames behind, as under load, leaves everything it copied unsynced, and the
+/// writer's catch-up then had to sync all of it, tens of megabytes, while every queued decision waited. So after each pass that copied pages the background thread syncs
+/// the database file itself (<see cref="FileDataSync"/>), and the catch-up's sync finds little left to write.
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly FileDataSync _database;
     private readonly int _restartPages;
     private readonly TimeSpan _interval;
     private readonly Thread _thread;
@@ -29,10 +33,14 @@ internal sealed class WalCheckpointer : IDisposable
     private volatile bool _restartDue;
     private long _passes;
     private long _catchUps;
+    private long _databaseSyncs;
     private long _walPages;
     private Exception? _lastError;
 
-    public WalCheckpointer(string connectionString, SqliteStorageOptions options)
+    /// <param name="connectionString">Opens the background pass's own connection.</param>
+    /// <param name="databasePath">The database file, synced after each pass that copied pages.</param>
+    /// <param name="options">Restart threshold and pass interval.</param>
+    public WalCheckpointer(string connectionString, string databasePath, SqliteStorageOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WalRestartPages);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CheckpointIntervalMilliseconds);
@@ -40,6 +48,7 @@ internal sealed class WalCheckpointer : IDisposable
         _interval = TimeSpan.FromMilliseconds(options.CheckpointIntervalMilliseconds);
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        _database = new FileDataSync(databasePath);
         _thread = new Thread(Run) { IsBackground = true, Name = "sqlite checkpoint" };
         _thread.Start();
     }
@@ -49,6 +58,9 @@ internal sealed class WalCheckpointer : IDisposable
 
     /// <summary>Times the writer copied the rest of the log so that it could start over.</summary>
     public long CatchUps => Interlocked.Read(ref _catchUps);
+
+    /// <summary>Syncs of the database file after background passes that copied pages.</summary>
+    public long DatabaseSyncs => Interlocked.Read(ref _databaseSyncs);
 
     /// <summary>Pages in the log at the last background pass.</summary>
     public long WalPages => Interlocked.Read(ref _walPages);
@@ -86,11 +98,20 @@ internal sealed class WalCheckpointer : IDisposable
 
     private void Run()
     {
+        var lastCopied = 0L;
         while (!_stopping.Wait(_interval))
         {
             try
             {
-                var pages = Checkpoint(_connection);
+                var (pages, copied) = Checkpoint(_connection);
+                // Copied counts every frame copied since the log last started over: it changes when this pass copied.
+                // (Only an optimization: SQLite's own sync before the log starts over is what keeps the data safe.)
+                if (copied != lastCopied)
+                {
+                    _database.Flush();
+                    lastCopied = copied;
+                    Interlocked.Increment(ref _databaseSyncs);
+                }
                 Interlocked.Exchange(ref _walPages, pages);
                 Interlocked.Increment(ref _passes);
                 if (pages >= _restartPages)
@@ -99,21 +120,21 @@ internal sealed class WalCheckpointer : IDisposable
                 }
                 LastError = null;
             }
-            catch (SqliteException error)
+            catch (Exception error) when (error is SqliteException or IOException)
             {
                 LastError = error;
             }
         }
     }
 
-    /// <summary>A passive checkpoint (never waits for the writer or for readers); returns the pages in the log.</summary>
-    private static long Checkpoint(SqliteConnection connection)
+    /// <summary>A passive checkpoint (never waits for the writer or for readers); returns the pages in the log and the pages copied so far.</summary>
+    private static (long Pages, long Copied) Checkpoint(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
         using var reader = command.ExecuteReader();
         // One row: busy (could not finish), pages in the log, pages copied. -1 when the database is not in WAL mode.
-        return reader.Read() ? Math.Max(0, reader.GetInt64(1)) : 0;
+        return reader.Read() ? (Math.Max(0, reader.GetInt64(1)), Math.Max(0, reader.GetInt64(2))) : (0, 0);
     }
 
     public void Dispose()
@@ -121,6 +142,7 @@ internal sealed class WalCheckpointer : IDisposable
         _stopping.Set();
         _thread.Join();
         _connection.Dispose();
+        _database.Dispose();
         _stopping.Dispose();
     }
 }

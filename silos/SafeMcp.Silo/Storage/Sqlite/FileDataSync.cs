@@ -3,43 +3,45 @@ using System.Runtime.InteropServices;
 namespace SafeMcp.Silo.Storage.Sqlite;
 
 /// <summary>
-/// Makes the SQLite write-ahead log durable outside of SQLite's commit. The writer commits with
-/// <c>synchronous=NORMAL</c> (each commit appends to the WAL without a sync, checkpoints still sync), and this
-/// syncs the WAL file afterwards, so one sync covers every transaction committed before it started while the
-/// next transactions commit in parallel. A sync flushes the file, not the descriptor: ours covers SQLite's writes.
+/// Makes a file of the SQLite database durable outside of SQLite. For the write-ahead log: the writer commits with
+/// <c>synchronous=NORMAL</c> (each commit appends to the WAL without a sync, checkpoints still sync), and this syncs
+/// the WAL file afterwards, so one sync covers every transaction committed before it started while the next
+/// transactions commit in parallel. For the database file: see <see cref="WalCheckpointer"/>. A sync flushes the
+/// file, not the descriptor: ours covers SQLite's writes.
 /// On Linux it is <c>fdatasync</c>: SQLite rewrites the log in place, so most syncs carry data only, and skipping the
 /// modification time keeps them out of the file system's journal, where a full <c>fsync</c> waits behind the
 /// checkpoints' much larger syncs of the database file (measured: single syncs of over 100 ms).
 /// </summary>
-internal sealed class WalFileSync : IDisposable
+internal sealed class FileDataSync : IDisposable
 {
-    private readonly FileStream _wal;
+    private readonly FileStream _file;
 
-    public WalFileSync(string databasePath)
+    /// <param name="path">The file; created empty if missing (SQLite deletes its log on a clean close), with its directory entry made durable.</param>
+    public FileDataSync(string path)
     {
-        var walPath = Path.GetFullPath(databasePath) + "-wal";
+        var fullPath = Path.GetFullPath(path);
         // Opened for writing only because a flush to disk needs a writable handle; nothing is ever written here.
-        _wal = new FileStream(walPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        // The WAL may be new (SQLite deletes it on a clean close): make its directory entry durable too.
-        SyncDirectory(Path.GetDirectoryName(walPath)!);
+        _file = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        // The file may be new: make its directory entry durable too.
+        SyncDirectory(Path.GetDirectoryName(fullPath)!);
     }
 
-    /// <summary>Returns once everything committed to the WAL before the call is on disk.</summary>
+    /// <summary>Returns once everything written to the file before the call is on disk.</summary>
     public void Flush()
     {
         if (!OperatingSystem.IsLinux())
         {
-            _wal.Flush(flushToDisk: true);
+            _file.Flush(flushToDisk: true);
             return;
         }
         var added = false;
-        var handle = _wal.SafeFileHandle;
+        var handle = _file.SafeFileHandle;
         try
         {
             handle.DangerousAddRef(ref added);
             if (Fdatasync((int)handle.DangerousGetHandle()) != 0)
             {
-                throw new IOException($"Cannot sync the write-ahead log (errno {Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"Cannot sync '{_file.Name}' (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
         finally
@@ -51,7 +53,7 @@ internal sealed class WalFileSync : IDisposable
         }
     }
 
-    public void Dispose() => _wal.Dispose();
+    public void Dispose() => _file.Dispose();
 
     private static void SyncDirectory(string directory)
     {
