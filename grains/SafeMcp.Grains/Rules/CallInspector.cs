@@ -91,6 +91,9 @@ public static partial class CallInspector
     private static readonly string[] s_accountKeys = ["user", "username", "user_name", "login", "as_user", "run_as", "runas"];
     private static readonly string[] s_superusers = ["root", "admin", "administrator", "superuser", "sysadmin"];
 
+    // Keys whose value is the host a call reaches.
+    private static readonly string[] s_hostKeys = ["host", "hostname"];
+
     // Keys that name a credential the call supplies.
     private static readonly string[] s_credentialKeys = ["password", "passwd", "pwd", "passphrase", "pin", "passcode"];
 
@@ -124,6 +127,10 @@ public static partial class CallInspector
                 if (key is not null)
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
+                }
+                if (InternalHostsIn(key, text, toolCapabilities).Any())
+                {
+                    signals |= CallSignal.InternalTarget;
                 }
                 break;
             case JsonValueKind.True when key is not null && (toolCapabilities & Capability.Exec) != 0 && key.Equals("privileged", StringComparison.OrdinalIgnoreCase):
@@ -177,22 +184,53 @@ public static partial class CallInspector
         return found;
     }
 
-    /// <summary>The private-network hosts the URLs in a call's arguments name (see <see cref="IsInternalHost"/>).</summary>
-    public static List<string> InternalHosts(JsonElement? arguments)
+    /// <summary>
+    /// The private-network hosts (see <see cref="IsInternalHost"/>) a call of a tool with
+    /// <paramref name="toolCapabilities"/> reaches through <paramref name="arguments"/> (see <see cref="InternalHostsIn"/>).
+    /// </summary>
+    public static List<string> InternalHosts(JsonElement? arguments, Capability toolCapabilities)
     {
         var hosts = new List<string>();
-        foreach (var (_, text) in StringsOf(arguments))
+        foreach (var (key, text) in StringsOf(arguments))
         {
-            foreach (Match url in UrlPattern().Matches(text))
+            hosts.AddRange(InternalHostsIn(key, text, toolCapabilities));
+        }
+        return hosts;
+    }
+
+    /// <summary>
+    /// The private-network hosts one argument string names: the hosts of its URLs; when the tool runs commands, the
+    /// destinations of the remote shells and copies it runs (<c>ssh user@host</c>, <c>scp f user@host:/p</c>,
+    /// <c>rsync</c>, <c>sftp</c>); when the tool reaches the network, the value of a host key
+    /// (<c>{"host":"hr-server"}</c>). Loopback hosts are not private-network hosts.
+    /// </summary>
+    private static IEnumerable<string> InternalHostsIn(string? key, string text, Capability toolCapabilities)
+    {
+        foreach (Match url in UrlPattern().Matches(text))
+        {
+            var host = url.Groups["host"].Value;
+            if (!IsLoopbackHost(host) && IsInternalHost(host))
             {
-                var host = url.Groups["host"].Value;
+                yield return host;
+            }
+        }
+        if ((toolCapabilities & Capability.Exec) != 0)
+        {
+            foreach (Match shell in RemoteShellPattern().Matches(text))
+            {
+                var host = shell.Groups["host"].Value;
                 if (!IsLoopbackHost(host) && IsInternalHost(host))
                 {
-                    hosts.Add(host);
+                    yield return host;
                 }
             }
         }
-        return hosts;
+        if (key is not null && (toolCapabilities & (Capability.NetEgress | Capability.Exec)) != 0
+            && Array.IndexOf(s_hostKeys, key.ToLowerInvariant()) >= 0 && text.Trim() is { Length: > 0 } named
+            && !IsLoopbackHost(named) && IsInternalHost(named))
+        {
+            yield return named;
+        }
     }
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
@@ -223,9 +261,9 @@ public static partial class CallInspector
             if (!IsLoopbackHost(host))
             {
                 signals |= CallSignal.ExternalTarget;
-                if (IsInternalHost(host))
+                if (HiddenServicePattern().IsMatch(host))
                 {
-                    signals |= CallSignal.InternalTarget;
+                    signals |= CallSignal.HiddenService;
                 }
             }
         }
@@ -233,9 +271,14 @@ public static partial class CallInspector
         {
             signals |= CallSignal.CredentialUse;
         }
-        if (TraversalPattern().IsMatch(text))
+        if (TraversalPattern().IsMatch(text)
+            && (!ClimbOnlyPattern().IsMatch(text) || (toolCapabilities & (Capability.FsWrite | Capability.FsDelete | Capability.Exec)) != 0))
         {
             signals |= CallSignal.PathTraversal;
+        }
+        if (AttackResearch.AsksForAttackTooling(text))
+        {
+            signals |= CallSignal.AttackTooling;
         }
         if (SqlDestructionPattern().IsMatch(text))
         {
@@ -316,6 +359,16 @@ public static partial class CallInspector
     [GeneratedRegex(@"(^|[/\\])\.\.([/\\]|$)", RegexOptions.CultureInvariant)]
     private static partial Regex TraversalPattern();
 
+    // A path of climbs alone ("..", "../..", "..\.."): it names an ancestor directory, not a file in it. Through a tool
+    // that only reads, that is a listing of a directory an absolute path ("/") names as well, which the rule layer does
+    // not confine either; a climb followed by a target ("../../etc/passwd"), a climb after a descent ("docs/../.."),
+    // and any climb through a tool that writes, deletes or runs code stay path traversal.
+    [GeneratedRegex(@"^\s*\.\.([/\\]\.\.)*[/\\]?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClimbOnlyPattern();
+
+    [GeneratedRegex(@"\.(onion|i2p)\.?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HiddenServicePattern();
+
     [GeneratedRegex(@"\b(drop\s+(table|database|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SqlDestructionPattern();
 
@@ -337,6 +390,10 @@ public static partial class CallInspector
 
     [GeneratedRegex(@"(^|[\s""'=:])(/etc/shadow|/etc/gshadow|/etc/master\.passwd|ntds\.dit|\\config\\(sam|security)\b|/config/(sam|security)\b|\bhklm\\(sam|security)\b|lsass(\.exe|\.dmp)?\b|\bmimikatz\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialDumpPattern();
+
+    // The destination of a remote shell or copy: the host after "user@" in an ssh, scp, sftp or rsync command.
+    [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync)\s[^;&|]*?[A-Za-z0-9_.-]+@(?<host>[A-Za-z0-9_.-]*[A-Za-z0-9_-])", RegexOptions.CultureInvariant)]
+    private static partial Regex RemoteShellPattern();
 
     [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync|mysql|psql)\s[^;&|]*?(\b(root|admin|administrator)@[a-z0-9]|-u\s*(root|admin)\b|-l\s+(root|admin)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SuperuserLoginPattern();
