@@ -201,7 +201,8 @@ public static partial class CallInspector
     /// <summary>
     /// The private-network hosts one argument string names: the hosts of its URLs; when the tool runs commands, the
     /// destinations of the remote shells and copies it runs (<c>ssh user@host</c>, <c>scp f user@host:/p</c>,
-    /// <c>rsync</c>, <c>sftp</c>); when the tool reaches the network, the value of a host key
+    /// <c>rsync</c>, <c>sftp</c>) and the addresses or ranges its network scanners probe (<c>nmap 192.168.1.0/24</c>,
+    /// <c>masscan</c>, <c>zmap</c>); when the tool reaches the network, the value of a host key
     /// (<c>{"host":"hr-server"}</c>). Loopback hosts are not private-network hosts.
     /// </summary>
     private static IEnumerable<string> InternalHostsIn(string? key, string text, Capability toolCapabilities)
@@ -222,6 +223,14 @@ public static partial class CallInspector
                 if (!IsLoopbackHost(host) && IsInternalHost(host))
                 {
                     yield return host;
+                }
+            }
+            foreach (Match scan in ScanTargetPattern().Matches(text))
+            {
+                var target = scan.Groups["target"].Value;
+                if (!IsLoopbackHost(target) && IsInternalHost(target.Split('/')[0]))
+                {
+                    yield return target;
                 }
             }
         }
@@ -379,8 +388,9 @@ public static partial class CallInspector
     private static partial Regex MassDestructionPattern();
 
     // chattr changes the attributes (immutable, append-only) the system protects files with; a chmod of any mode on a
-    // system directory loosens what only root should change.
-    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chmod\s+(-[a-z]+\s+)*\S+\s+/(etc|usr|bin|sbin|boot|lib|lib64|root|var/lib)(/|\s|$)|chown|chgrp|chattr|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // system directory loosens what only root should change; remounting a filesystem read-write lifts the read-only
+    // protection it was mounted with (a remount read-only, or a plain mount, is not flagged).
+    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chmod\s+(-[a-z]+\s+)*\S+\s+/(etc|usr|bin|sbin|boot|lib|lib64|root|var/lib)(/|\s|$)|chown|chgrp|chattr|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers|mount\s[^;&|]*\bremount\b[^;&|]*\brw\b|mount\s[^;&|]*\brw\b[^;&|]*\bremount\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivilegePattern();
 
     // A container run with the host's namespaces, full privileges, added kernel capabilities, the host's root or the
@@ -390,6 +400,10 @@ public static partial class CallInspector
 
     [GeneratedRegex(@"(^|[\s""'=:])(/etc/shadow|/etc/gshadow|/etc/master\.passwd|ntds\.dit|\\config\\(sam|security)\b|/config/(sam|security)\b|\bhklm\\(sam|security)\b|lsass(\.exe|\.dmp)?\b|\bmimikatz\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialDumpPattern();
+
+    // An IPv4 address or range a network scanner probes (nmap, masscan, zmap).
+    [GeneratedRegex(@"(?<=(^|[;&|\s(])(nmap|masscan|zmap)\s[^;&|]*?)(?<![\w.])(?<target>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(/\d{1,2})?)(?![\w.])", RegexOptions.CultureInvariant)]
+    private static partial Regex ScanTargetPattern();
 
     // The destination of a remote shell or copy: the host after "user@" in an ssh, scp, sftp or rsync command.
     [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync)\s[^;&|]*?[A-Za-z0-9_.-]+@(?<host>[A-Za-z0-9_.-]*[A-Za-z0-9_-])", RegexOptions.CultureInvariant)]
@@ -410,7 +424,7 @@ public static partial class CallInspector
     [GeneratedRegex(@"\.(internal|local|localdomain|lan|corp|intranet|home\.arpa)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InternalSuffixPattern();
 
-    [GeneratedRegex(@"(^|[;&|\s(])(curl|wget|nc|ncat|netcat|scp|sftp|rsync|ssh|ftp|telnet|socat)(\s|$)|/dev/tcp/|\b(python3?|node|perl|ruby|php)\s+-[ce]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(^|[;&|\s(])(curl|wget|nc|ncat|netcat|scp|sftp|rsync|ssh|ftp|telnet|socat|nmap|masscan|zmap)(\s|$)|/dev/tcp/|\b(python3?|node|perl|ruby|php)\s+-[ce]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CommandEgressPattern();
 
     [GeneratedRegex(@"[;&|`]|\$\(", RegexOptions.CultureInvariant)]

@@ -33,7 +33,7 @@ public enum CallSignal
     /// <summary>Shell metacharacters chain or substitute commands.</summary>
     CommandChaining = 1 << 8,
 
-    /// <summary>A command reaches the network (curl, wget, nc, scp, an interpreter one-liner).</summary>
+    /// <summary>A command reaches the network (curl, wget, nc, scp, a network scanner, an interpreter one-liner).</summary>
     CommandEgress = 1 << 9,
 
     /// <summary>A container is given the host's namespaces, full privileges or the host's root filesystem.</summary>
