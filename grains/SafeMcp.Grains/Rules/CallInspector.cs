@@ -91,9 +91,6 @@ public static partial class CallInspector
     private static readonly string[] s_accountKeys = ["user", "username", "user_name", "login", "as_user", "run_as", "runas"];
     private static readonly string[] s_superusers = ["root", "admin", "administrator", "superuser", "sysadmin"];
 
-    // Keys whose value is the host a call reaches.
-    private static readonly string[] s_hostKeys = ["host", "hostname"];
-
     // Keys that name a credential the call supplies.
     private static readonly string[] s_credentialKeys = ["password", "passwd", "pwd", "passphrase", "pin", "passcode"];
 
@@ -128,7 +125,7 @@ public static partial class CallInspector
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
                 }
-                if (InternalHostsIn(key, text, toolCapabilities).Any())
+                if (InternalHostsIn(key, text, toolCapabilities, into: null))
                 {
                     signals |= CallSignal.InternalTarget;
                 }
@@ -193,53 +190,72 @@ public static partial class CallInspector
         var hosts = new List<string>();
         foreach (var (key, text) in StringsOf(arguments))
         {
-            hosts.AddRange(InternalHostsIn(key, text, toolCapabilities));
+            InternalHostsIn(key, text, toolCapabilities, hosts);
         }
         return hosts;
     }
 
     /// <summary>
-    /// The private-network hosts one argument string names: the hosts of its URLs; when the tool runs commands, the
-    /// destinations of the remote shells and copies it runs (<c>ssh user@host</c>, <c>scp f user@host:/p</c>,
-    /// <c>rsync</c>, <c>sftp</c>) and the addresses or ranges its network scanners probe (<c>nmap 192.168.1.0/24</c>,
-    /// <c>masscan</c>, <c>zmap</c>); when the tool reaches the network, the value of a host key
-    /// (<c>{"host":"hr-server"}</c>). Loopback hosts are not private-network hosts.
+    /// Whether one argument string names a private-network host, and when <paramref name="into"/> is given, adds every
+    /// one it names to it: the hosts of its URLs; when the tool runs commands, the destinations of the remote shells
+    /// and copies it runs (<c>ssh user@host</c>, <c>scp f user@host:/p</c>, <c>rsync</c>, <c>sftp</c>) and the
+    /// addresses or ranges its network scanners probe (<c>nmap 192.168.1.0/24</c>, <c>masscan</c>, <c>zmap</c>); when
+    /// the tool reaches the network, the value of a host key (<c>{"host":"hr-server"}</c>). Loopback hosts are not
+    /// private-network hosts. Without <paramref name="into"/> it stops at the first, allocating nothing.
     /// </summary>
-    private static IEnumerable<string> InternalHostsIn(string? key, string text, Capability toolCapabilities)
+    private static bool InternalHostsIn(string? key, string text, Capability toolCapabilities, List<string>? into)
     {
-        foreach (Match url in UrlPattern().Matches(text))
-        {
-            var host = url.Groups["host"].Value;
-            if (!IsLoopbackHost(host) && IsInternalHost(host))
-            {
-                yield return host;
-            }
-        }
+        var found = Collect(UrlPattern(), "host", text, into);
         if ((toolCapabilities & Capability.Exec) != 0)
         {
-            foreach (Match shell in RemoteShellPattern().Matches(text))
+            if (!found || into is not null)
             {
-                var host = shell.Groups["host"].Value;
-                if (!IsLoopbackHost(host) && IsInternalHost(host))
-                {
-                    yield return host;
-                }
+                found |= Collect(RemoteShellPattern(), "host", text, into);
             }
-            foreach (Match scan in ScanTargetPattern().Matches(text))
+            if (!found || into is not null)
             {
-                var target = scan.Groups["target"].Value;
-                if (!IsLoopbackHost(target) && IsInternalHost(target.Split('/')[0]))
-                {
-                    yield return target;
-                }
+                found |= Collect(ScanTargetPattern(), "target", text, into);
             }
+        }
+        if (found && into is null)
+        {
+            return true;
         }
         if (key is not null && (toolCapabilities & (Capability.NetEgress | Capability.Exec)) != 0
-            && Array.IndexOf(s_hostKeys, key.ToLowerInvariant()) >= 0 && text.Trim() is { Length: > 0 } named
-            && !IsLoopbackHost(named) && IsInternalHost(named))
+            && (key.Equals("host", StringComparison.OrdinalIgnoreCase) || key.Equals("hostname", StringComparison.OrdinalIgnoreCase))
+            && IsPrivateDestination(text.Trim()))
         {
-            yield return named;
+            into?.Add(text.Trim());
+            found = true;
         }
+        return found;
+    }
+
+    private static bool Collect(Regex pattern, string group, string text, List<string>? into)
+    {
+        var found = false;
+        for (var match = pattern.Match(text); match.Success; match = match.NextMatch())
+        {
+            var host = match.Groups[group].Value;
+            if (IsPrivateDestination(host))
+            {
+                found = true;
+                if (into is null)
+                {
+                    return true;
+                }
+                into.Add(host);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>A host, or an address range (<c>10.0.0.0/8</c>), on a private network and not the loopback.</summary>
+    private static bool IsPrivateDestination(string host)
+    {
+        var slash = host.IndexOf('/', StringComparison.Ordinal);
+        var address = slash > 0 ? host[..slash] : host;
+        return address.Length > 0 && !IsLoopbackHost(address) && IsInternalHost(address);
     }
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
