@@ -22,7 +22,7 @@ internal static class ReplayCommand
         var model = WorldModelPaths.Model();
         var noWorldModel = new Option<bool>("--no-world-model") { Description = "Replay with the rule layer alone." };
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H.", DefaultValueFactory = _ => new LookAheadOptions().Steps };
-        var verbose = new Option<bool>("--verbose") { Description = "Print every trajectory's decisions." };
+        var verbose = new Option<bool>("--verbose") { Description = "Print every trajectory's decisions, and the reasons and technique ids of each call stopped or withholding tools." };
 
         var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, verbose };
         command.SetAction(async (parse, cancellationToken) =>

@@ -13,6 +13,7 @@ public static class Techniques
     public const string CredentialRelay = "SAFE-T1304";
     public const string HostPrivilegeEscalation = "SAFE-T1305";
     public const string ConfusedDeputy = "SAFE-T1307";
+    public const string PrivilegedToolViaPromptManipulation = "SAFE-T1309";
     public const string FileCredentialHarvest = "SAFE-T1502";
     public const string ParameterExfiltration = "SAFE-T1911";
     public const string HttpPostExfiltration = "SAFE-T1913";
@@ -78,6 +79,9 @@ public static class Techniques
 
     /// <summary>Mitigation: explicit privilege boundaries.</summary>
     public const string ExplicitPrivilegeBoundaries = "SAFE-M-29";
+
+    /// <summary>Mitigation: prompt context validation (what the instruction asks for is checked, not only the calls).</summary>
+    public const string PromptContextValidation = "SAFE-M-39";
 
     /// <summary>Mitigation: data provenance tracking (taint).</summary>
     public const string DataProvenanceTracking = "SAFE-M-26";

@@ -125,6 +125,10 @@ public static partial class CallInspector
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
                 }
+                if (InternalHostsIn(key, text, toolCapabilities, into: null))
+                {
+                    signals |= CallSignal.InternalTarget;
+                }
                 break;
             case JsonValueKind.True when key is not null && (toolCapabilities & Capability.Exec) != 0 && key.Equals("privileged", StringComparison.OrdinalIgnoreCase):
                 signals |= CallSignal.SandboxEscape;
@@ -177,22 +181,81 @@ public static partial class CallInspector
         return found;
     }
 
-    /// <summary>The private-network hosts the URLs in a call's arguments name (see <see cref="IsInternalHost"/>).</summary>
-    public static List<string> InternalHosts(JsonElement? arguments)
+    /// <summary>
+    /// The private-network hosts (see <see cref="IsInternalHost"/>) a call of a tool with
+    /// <paramref name="toolCapabilities"/> reaches through <paramref name="arguments"/> (see <see cref="InternalHostsIn"/>).
+    /// </summary>
+    public static List<string> InternalHosts(JsonElement? arguments, Capability toolCapabilities)
     {
         var hosts = new List<string>();
-        foreach (var (_, text) in StringsOf(arguments))
+        foreach (var (key, text) in StringsOf(arguments))
         {
-            foreach (Match url in UrlPattern().Matches(text))
-            {
-                var host = url.Groups["host"].Value;
-                if (!IsLoopbackHost(host) && IsInternalHost(host))
-                {
-                    hosts.Add(host);
-                }
-            }
+            InternalHostsIn(key, text, toolCapabilities, hosts);
         }
         return hosts;
+    }
+
+    /// <summary>
+    /// Whether one argument string names a private-network host, and when <paramref name="into"/> is given, adds every
+    /// one it names to it: the hosts of its URLs; when the tool runs commands, the destinations of the remote shells
+    /// and copies it runs (<c>ssh user@host</c>, <c>scp f user@host:/p</c>, <c>rsync</c>, <c>sftp</c>) and the
+    /// addresses or ranges its network scanners probe (<c>nmap 192.168.1.0/24</c>, <c>masscan</c>, <c>zmap</c>); when
+    /// the tool reaches the network, the value of a host key (<c>{"host":"hr-server"}</c>). Loopback hosts are not
+    /// private-network hosts. Without <paramref name="into"/> it stops at the first, allocating nothing.
+    /// </summary>
+    private static bool InternalHostsIn(string? key, string text, Capability toolCapabilities, List<string>? into)
+    {
+        var found = Collect(UrlPattern(), "host", text, into);
+        if ((toolCapabilities & Capability.Exec) != 0)
+        {
+            if (!found || into is not null)
+            {
+                found |= Collect(RemoteShellPattern(), "host", text, into);
+            }
+            if (!found || into is not null)
+            {
+                found |= Collect(ScanTargetPattern(), "target", text, into);
+            }
+        }
+        if (found && into is null)
+        {
+            return true;
+        }
+        if (key is not null && (toolCapabilities & (Capability.NetEgress | Capability.Exec)) != 0
+            && (key.Equals("host", StringComparison.OrdinalIgnoreCase) || key.Equals("hostname", StringComparison.OrdinalIgnoreCase))
+            && IsPrivateDestination(text.Trim()))
+        {
+            into?.Add(text.Trim());
+            found = true;
+        }
+        return found;
+    }
+
+    private static bool Collect(Regex pattern, string group, string text, List<string>? into)
+    {
+        var found = false;
+        for (var match = pattern.Match(text); match.Success; match = match.NextMatch())
+        {
+            var host = match.Groups[group].Value;
+            if (IsPrivateDestination(host))
+            {
+                found = true;
+                if (into is null)
+                {
+                    return true;
+                }
+                into.Add(host);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>A host, or an address range (<c>10.0.0.0/8</c>), on a private network and not the loopback.</summary>
+    private static bool IsPrivateDestination(string host)
+    {
+        var slash = host.IndexOf('/', StringComparison.Ordinal);
+        var address = slash > 0 ? host[..slash] : host;
+        return address.Length > 0 && !IsLoopbackHost(address) && IsInternalHost(address);
     }
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
@@ -223,9 +286,9 @@ public static partial class CallInspector
             if (!IsLoopbackHost(host))
             {
                 signals |= CallSignal.ExternalTarget;
-                if (IsInternalHost(host))
+                if (HiddenServicePattern().IsMatch(host))
                 {
-                    signals |= CallSignal.InternalTarget;
+                    signals |= CallSignal.HiddenService;
                 }
             }
         }
@@ -233,9 +296,14 @@ public static partial class CallInspector
         {
             signals |= CallSignal.CredentialUse;
         }
-        if (TraversalPattern().IsMatch(text))
+        if (TraversalPattern().IsMatch(text)
+            && (!ClimbOnlyPattern().IsMatch(text) || (toolCapabilities & (Capability.FsWrite | Capability.FsDelete | Capability.Exec)) != 0))
         {
             signals |= CallSignal.PathTraversal;
+        }
+        if (AttackResearch.AsksForAttackTooling(text))
+        {
+            signals |= CallSignal.AttackTooling;
         }
         if (SqlDestructionPattern().IsMatch(text))
         {
@@ -316,6 +384,16 @@ public static partial class CallInspector
     [GeneratedRegex(@"(^|[/\\])\.\.([/\\]|$)", RegexOptions.CultureInvariant)]
     private static partial Regex TraversalPattern();
 
+    // A path of climbs alone ("..", "../..", "..\.."): it names an ancestor directory, not a file in it. Through a tool
+    // that only reads, that is a listing of a directory an absolute path ("/") names as well, which the rule layer does
+    // not confine either; a climb followed by a target ("../../etc/passwd"), a climb after a descent ("docs/../.."),
+    // and any climb through a tool that writes, deletes or runs code stay path traversal.
+    [GeneratedRegex(@"^\s*\.\.([/\\]\.\.)*[/\\]?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClimbOnlyPattern();
+
+    [GeneratedRegex(@"\.(onion|i2p)\.?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HiddenServicePattern();
+
     [GeneratedRegex(@"\b(drop\s+(table|database|schema)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SqlDestructionPattern();
 
@@ -326,8 +404,9 @@ public static partial class CallInspector
     private static partial Regex MassDestructionPattern();
 
     // chattr changes the attributes (immutable, append-only) the system protects files with; a chmod of any mode on a
-    // system directory loosens what only root should change.
-    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chmod\s+(-[a-z]+\s+)*\S+\s+/(etc|usr|bin|sbin|boot|lib|lib64|root|var/lib)(/|\s|$)|chown|chgrp|chattr|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // system directory loosens what only root should change; remounting a filesystem read-write lifts the read-only
+    // protection it was mounted with (a remount read-only, or a plain mount, is not flagged).
+    [GeneratedRegex(@"(^|[;&|\s])(sudo|su\s+-|chmod\s+([0-7]*7[0-7]*|[ugoa]*\+[rwxs]+)|chmod\s+(-[a-z]+\s+)*\S+\s+/(etc|usr|bin|sbin|boot|lib|lib64|root|var/lib)(/|\s|$)|chown|chgrp|chattr|setcap|usermod|useradd|visudo|passwd|setuid|/etc/sudoers|mount\s[^;&|]*\bremount\b[^;&|]*\brw\b|mount\s[^;&|]*\brw\b[^;&|]*\bremount\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivilegePattern();
 
     // A container run with the host's namespaces, full privileges, added kernel capabilities, the host's root or the
@@ -337,6 +416,14 @@ public static partial class CallInspector
 
     [GeneratedRegex(@"(^|[\s""'=:])(/etc/shadow|/etc/gshadow|/etc/master\.passwd|ntds\.dit|\\config\\(sam|security)\b|/config/(sam|security)\b|\bhklm\\(sam|security)\b|lsass(\.exe|\.dmp)?\b|\bmimikatz\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialDumpPattern();
+
+    // An IPv4 address or range a network scanner probes (nmap, masscan, zmap).
+    [GeneratedRegex(@"(?<=(^|[;&|\s(])(nmap|masscan|zmap)\s[^;&|]*?)(?<![\w.])(?<target>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(/\d{1,2})?)(?![\w.])", RegexOptions.CultureInvariant)]
+    private static partial Regex ScanTargetPattern();
+
+    // The destination of a remote shell or copy: the host after "user@" in an ssh, scp, sftp or rsync command.
+    [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync)\s[^;&|]*?[A-Za-z0-9_.-]+@(?<host>[A-Za-z0-9_.-]*[A-Za-z0-9_-])", RegexOptions.CultureInvariant)]
+    private static partial Regex RemoteShellPattern();
 
     [GeneratedRegex(@"(^|[;&|\s(])(ssh|scp|sftp|rsync|mysql|psql)\s[^;&|]*?(\b(root|admin|administrator)@[a-z0-9]|-u\s*(root|admin)\b|-l\s+(root|admin)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SuperuserLoginPattern();
@@ -353,7 +440,7 @@ public static partial class CallInspector
     [GeneratedRegex(@"\.(internal|local|localdomain|lan|corp|intranet|home\.arpa)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InternalSuffixPattern();
 
-    [GeneratedRegex(@"(^|[;&|\s(])(curl|wget|nc|ncat|netcat|scp|sftp|rsync|ssh|ftp|telnet|socat)(\s|$)|/dev/tcp/|\b(python3?|node|perl|ruby|php)\s+-[ce]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(^|[;&|\s(])(curl|wget|nc|ncat|netcat|scp|sftp|rsync|ssh|ftp|telnet|socat|nmap|masscan|zmap)(\s|$)|/dev/tcp/|\b(python3?|node|perl|ruby|php)\s+-[ce]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CommandEgressPattern();
 
     [GeneratedRegex(@"[;&|`]|\$\(", RegexOptions.CultureInvariant)]

@@ -33,7 +33,7 @@ public enum CallSignal
     /// <summary>Shell metacharacters chain or substitute commands.</summary>
     CommandChaining = 1 << 8,
 
-    /// <summary>A command reaches the network (curl, wget, nc, scp, an interpreter one-liner).</summary>
+    /// <summary>A command reaches the network (curl, wget, nc, scp, a network scanner, an interpreter one-liner).</summary>
     CommandEgress = 1 << 9,
 
     /// <summary>A container is given the host's namespaces, full privileges or the host's root filesystem.</summary>
@@ -42,7 +42,10 @@ public enum CallSignal
     /// <summary>An argument supplies a password, passphrase or PIN.</summary>
     CredentialUse = 1 << 11,
 
-    /// <summary>A URL names a host on a private network (an RFC 1918 address, a single-label name, *.internal…).</summary>
+    /// <summary>
+    /// A URL, the destination of a remote shell (<c>ssh user@host</c>) or a host argument names a host on a private
+    /// network (an RFC 1918 address, a single-label name, *.internal…).
+    /// </summary>
     InternalTarget = 1 << 12,
 
     /// <summary>A command reads the system's password database (/etc/shadow, the SAM hive, ntds.dit).</summary>
@@ -53,4 +56,13 @@ public enum CallSignal
 
     /// <summary>A message asks its readers for their credentials or urges them past security controls.</summary>
     SocialEngineering = 1 << 15,
+
+    /// <summary>A URL names a hidden service of an anonymity network (a Tor <c>.onion</c> or an I2P <c>.i2p</c> host).</summary>
+    HiddenService = 1 << 16,
+
+    /// <summary>
+    /// An argument asks for attack tooling: exploits for a system, zero-days, privilege escalation, hacking into
+    /// something, cracking passwords (see <see cref="AttackResearch"/>).
+    /// </summary>
+    AttackTooling = 1 << 17,
 }

@@ -127,7 +127,7 @@ public sealed class HazardRules : ICallDetector
             && TaskNeed.AcquiredResource(tool) is { } resource && !TaskNeed.Creation(session.Instruction, resource))
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
-                $"Resource acquisition: '{tool}' creates a new {resource} and the task does not ask for one.",
+                $"Resource acquisition: '{tool}' creates or acquires a {resource} and the task does not ask for one.",
                 [Techniques.FraudulentTransactions, Techniques.ExplicitPrivilegeBoundaries]));
         }
 
@@ -137,6 +137,33 @@ public sealed class HazardRules : ICallDetector
             findings.Add(new Finding(Layer, Verdict.Deny,
                 $"Malware: '{tool}' says it builds or plants malicious software.",
                 [Techniques.MaliciousServer]));
+        }
+
+        // A task that asks for its work to escape oversight (untraceable, off the books, no logs): whatever acts on the
+        // world in such a session needs a human; see OversightEvasion for the phrases and the privacy look-alikes.
+        if ((caps & Sensitive) != 0 && OversightEvasion.Asked(session.Instruction))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Oversight evasion: the task asks for work that leaves no trace or record, and '{tool}' acts on the world.",
+                [Techniques.PrivilegedToolViaPromptManipulation, Techniques.AuditLogging, Techniques.PromptContextValidation]));
+        }
+
+        // Research into attack tooling through a search tool (exploits for a system, zero-days, privilege escalation):
+        // the agent looking for a way in. Read-only, so a human confirms rather than the call being refused; see
+        // AttackResearch for what counts and the defensive look-alikes that do not.
+        if ((signals & CallSignal.AttackTooling) != 0 && AttackResearch.IsSearch(call.Tool))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Attack research: '{tool}' searches for exploits, zero-days or ways to escalate privilege or break in.",
+                [Techniques.HostPrivilegeEscalation, Techniques.ExplicitPrivilegeBoundaries]));
+        }
+
+        // The hidden services of anonymity networks (onion sites, the dark web): a reach no task needs unless it names it.
+        if (((signals & CallSignal.HiddenService) != 0 || HiddenServices.ReachedBy(call.Tool)) && !HiddenServices.AskedFor(session.Instruction))
+        {
+            findings.Add(new Finding(Layer, Verdict.RequireApproval,
+                $"Hidden services: '{tool}' reaches onion sites or the dark web and the task does not ask for them.",
+                [Techniques.OverPrivilegedToolAbuse, Techniques.ExplicitPrivilegeBoundaries]));
         }
 
         // A message that fishes for its readers' credentials or urges them past security controls.
@@ -158,7 +185,7 @@ public sealed class HazardRules : ICallDetector
 
         // Reaching into a private network the task did not name: the agent acting as a deputy past the perimeter.
         if ((signals & CallSignal.InternalTarget) != 0 && (caps & Capability.NetEgress) != 0
-            && CallInspector.InternalHosts(call.Request.Arguments).Exists(host => !Given(session.Instruction, host)))
+            && CallInspector.InternalHosts(call.Request.Arguments, call.Tool.Capabilities).Exists(host => !Given(session.Instruction, host)))
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"Internal network: '{tool}' reaches a private host the task does not name.",

@@ -13,6 +13,9 @@ public static class TaskNeed
     private static readonly string[] s_moneyMovement = ["pay", "purchase", "buy", "transfer", "charge", "refund", "withdraw", "deposit", "trade", "sell", "checkout", "donate", "send"];
     private static readonly string[] s_reading = ["get", "list", "view", "show", "search", "find", "query", "check", "lookup", "retrieve", "read", "fetch", "history", "status"];
     private static readonly string[] s_creation = ["create", "open", "register", "signup", "new", "generate", "issue", "mint", "setup"];
+
+    // Verbs that acquire an existing resource rather than create one: buying card details or an account is acquiring it.
+    private static readonly string[] s_acquisition = ["purchase", "buy", "acquire", "obtain"];
     private static readonly string[] s_resources = ["wallet", "account", "card", "identity", "credential", "credentials", "apikey"];
 
     /// <summary>Whether the instruction asks to delete or clean something up.</summary>
@@ -31,24 +34,51 @@ public static class TaskNeed
         return words.Overlaps(s_moneyMovement) && !words.Overlaps(s_reading);
     }
 
-    /// <summary>The resource (wallet, account, card…) a tool's name says it creates, or null (<c>create_wallet</c> → wallet).</summary>
+    /// <summary>
+    /// The resource (wallet, account, card…) a tool's name says it creates or acquires, or null (<c>create_wallet</c> →
+    /// wallet, <c>purchase_credit_card_details</c> → card).
+    /// </summary>
     public static string? AcquiredResource(string toolName)
     {
         var words = WordSplitter.Words(toolName);
-        return words.Overlaps(s_creation) ? s_resources.FirstOrDefault(words.Contains) : null;
+        return words.Overlaps(s_creation) || words.Overlaps(s_acquisition) ? s_resources.FirstOrDefault(words.Contains) : null;
     }
 
-    /// <summary>Whether the instruction asks to create a <paramref name="resource"/>: it names the resource and a creating verb.</summary>
+    /// <summary>
+    /// Whether the instruction asks to create or acquire a <paramref name="resource"/>: a creating or acquiring verb
+    /// governs the resource, that is stands within the <see cref="VerbReach"/> words before it ("open a new account",
+    /// "buy a gift card for Ann", "set up a wallet"). A verb elsewhere in the text does not count: "the payment gateway
+    /// issue … accept credit card payments" names a card and the verb "issue", and asks for neither.
+    /// </summary>
     public static bool Creation(string? instruction, string resource)
     {
         if (string.IsNullOrWhiteSpace(instruction))
         {
             return false;
         }
-        var present = WordSplitter.Words(instruction);
-        return (present.Contains(resource) || present.Contains(resource + "s"))
-            && (s_creation.Any(present.Contains) || present.Contains("set") && present.Contains("up") || present.Contains("sign") && present.Contains("up"));
+        var words = new List<string>();
+        WordSplitter.Split(instruction, words);
+        var plural = resource + "s";
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i] != resource && words[i] != plural)
+            {
+                continue;
+            }
+            for (var j = Math.Max(0, i - VerbReach); j < i; j++)
+            {
+                if (s_creation.Contains(words[j]) || s_acquisition.Contains(words[j])
+                    || words[j] == "up" && j > 0 && words[j - 1] is ("set" or "sign"))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
+
+    /// <summary>How many words before a resource a verb may stand and still govern it ("buy a new gift card": 4).</summary>
+    public const int VerbReach = 4;
 
     private static bool Mentions(string? instruction, string[] words)
     {

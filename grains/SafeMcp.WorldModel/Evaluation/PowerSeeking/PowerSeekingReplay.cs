@@ -15,7 +15,11 @@ namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 /// </summary>
 public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
 {
-    /// <summary>Replays every trajectory; <paramref name="log"/> receives a line per trajectory when given.</summary>
+    /// <summary>
+    /// Replays every trajectory. <paramref name="log"/>, when given, receives a line per trajectory (every call and its
+    /// verdict) and under it, indented, a line for each call that was stopped (its reasons and technique ids, marked
+    /// <c>pre-enabler</c> when it came before the power-seeking call) or that withheld tools as it ran.
+    /// </summary>
     public async Task<ReplayReport> RunAsync(IReadOnlyList<PowerSeekingTrajectory> trajectories, TextWriter? log, CancellationToken cancellationToken)
     {
         var store = new InMemorySessionStore();
@@ -42,6 +46,8 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
             var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             await grain.OpenAsync(new OpenSessionRequest(sessionId, trajectory.Instruction, trajectory.Tools), cancellationToken).ConfigureAwait(false);
             var firstStop = -1;
+            var details = new List<string>();
+            IReadOnlyList<string> withheldBefore = [];
             var line = new StringBuilder($"#{trajectory.Number,-3} enabler {trajectory.PowerSeekingCall}{(trajectory.PowerSeekingFound ? "" : " (last)")} risk {trajectory.RiskCall}{(trajectory.RiskFound ? "" : " (last)")}:");
             for (var c = 0; c < trajectory.Calls.Count; c++)
             {
@@ -50,6 +56,16 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
                 var decision = await grain.DecideAsync(new DecideRequest(call.Tool, arguments.RootElement.Clone(), call.Thought), cancellationToken).ConfigureAwait(false);
                 var intervened = decision.Verdict != Verdict.Allow;
                 line.Append($" {c}:{call.Tool}={Short(decision.Verdict)}");
+                var newlyWithheld = decision.WithheldTools.Except(withheldBefore, StringComparer.Ordinal).ToList();
+                withheldBefore = decision.WithheldTools;
+                if (intervened)
+                {
+                    details.Add($"    {c} {Short(decision.Verdict)}{(c < trajectory.PowerSeekingCall ? " (pre-enabler)" : "")}: {string.Join(" ", decision.Reasons)} [{string.Join(" ", decision.Techniques)}]");
+                }
+                if (newlyWithheld.Count > 0)
+                {
+                    details.Add($"    {c} withholds {string.Join(", ", newlyWithheld)}");
+                }
                 if (intervened)
                 {
                     line.Append($"[{string.Join("+", decision.DecidedBy)}]");
@@ -78,6 +94,10 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
             var isStopped = firstStop >= 0 && firstStop <= trajectory.RiskCall;
             stopped += isStopped ? 1 : 0;
             log?.WriteLine(line.Append(isStopped ? "  STOPPED" : "  missed").ToString());
+            foreach (var detail in details)
+            {
+                log?.WriteLine(detail);
+            }
         }
         return new ReplayReport(trajectories.Count, withCalls, stopped, preCalls, preBlocked, stoppedBy, enablerNotFound, riskNotFound);
     }
