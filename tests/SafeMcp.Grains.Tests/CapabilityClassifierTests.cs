@@ -38,6 +38,20 @@ public sealed class CapabilityClassifierTests
         Assert.True(CapabilityClassifier.Classify(tool).HasFlag(Capability.NetEgress));
     }
 
+    [Theory]
+    [InlineData("max_amount", false)]            // a cap on how many results come back
+    [InlineData("min_password_length", false)]   // no password in it
+    [InlineData("amount", true)]
+    [InlineData("amount_usd", true)]
+    public void A_bound_on_a_schema_property_does_not_lend_its_words(string property, bool payments)
+    {
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"topic":{"type":"string"},"PROPERTY":{"type":"integer"}}}""".Replace("PROPERTY", property, StringComparison.Ordinal)).RootElement;
+        var capabilities = CapabilityClassifier.Classify(new ToolDescriptor("collect_records", Description: "Collects records on a topic.", InputSchema: schema));
+
+        Assert.Equal(payments, capabilities.HasFlag(Capability.Payments));
+        Assert.False(capabilities.HasFlag(Capability.Secrets), $"{property}: {capabilities}");
+    }
+
     [Fact]
     public void Plain_reader_gets_no_outbound_capability()
     {

@@ -24,6 +24,9 @@ public static class CapabilityClassifier
         (Capability.SelfModification, ["install", "plugin", "plugins", "extension", "config", "configure", "configuration", "settings", "memory", "prompt", "skill", "register", "tool", "tools", "upgrade", "autostart", "cron", "crontab", "startup"], []),
     ];
 
+    // Words that make a schema property a bound (a limit or a count) on what its other words name.
+    private static readonly string[] s_boundWords = ["max", "min", "maximum", "minimum", "limit", "limits", "count", "num"];
+
     // Malicious software a tool's text says it builds or plants; a tool whose text also has a defensive word (scan,
     // detect, remove…) is a defense against it, not a weapon.
     private static readonly string[] s_malwareWords = ["malware", "ransomware", "keylogger", "keyloggers", "spyware", "rootkit", "rootkits", "backdoor", "backdoors", "trojan", "trojans", "botnet", "cryptojacker", "infostealer"];
@@ -160,7 +163,13 @@ public static class CapabilityClassifier
             foreach (var property in properties.EnumerateObject())
             {
                 words.Add(property.Name.ToLowerInvariant());
-                WordSplitter.Split(property.Name, words);
+                // A bound on something is not the thing: `max_amount` caps how many results a scraper returns, and
+                // `min_password_length` holds no password. Such a name counts only whole, not by its words.
+                var nameWords = WordSplitter.Words(property.Name);
+                if (!nameWords.Overlaps(s_boundWords))
+                {
+                    words.UnionWith(nameWords);
+                }
                 CollectPropertyNames(property.Value, words, depth + 1);
             }
         }
