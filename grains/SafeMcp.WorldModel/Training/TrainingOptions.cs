@@ -59,6 +59,14 @@ public sealed class TrainingOptions
     /// <summary>Weight of a critical row's label loss relative to a safe row's. Default 1.</summary>
     public float CriticalLabelWeight { get; set; } = 1f;
 
+    /// <summary>
+    /// Networks averaged: each has a k-th of every width of <see cref="Shape"/> and its own seed, and they are packed
+    /// into one network of <see cref="Shape"/> (same file, same cost per check). The widths must divide. Default 4
+    /// (in 5-fold cross-validation, seeds 17 and 5, macro-F1 0.677 and 0.678 against 0.678 and 0.651 for one network:
+    /// as good on average and far less dependent on the seed).
+    /// </summary>
+    public int EnsembleMembers { get; set; } = 4;
+
     /// <summary>The label-loss weight of each label, indexed by <see cref="SafetyLabel"/>.</summary>
     public float[] LabelWeights() => [1f, UnsafeLabelWeight, CriticalLabelWeight];
 }
