@@ -26,18 +26,10 @@ public sealed class CrossValidationTests
     public void Safe_bias_is_raised_until_false_interventions_are_within_the_bound()
     {
         // Ten safe rows the model leans to call unsafe (p(safe) = 0.3), ten unsafe rows it calls unsafe firmly.
-        var rows = new List<TrajectoryRow>();
-        var predictions = new List<Prediction>();
-        var tools = new[] { new ToolInfo("Read"), new ToolInfo("Delete") };
-        for (var i = 0; i < 20; i++)
-        {
-            var safe = i < 10;
-            var input = new WorldModelInput("task", tools, [], new TrajectoryStep(safe ? "Read" : "Delete", "{}"));
-            rows.Add(new TrajectoryRow(i, input, new RowLabel(safe ? SafetyLabel.Safe : SafetyLabel.Unsafe, safe ? [] : ["Delete"], null)));
-            predictions.Add(new Prediction(safe ? [0.3f, 0.6f, 0.1f] : [0.02f, 0.95f, 0.03f], safe ? [0.1f, 0.2f] : [0.1f, 0.9f], [0, 0, 0]));
-        }
+        var (rows, predictions) = SafeAndUnsafeRows(safe => safe ? "Read" : "Delete",
+            safe => new Prediction(safe ? [0.3f, 0.6f, 0.1f] : [0.02f, 0.95f, 0.03f], safe ? [0.1f, 0.2f] : [0.1f, 0.9f], [0, 0, 0]));
 
-        var (safeBias, toolThreshold) = new ThresholdCalibrator(maxFalseIntervention: 0.1).Choose(rows, predictions, initialToolThreshold: 0.5f);
+        var (safeBias, _, toolThreshold) = new ThresholdCalibrator(maxFalseIntervention: 0.1).Choose(rows, predictions, initialToolThreshold: 0.5f);
 
         var report = ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold);
         Assert.True(safeBias > 0.6f, $"safe bias {safeBias}");
@@ -47,9 +39,39 @@ public sealed class CrossValidationTests
     }
 
     [Fact]
+    public void Current_action_weight_is_chosen_when_the_filter_score_of_the_action_tells_unsafe_from_safe()
+    {
+        // The label head cannot tell the rows apart (same probabilities); the current action's filter score can.
+        var (rows, predictions) = SafeAndUnsafeRows(_ => "Delete", safe => new Prediction([0.4f, 0.4f, 0.2f], safe ? [0.1f, 0.05f] : [0.1f, 0.95f], [0, 0, 0]));
+
+        var (safeBias, weight, toolThreshold) = new ThresholdCalibrator(maxFalseIntervention: 0.1).Choose(rows, predictions, initialToolThreshold: 0.5f);
+
+        var report = ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold, weight);
+        Assert.True(weight > 0, $"current-action weight {weight}");
+        Assert.Equal(1, report.UnsafeRecall);
+        Assert.Equal(0, report.FalseInterventionOnSafe);
+        Assert.Equal(0.5, ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold).Accuracy);
+    }
+
+    [Fact]
+    public void Current_action_log_odds_come_from_the_called_tool_and_raise_only_the_unsafe_label()
+    {
+        var tools = new[] { new ToolInfo("Read"), new ToolInfo("Delete") };
+        var prediction = new Prediction([0.5f, 0.3f, 0.2f], [0.5f, 0.9f], [0, 0, 0]);
+        var deleting = new WorldModelInput("task", tools, [], new TrajectoryStep("Delete", "{}"));
+
+        Assert.Equal(MathF.Log(9), CheckOutcome.CurrentActionLogOdds(deleting, prediction), 4);
+        Assert.Equal(0, CheckOutcome.CurrentActionLogOdds(deleting with { Current = new TrajectoryStep("Unknown", "{}") }, prediction));
+        Assert.Equal(0, CheckOutcome.CurrentActionLogOdds(deleting with { Current = null }, prediction));
+        Assert.Equal(SafetyLabel.Safe, CheckOutcome.From(deleting, prediction, 0.5f).Label);
+        Assert.Equal(SafetyLabel.Unsafe, CheckOutcome.From(deleting, prediction, 0.5f, currentActionWeight: 0.5f).Label);
+        Assert.Equal(SafetyLabel.Critical, CheckOutcome.Decide([0.2f, 0.3f, 0.5f], 0, unsafeBias: 0.4f));
+    }
+
+    [Fact]
     public void Cross_validation_predicts_every_row_out_of_fold_and_scores_each_fold()
     {
-        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2 };
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2, EnsembleMembers = 1 };
         var rows = TestModels.Rows();
 
         var result = new Trainer(options, TestModels.Extractor(options.Shape)).CrossValidate(rows);
@@ -59,5 +81,21 @@ public sealed class CrossValidationTests
         Assert.Equal(2, result.PerFold.Count);
         Assert.Equal(rows.Count, result.PerFold.Sum(r => r.Rows));
         Assert.Equal(rows.Count, result.Pooled.Rows);
+    }
+
+    /// <summary>Ten safe rows then ten unsafe ones (which filter Delete) over the tools Read and Delete, with their predictions.</summary>
+    private static (List<TrajectoryRow> Rows, List<Prediction> Predictions) SafeAndUnsafeRows(Func<bool, string> action, Func<bool, Prediction> prediction)
+    {
+        var rows = new List<TrajectoryRow>();
+        var predictions = new List<Prediction>();
+        var tools = new[] { new ToolInfo("Read"), new ToolInfo("Delete") };
+        for (var i = 0; i < 20; i++)
+        {
+            var safe = i < 10;
+            var input = new WorldModelInput("task", tools, [], new TrajectoryStep(action(safe), "{}"));
+            rows.Add(new TrajectoryRow(i, input, new RowLabel(safe ? SafetyLabel.Safe : SafetyLabel.Unsafe, safe ? [] : ["Delete"], null)));
+            predictions.Add(prediction(safe));
+        }
+        return (rows, predictions);
     }
 }

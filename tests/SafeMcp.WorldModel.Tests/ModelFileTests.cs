@@ -13,6 +13,7 @@ public sealed class ModelFileTests : IDisposable
         var weights = WorldModelWeights.Initialize(TestModels.Tiny, seed: 3);
         weights.ToolThreshold = 0.35f;
         weights.SafeBias = 1.25f;
+        weights.CurrentActionWeight = 0.75f;
         var path = Path.Combine(_directory, "m.smwm");
         ModelFileFormat.Write(weights, path);
 
@@ -21,6 +22,7 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(weights.Shape, read.Shape);
         Assert.Equal(0.35f, read.ToolThreshold);
         Assert.Equal(1.25f, read.SafeBias);
+        Assert.Equal(0.75f, read.CurrentActionWeight);
         Assert.Equal(weights.Parameters, read.Parameters);
     }
 

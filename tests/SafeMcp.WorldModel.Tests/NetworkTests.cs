@@ -76,7 +76,7 @@ public sealed class NetworkTests
     public void Training_is_reproducible_with_the_same_seed()
     {
         var rows = TestModels.Rows();
-        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2 };
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2, EnsembleMembers = 1 };
 
         var first = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows).Weights;
         var second = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows).Weights;

@@ -34,12 +34,13 @@ internal static class TrainCommand
         var unsafeWeight = new Option<float>("--unsafe-weight") { Description = "Label-loss weight of unsafe rows.", DefaultValueFactory = _ => defaults.UnsafeLabelWeight };
         var criticalWeight = new Option<float>("--critical-weight") { Description = "Label-loss weight of critical rows.", DefaultValueFactory = _ => defaults.CriticalLabelWeight };
         var toolPositiveWeight = new Option<float>("--tool-positive-weight") { Description = "Loss weight of a tool that must be filtered.", DefaultValueFactory = _ => defaults.ToolPositiveWeight };
+        var ensemble = new Option<int>("--ensemble") { Description = "Networks averaged, each a k-th as wide, packed into one network of the full shape.", DefaultValueFactory = _ => defaults.EnsembleMembers };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
             dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
-            toolPositiveWeight, learningRate,
+            toolPositiveWeight, learningRate, ensemble,
         };
         command.SetAction((parse, _) =>
         {
@@ -72,8 +73,10 @@ internal static class TrainCommand
                     CriticalLabelWeight = parse.GetValue(criticalWeight),
                     ToolPositiveWeight = parse.GetValue(toolPositiveWeight),
                     LearningRate = parse.GetValue(learningRate),
+                    EnsembleMembers = parse.GetValue(ensemble),
                 };
-                Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}.");
+                Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}"
+                    + (options.EnsembleMembers > 1 ? $", {options.EnsembleMembers} networks of {EnsemblePacker.MemberShape(options.Shape, options.EnsembleMembers)} averaged." : "."));
                 if (options.CalibrationFolds >= 2)
                 {
                     Console.WriteLine($"Choosing the thresholds by {options.CalibrationFolds}-fold cross-validation first ({options.CalibrationFolds} models, no progress shown).");
@@ -98,7 +101,7 @@ internal static class TrainCommand
                 Console.WriteLine($"Wrote {path} ({new FileInfo(path).Length / 1024} KiB) in {watch.Elapsed.TotalSeconds:F1} s.");
                 return Task.FromResult(0);
             }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException)
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException or ArgumentException)
             {
                 Console.Error.WriteLine(e.Message);
                 return Task.FromResult(1);

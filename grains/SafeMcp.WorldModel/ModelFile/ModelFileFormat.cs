@@ -6,26 +6,27 @@ using SafeMcp.WorldModel.Network;
 namespace SafeMcp.WorldModel.ModelFile;
 
 /// <summary>
-/// The world model file, version 1. Little-endian throughout:
+/// The world model file, version 2. Little-endian throughout:
 /// <code>
 /// offset size  field
 /// 0      4     magic "SMWM"
-/// 4      4     format version (uint32) = 1
+/// 4      4     format version (uint32) = 2; version 1 had no current-action weight
 /// 8      4     feature version (uint32) = 2: FNV-1a + avalanche (FeatureHasher) over FeatureExtractor's features;
 ///              version 1 had no thought word pairs and read 48 words of an observation
 /// 12     16    shape: buckets, dim, hidden, tool hidden (int32 each)
 /// 28     4     tool threshold (float32)
 /// 32     4     safe-label bias, log-odds (float32)
-/// 36     4     parameter count N (int32), must equal the shape's
-/// 40     4·N   parameters (float32), in ParameterLayout order
-/// 40+4N  32    SHA-256 of every byte before it
+/// 36     4     current-action weight of the unsafe label (float32, see WorldModelWeights.CurrentActionWeight)
+/// 40     4     parameter count N (int32), must equal the shape's
+/// 44     4·N   parameters (float32), in ParameterLayout order
+/// 44+4N  32    SHA-256 of every byte before it
 /// </code>
 /// A reader rejects anything else with a <see cref="ModelFileException"/> saying what is wrong.
 /// </summary>
 public static class ModelFileFormat
 {
     /// <summary>The current format version.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     /// <summary>The feature hashing scheme and feature set the parameters were trained with.</summary>
     public const uint HashingVersion = 2;
@@ -33,7 +34,7 @@ public static class ModelFileFormat
     /// <summary>The conventional file extension.</summary>
     public const string Extension = ".smwm";
 
-    private const int HeaderBytes = 40;
+    private const int HeaderBytes = 44;
     private const int ChecksumBytes = 32;
     private static ReadOnlySpan<byte> Magic => "SMWM"u8;
 
@@ -63,7 +64,8 @@ public static class ModelFileFormat
         BinaryPrimitives.WriteInt32LittleEndian(span[24..], weights.Shape.ToolHidden);
         BinaryPrimitives.WriteSingleLittleEndian(span[28..], weights.ToolThreshold);
         BinaryPrimitives.WriteSingleLittleEndian(span[32..], weights.SafeBias);
-        BinaryPrimitives.WriteInt32LittleEndian(span[36..], count);
+        BinaryPrimitives.WriteSingleLittleEndian(span[36..], weights.CurrentActionWeight);
+        BinaryPrimitives.WriteInt32LittleEndian(span[40..], count);
         var body = span.Slice(HeaderBytes, 4 * count);
         if (BitConverter.IsLittleEndian)
         {
@@ -122,7 +124,8 @@ public static class ModelFileFormat
         }
         var threshold = BinaryPrimitives.ReadSingleLittleEndian(bytes[28..]);
         var safeBias = BinaryPrimitives.ReadSingleLittleEndian(bytes[32..]);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[36..]);
+        var currentActionWeight = BinaryPrimitives.ReadSingleLittleEndian(bytes[36..]);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[40..]);
         var expected = new ParameterLayout(shape).Count;
         if (count != expected)
         {
@@ -152,6 +155,10 @@ public static class ModelFileFormat
         {
             throw new ModelFileException($"'{name}' is corrupt: safe-label bias {safeBias} is not a number.");
         }
-        return new WorldModelWeights(shape, parameters, threshold) { SafeBias = safeBias };
+        if (!float.IsFinite(currentActionWeight))
+        {
+            throw new ModelFileException($"'{name}' is corrupt: current-action weight {currentActionWeight} is not a number.");
+        }
+        return new WorldModelWeights(shape, parameters, threshold) { SafeBias = safeBias, CurrentActionWeight = currentActionWeight };
     }
 }

@@ -45,7 +45,7 @@ public sealed class WorldModelPredictor
         var outcomes = new CheckOutcome[inputs.Count];
         for (var i = 0; i < outcomes.Length; i++)
         {
-            var outcome = CheckOutcome.From(inputs[i], predictions[i], Network.Weights.ToolThreshold, Network.Weights.SafeBias);
+            var outcome = CheckOutcome.From(inputs[i], predictions[i], Network.Weights.ToolThreshold, Network.Weights.SafeBias, Network.Weights.CurrentActionWeight);
             if (outcome.Label != SafetyLabel.Unsafe && _lookAhead.Options.Steps > 0)
             {
                 var hazards = _lookAhead.Hazards(inputs[i], predictions[i]);

@@ -29,6 +29,13 @@ public sealed class WorldModelWeights
     /// <summary>Log-odds added to the safe label when deciding (chosen on validation data to bound false interventions).</summary>
     public float SafeBias { get; set; }
 
+    /// <summary>
+    /// How much the current action's own filter score counts for the unsafe label: its log-odds times this are added
+    /// to the unsafe label's log-odds when deciding (an unsafe action is one whose tool must be filtered; chosen on
+    /// validation data; 0: the label head alone).
+    /// </summary>
+    public float CurrentActionWeight { get; set; }
+
     /// <summary>A freshly initialized model: small random embeddings, He-scaled dense weights, zero biases.</summary>
     public static WorldModelWeights Initialize(ModelShape shape, int seed)
     {
@@ -44,7 +51,7 @@ public sealed class WorldModelWeights
     }
 
     /// <summary>A deep copy.</summary>
-    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold) { SafeBias = SafeBias };
+    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold) { SafeBias = SafeBias, CurrentActionWeight = CurrentActionWeight };
 
     private static void Fill(Span<float> target, Random random, float scale)
     {

@@ -10,6 +10,7 @@ namespace SafeMcp.WorldModel.Training;
 /// <param name="Folds">The number of folds.</param>
 /// <param name="OutOfFold">For each row (input order), the prediction of the model trained without its fold.</param>
 /// <param name="SafeBias">The safe-label bias chosen on the out-of-fold predictions.</param>
+/// <param name="CurrentActionWeight">The current-action weight of the unsafe label chosen with it (<see cref="WorldModelWeights.CurrentActionWeight"/>).</param>
 /// <param name="ToolThreshold">The tool threshold chosen on the out-of-fold predictions.</param>
 /// <param name="Pooled">The score of all out-of-fold predictions together.</param>
 /// <param name="PerFold">The score of each fold.</param>
@@ -17,6 +18,7 @@ public sealed record CrossValidation(
     int Folds,
     IReadOnlyList<Prediction> OutOfFold,
     float SafeBias,
+    float CurrentActionWeight,
     float ToolThreshold,
     EvaluationReport Pooled,
     IReadOnlyList<EvaluationReport> PerFold)

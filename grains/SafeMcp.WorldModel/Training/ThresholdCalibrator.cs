@@ -6,8 +6,8 @@ namespace SafeMcp.WorldModel.Training;
 
 /// <summary>
 /// Chooses the decision thresholds of a model from its predictions on rows it was not trained on: first the
-/// safe-label bias (best macro-F1 among those keeping false interventions on safe rows within a bound), then
-/// the tool threshold (best tool F1 under that bias).
+/// safe-label bias and the current-action weight of the unsafe label together (best macro-F1 among those keeping
+/// false interventions on safe rows within a bound), then the tool threshold (best tool F1 under them).
 /// </summary>
 public sealed class ThresholdCalibrator(double maxFalseIntervention)
 {
@@ -20,48 +20,56 @@ public sealed class ThresholdCalibrator(double maxFalseIntervention)
     /// <summary>Step between safe-label biases tried.</summary>
     public const float SafeBiasStep = 0.25f;
 
+    /// <summary>Current-action weights tried (<see cref="WorldModelWeights.CurrentActionWeight"/>), 0 first: on a tie the label head alone wins.</summary>
+    public static IReadOnlyList<float> CurrentActionWeights { get; } = [0f, 0.25f, 0.5f, 0.75f, 1f, 1.5f];
+
     /// <summary>The thresholds for <paramref name="predictions"/> of <paramref name="rows"/> (same order).</summary>
-    public (float SafeBias, float ToolThreshold) Choose(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float initialToolThreshold)
+    public (float SafeBias, float CurrentActionWeight, float ToolThreshold) Choose(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions,
+        float initialToolThreshold)
     {
-        var safeBias = ChooseSafeBias(rows, predictions, initialToolThreshold);
-        return (safeBias, ChooseToolThreshold(rows, predictions, safeBias));
+        var (safeBias, currentActionWeight) = ChooseLabelRule(rows, predictions, initialToolThreshold);
+        return (safeBias, currentActionWeight, ChooseToolThreshold(rows, predictions, safeBias, currentActionWeight));
     }
 
     /// <summary>The report of <paramref name="predictions"/> under the given thresholds.</summary>
-    public static EvaluationReport Score(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float safeBias, float toolThreshold)
+    public static EvaluationReport Score(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float safeBias, float toolThreshold,
+        float currentActionWeight = 0)
     {
-        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], toolThreshold, safeBias)).ToArray();
+        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], toolThreshold, safeBias, currentActionWeight)).ToArray();
         return Evaluator.Evaluate(rows, outcomes, []);
     }
 
-    private float ChooseSafeBias(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float toolThreshold)
+    private (float SafeBias, float CurrentActionWeight) ChooseLabelRule(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float toolThreshold)
     {
-        var best = (Bias: 0f, MacroF1: -1.0, FalseIntervention: double.MaxValue);
+        var best = (Bias: 0f, Weight: 0f, MacroF1: -1.0, FalseIntervention: double.MaxValue);
         var steps = (int)Math.Round((MaxSafeBias - MinSafeBias) / SafeBiasStep);
-        for (var k = 0; k <= steps; k++)
+        foreach (var weight in CurrentActionWeights)
         {
-            var bias = MinSafeBias + k * SafeBiasStep;
-            var report = Score(rows, predictions, bias, toolThreshold);
-            var within = report.FalseInterventionOnSafe <= maxFalseIntervention;
-            var bestWithin = best.FalseIntervention <= maxFalseIntervention;
-            var better = within
-                ? !bestWithin || report.MacroF1 > best.MacroF1 + 1e-9
-                : !bestWithin && report.FalseInterventionOnSafe < best.FalseIntervention - 1e-9;
-            if (better)
+            for (var k = 0; k <= steps; k++)
             {
-                best = (bias, report.MacroF1, report.FalseInterventionOnSafe);
+                var bias = MinSafeBias + k * SafeBiasStep;
+                var report = Score(rows, predictions, bias, toolThreshold, weight);
+                var within = report.FalseInterventionOnSafe <= maxFalseIntervention;
+                var bestWithin = best.FalseIntervention <= maxFalseIntervention;
+                var better = within
+                    ? !bestWithin || report.MacroF1 > best.MacroF1 + 1e-9
+                    : !bestWithin && report.FalseInterventionOnSafe < best.FalseIntervention - 1e-9;
+                if (better)
+                {
+                    best = (bias, weight, report.MacroF1, report.FalseInterventionOnSafe);
+                }
             }
         }
-        return best.Bias;
+        return (best.Bias, best.Weight);
     }
 
-    private static float ChooseToolThreshold(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float safeBias)
+    private static float ChooseToolThreshold(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float safeBias, float currentActionWeight)
     {
         var best = (Threshold: 0.5f, F1: -1.0);
         for (var k = 0; k <= 12; k++)
         {
             var threshold = MathF.Round(0.2f + 0.05f * k, 2);
-            var f1 = Score(rows, predictions, safeBias, threshold).ToolF1;
+            var f1 = Score(rows, predictions, safeBias, threshold, currentActionWeight).ToolF1;
             if (f1 > best.F1 + 1e-9)
             {
                 best = (threshold, f1);

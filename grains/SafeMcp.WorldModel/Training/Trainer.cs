@@ -29,12 +29,14 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         if (options.CalibrationFolds >= 2)
         {
             crossValidation = CrossValidate(rows);
-            summary.Add($"{crossValidation.Folds}-fold cross-validation (grouped by instruction): safe bias {crossValidation.SafeBias:F2}, tool threshold {crossValidation.ToolThreshold:F2}");
+            summary.Add($"{crossValidation.Folds}-fold cross-validation (grouped by instruction): safe bias {crossValidation.SafeBias:F2}, "
+                + $"current-action weight {crossValidation.CurrentActionWeight:F2}, tool threshold {crossValidation.ToolThreshold:F2}");
         }
         var weights = Fit(rows, summary, progress);
         if (crossValidation is not null)
         {
             weights.SafeBias = crossValidation.SafeBias;
+            weights.CurrentActionWeight = crossValidation.CurrentActionWeight;
             weights.ToolThreshold = crossValidation.ToolThreshold;
         }
         return new TrainingResult(weights, crossValidation, summary);
@@ -61,23 +63,46 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
                 predictions[heldOut[k]] = predicted[k];
             }
         }
-        var (safeBias, toolThreshold) = new ThresholdCalibrator(options.MaxFalseIntervention).Choose(rows, predictions, options.InitialToolThreshold);
+        var (safeBias, currentActionWeight, toolThreshold) = new ThresholdCalibrator(options.MaxFalseIntervention).Choose(rows, predictions, options.InitialToolThreshold);
         var perFold = members
-            .Select(fold => ThresholdCalibrator.Score(fold.Select(i => rows[i]).ToArray(), fold.Select(i => predictions[i]).ToArray(), safeBias, toolThreshold))
+            .Select(fold => ThresholdCalibrator.Score(fold.Select(i => rows[i]).ToArray(), fold.Select(i => predictions[i]).ToArray(), safeBias, toolThreshold, currentActionWeight))
             .ToArray();
-        return new CrossValidation(folds, predictions, safeBias, toolThreshold,
-            ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold), perFold);
+        return new CrossValidation(folds, predictions, safeBias, currentActionWeight, toolThreshold,
+            ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold, currentActionWeight), perFold);
     }
 
-    /// <summary>The three stages on <paramref name="rows"/>, every one of them used for training; thresholds at their defaults.</summary>
+    /// <summary>
+    /// The model trained on <paramref name="rows"/>, every one of them used for training; thresholds at their defaults.
+    /// With <see cref="TrainingOptions.EnsembleMembers"/> above 1, that many networks of a k-th of the widths, each seeded
+    /// on its own (seed, seed + 1, …), packed into one network that averages them (<see cref="EnsemblePacker"/>).
+    /// </summary>
     private WorldModelWeights Fit(IReadOnlyList<TrajectoryRow> rows, List<string> summary, IProgress<TrainingProgress>? report)
     {
-        var random = new Random(options.Seed);
+        var members = options.EnsembleMembers;
+        if (members <= 1)
+        {
+            return FitMember(rows, options.Shape, options.Seed, summary, report);
+        }
+        var shape = EnsemblePacker.MemberShape(options.Shape, members);
+        var trained = new WorldModelWeights[members];
+        for (var m = 0; m < members; m++)
+        {
+            var lines = new List<string>();
+            trained[m] = FitMember(rows, shape, options.Seed + m, lines, report);
+            summary.AddRange(lines.Select(line => $"member {m + 1}/{members}, {line}"));
+        }
+        return EnsemblePacker.Pack(options.Shape, trained);
+    }
+
+    /// <summary>The three stages on <paramref name="rows"/> for one network of <paramref name="shape"/> seeded with <paramref name="seed"/>.</summary>
+    private WorldModelWeights FitMember(IReadOnlyList<TrajectoryRow> rows, ModelShape shape, int seed, List<string> summary, IProgress<TrainingProgress>? report)
+    {
+        var random = new Random(seed);
         var training = rows.OrderBy(_ => random.Next()).ToArray();
         var builder = new ExampleBuilder(extractor);
         var labelled = training.Select(builder.Labelled).ToArray();
         var dynamics = training.SelectMany(builder.Dynamics).ToArray();
-        var weights = WorldModelWeights.Initialize(options.Shape, options.Seed);
+        var weights = WorldModelWeights.Initialize(shape, seed);
         weights.ToolThreshold = options.InitialToolThreshold;
         var network = new WorldModelNetwork(weights, CpuBackend.Instance);
         var optimizer = new AdamOptimizer(weights.Parameters.Length, options.LearningRate, options.WeightDecay);
@@ -130,7 +155,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
     public EvaluationReport Evaluate(WorldModelNetwork network, IReadOnlyList<TrajectoryRow> rows)
     {
         var predictions = network.Predict(rows.Select(r => extractor.Encode(r.Input)).ToArray());
-        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], network.Weights.ToolThreshold, network.Weights.SafeBias)).ToArray();
+        var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], network.Weights.ToolThreshold, network.Weights.SafeBias, network.Weights.CurrentActionWeight)).ToArray();
         return Evaluator.Evaluate(rows, outcomes, []);
     }
 

@@ -59,6 +59,15 @@ public sealed class TrainingOptions
     /// <summary>Weight of a critical row's label loss relative to a safe row's. Default 1.</summary>
     public float CriticalLabelWeight { get; set; } = 1f;
 
+    /// <summary>
+    /// Networks averaged: each has a k-th of every width of <see cref="Shape"/> and its own seed, and they are packed
+    /// into one network of <see cref="Shape"/> (same file, same cost per check). The widths must divide. Default 1:
+    /// in 5-fold cross-validation (seeds 17, 5 and 11) four members gave macro-F1 0.677 and 0.678 against 0.678 and
+    /// 0.651 for one network with the label head alone, but with <see cref="WorldModelWeights.CurrentActionWeight"/>
+    /// chosen too one network is as good (mean macro-F1 0.686 against 0.685, tool F1 0.475 against 0.464).
+    /// </summary>
+    public int EnsembleMembers { get; set; } = 1;
+
     /// <summary>The label-loss weight of each label, indexed by <see cref="SafetyLabel"/>.</summary>
     public float[] LabelWeights() => [1f, UnsafeLabelWeight, CriticalLabelWeight];
 }
