@@ -168,6 +168,71 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_full_queue_makes_writers_wait_for_room_and_lets_none_in_early()
+    {
+        var firstEntered = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var batches = new List<int[]>();
+        await using var committer = new GroupCommitter<int>(async (batch, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(batch.ToArray());
+            }
+            if (batches.Count == 1)
+            {
+                firstEntered.SetResult();
+                await releaseFirst.Task;
+            }
+            return new Exception?[batch.Count];
+        }, new GroupCommitOptions { QueueCapacity = 2 });
+
+        var first = committer.CommitAsync(0, CancellationToken.None);
+        await firstEntered.Task;
+        var queued = new[] { committer.CommitAsync(1, CancellationToken.None), committer.CommitAsync(2, CancellationToken.None) };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        // The queue holds two writes; a third waits for room, and giving up while waiting leaves nothing behind.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => committer.CommitAsync(3, cancel.Token));
+        var fourth = committer.CommitAsync(4, CancellationToken.None);
+        Assert.False(fourth.IsCompleted);
+
+        releaseFirst.SetResult();
+        await Task.WhenAll(queued.Append(first).Append(fourth));
+        Assert.DoesNotContain(batches, batch => batch.Contains(3));
+        Assert.Equal([0, 1, 2, 4], batches.SelectMany(batch => batch).Order());
+        Assert.Equal(4, committer.Writes);
+    }
+
+    [Fact]
+    public async Task Many_writers_with_a_sync_stage_are_each_acknowledged_once_after_a_sync()
+    {
+        var committed = 0L;
+        var synced = 0L;
+        await using var committer = new GroupCommitter<int>((batch, _) =>
+        {
+            Interlocked.Add(ref committed, batch.Count);
+            return Task.FromResult(new Exception?[batch.Count]);
+        }, new GroupCommitOptions { MinBatchWhileSyncing = 4 }, async _ =>
+        {
+            var upTo = Interlocked.Read(ref committed);
+            await Task.Delay(1);
+            Interlocked.Exchange(ref synced, upTo);
+        });
+
+        var writes = Enumerable.Range(0, 2000).Select(i => Task.Run(async () =>
+        {
+            await committer.CommitAsync(i, CancellationToken.None);
+            // Acknowledged only once a sync covered at least as many writes as this one's batch had committed by then.
+            Assert.True(Interlocked.Read(ref synced) > 0, $"write {i} was acknowledged before any sync");
+        })).ToArray();
+        await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2000, committer.Writes);
+        Assert.Equal(2000, Interlocked.Read(ref synced));
+        Assert.True(committer.Batches < 2000, "writes queued together were never batched");
+    }
+
+    [Fact]
     public async Task A_failed_sync_acknowledges_none_of_the_writes_it_covered()
     {
         await using var committer = new GroupCommitter<int>((batch, _) => Task.FromResult(new Exception?[batch.Count]),
