@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SafeMcp.Grains.Text;
 using SafeMcp.Grains.Tools;
 
@@ -17,8 +18,14 @@ public static class HiddenServices
     private static readonly string[] s_onionContext = ["site", "sites", "service", "services", "address", "addresses", "link", "links", "url", "urls", "domain", "domains", "search", "network", "routing"];
     private static readonly string[] s_torContext = ["hidden", "onion", "browser", "network", "relay", "relays", "exit"];
 
-    /// <summary>Whether <paramref name="tool"/>'s name or description says it reaches hidden services.</summary>
-    public static bool ReachedBy(ToolProfile tool)
+    // A tool's text does not change while the session holds its profile: read it once, not at every call.
+    private static readonly ConditionalWeakTable<ToolProfile, StrongBox<bool>> s_reachedBy = new();
+
+    /// <summary>Whether <paramref name="tool"/>'s name or description says it reaches hidden services (read once a profile).</summary>
+    public static bool ReachedBy(ToolProfile tool) =>
+        s_reachedBy.GetValue(tool, static profile => new StrongBox<bool>(ReadFromText(profile))).Value;
+
+    private static bool ReadFromText(ToolProfile tool)
     {
         var words = WordSplitter.Words(tool.Name);
         WordSplitter.Split(tool.Descriptor.Description, words);
