@@ -26,7 +26,7 @@ internal static class HtmlReport
         Row(html, "throughput", $"{result.DecisionsPerSecond:0} decisions/s");
         if (result.OfferedPerSecond is { } offered)
         {
-            Row(html, "offered (open loop)", $"{offered:0} requests/s, timed from when each was due; {result.WaitingAtEnd ?? 0} due but not sent at the end{(result.FellBehind ? " (the silo fell behind)" : "")}");
+            Row(html, "offered (open loop)", $"{offered:0} requests/s, timed from when each was due; {result.WaitingAtEnd ?? 0} due but not sent at the end, at most {result.MostWaiting ?? 0} waiting{(result.FellBehind ? " (the silo fell behind)" : "")}");
         }
         Row(html, "latency", $"p50 {result.P50Ms:0.00} ms, p95 {result.P95Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, max {result.MaxMs:0.00} ms");
         foreach (var silo in result.Silos ?? [])

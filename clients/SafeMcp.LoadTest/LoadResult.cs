@@ -3,7 +3,8 @@ namespace SafeMcp.LoadTest;
 /// <summary>
 /// The figures of one load run (written as JSON and printed). <c>OfferedPerSecond</c> is the open-loop rate (null in a
 /// closed loop); <c>WaitingAtEnd</c> the requests that were due but not yet sent when the run ended (a few are the
-/// arrivals of the last milliseconds; see <see cref="FellBehind"/>).
+/// arrivals of the last milliseconds), <c>MostWaiting</c> the most of them seen at a progress line of the measured
+/// window (see <see cref="FellBehind"/>).
 /// </summary>
 internal sealed record LoadResult(
     IReadOnlyList<string> Targets,
@@ -24,10 +25,14 @@ internal sealed record LoadResult(
     IReadOnlyList<TimelinePoint>? Timeline = null,
     IReadOnlyList<SiloRuntimeDelta>? Silos = null,
     double? OfferedPerSecond = null,
-    long? WaitingAtEnd = null)
+    long? WaitingAtEnd = null,
+    long? MostWaiting = null)
 {
-    /// <summary>Open loop: more than a tenth of a second of arrivals was still waiting at the end, so the silo did not keep up.</summary>
-    public bool FellBehind => WaitingAtEnd > OfferedPerSecond / 10;
+    /// <summary>
+    /// Open loop: more than a tenth of a second of arrivals was waiting, at the end or at a progress line of the measured
+    /// window, so the silo did not keep up (even if it caught up later).
+    /// </summary>
+    public bool FellBehind => Math.Max(WaitingAtEnd ?? 0, MostWaiting ?? 0) > OfferedPerSecond / 10;
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]

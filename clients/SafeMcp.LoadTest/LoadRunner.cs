@@ -41,8 +41,11 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             stop.CancelAfter(runEnds);
             var measuredStart = 0L;
 
+            // Closed loop: each worker sends its next request when the last one is answered. Open loop: requests are due on
+            // the pacer's schedule and each is timed from when it was due.
+            using var pacer = options.Rate > 0 ? new ArrivalPacer(options.Rate) : null;
             var answered = 0L;
-            var reporter = ReportProgressAsync(() => Interlocked.Read(ref answered), recorder, total, warmupEnds, stop.Token);
+            var reporter = ReportProgressAsync(() => Interlocked.Read(ref answered), pacer is null ? null : () => pacer.Due.Count, recorder, total, warmupEnds, stop.Token);
             var runtimeBefore = Task.Run(async () =>
             {
                 var untilMeasured = warmupEnds - total.Elapsed;
@@ -52,9 +55,6 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 }
                 return await RuntimeStatsAsync(clients, stop.Token).ConfigureAwait(false);
             }, CancellationToken.None);
-            // Closed loop: each worker sends its next request when the last one is answered. Open loop: requests are due on
-            // the pacer's schedule and each is timed from when it was due.
-            using var pacer = options.Rate > 0 ? new ArrivalPacer(options.Rate) : null;
             var measureFrom = Stopwatch.GetTimestamp() + (long)((warmupEnds - total.Elapsed).TotalSeconds * Stopwatch.Frequency);
             var closedLoopTickets = -1L;
             var waiting = 0L;
@@ -119,7 +119,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             }, CancellationToken.None)).ToArray();
             await Task.WhenAll(workers).ConfigureAwait(false);
             var measured = measuredStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(measuredStart);
-            await reporter.ConfigureAwait(false);
+            var mostWaiting = await reporter.ConfigureAwait(false);
             var silos = await RuntimeDeltasAsync(clients, runtimeBefore, cancellationToken).ConfigureAwait(false);
 
             var sorted = recorder.Sorted();
@@ -142,7 +142,8 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 Timeline: recorder.Timeline(),
                 Silos: silos,
                 OfferedPerSecond: pacer?.PerSecond,
-                WaitingAtEnd: pacer is null ? null : waiting);
+                WaitingAtEnd: pacer is null ? null : waiting,
+                MostWaiting: pacer is null ? null : mostWaiting);
         }
         finally
         {
@@ -199,10 +200,14 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             }).ConfigureAwait(false);
     }
 
-    /// <summary>Prints, every <see cref="LoadOptions.ProgressInterval"/>, the rate of answers (warm-up included) and the count measured so far.</summary>
-    private async Task ReportProgressAsync(Func<long> answered, LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
+    /// <summary>
+    /// Prints, every <see cref="LoadOptions.ProgressInterval"/>, the rate of answers (warm-up included), the count measured so
+    /// far and, in an open loop, the requests due but not yet sent; returns the most of those seen in the measured window.
+    /// </summary>
+    private async Task<long> ReportProgressAsync(Func<long> answered, Func<int>? waiting, LatencyRecorder recorder, Stopwatch total, TimeSpan warmupEnds, CancellationToken stop)
     {
         var last = 0L;
+        var mostWaiting = 0L;
         using var timer = new PeriodicTimer(options.ProgressInterval);
         var perSecond = 1 / options.ProgressInterval.TotalSeconds;
         try
@@ -210,13 +215,20 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 var count = answered();
-                var phase = total.Elapsed < warmupEnds ? "warmup" : "measure";
-                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {(count - last) * perSecond,7:0} decisions/s  measured {recorder.Count}  errors {recorder.Errors}").ConfigureAwait(false);
+                var measuring = total.Elapsed >= warmupEnds;
+                var queued = waiting?.Invoke() ?? 0;
+                if (measuring)
+                {
+                    mostWaiting = Math.Max(mostWaiting, queued);
+                }
+                var phase = measuring ? "measure" : "warmup";
+                await progress.WriteLineAsync($"[{total.Elapsed.TotalSeconds,5:0}s {phase}] {(count - last) * perSecond,7:0} decisions/s  measured {recorder.Count}  errors {recorder.Errors}{(waiting is null ? "" : $"  waiting {queued}")}").ConfigureAwait(false);
                 last = count;
             }
         }
         catch (OperationCanceledException)
         {
         }
+        return mostWaiting;
     }
 }

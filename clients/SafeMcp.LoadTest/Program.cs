@@ -58,7 +58,7 @@ root.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"sessions     {result.Sessions}   concurrency {result.Concurrency}   measured {result.MeasuredSeconds:0.0} s");
     Console.WriteLine($"decisions    {result.Decisions} durable ({result.Allowed} allow, {result.ApprovalRequired} require_approval, {result.Denied} deny), {result.Errors} errors");
     Console.WriteLine(result.OfferedPerSecond is { } offered
-        ? $"throughput   {result.DecisionsPerSecond:0} decisions/s, offered {offered:0}/s (open loop){(result.WaitingAtEnd > 0 ? $", {result.WaitingAtEnd} due but not sent at the end{(result.FellBehind ? ": the silo fell behind" : "")}" : "")}"
+        ? $"throughput   {result.DecisionsPerSecond:0} decisions/s, offered {offered:0}/s (open loop){$", {result.WaitingAtEnd} due but not sent at the end, at most {result.MostWaiting} waiting{(result.FellBehind ? ": the silo fell behind" : "")}"}"
         : $"throughput   {result.DecisionsPerSecond:0} decisions/s");
     Console.WriteLine($"latency ms   p50 {result.P50Ms:0.000}   p95 {result.P95Ms:0.000}   p99 {result.P99Ms:0.000}   max {result.MaxMs:0.000}");
     foreach (var silo in result.Silos ?? [])
