@@ -159,7 +159,7 @@ public sealed class HazardRules : ICallDetector
         }
 
         // The hidden services of anonymity networks (onion sites, the dark web): a reach no task needs unless it names it.
-        if (((signals & CallSignal.HiddenService) != 0 || HiddenServices.ReachedBy(call.Tool)) && !HiddenServices.AskedFor(session.Instruction))
+        if (((signals & CallSignal.HiddenService) != 0 || call.Tool.ReachesHiddenServices) && !HiddenServices.AskedFor(session.Instruction))
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"Hidden services: '{tool}' reaches onion sites or the dark web and the task does not ask for them.",

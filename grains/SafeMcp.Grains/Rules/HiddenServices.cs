@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using SafeMcp.Contracts;
 using SafeMcp.Grains.Text;
 using SafeMcp.Grains.Tools;
 
@@ -18,18 +18,15 @@ public static class HiddenServices
     private static readonly string[] s_onionContext = ["site", "sites", "service", "services", "address", "addresses", "link", "links", "url", "urls", "domain", "domains", "search", "network", "routing"];
     private static readonly string[] s_torContext = ["hidden", "onion", "browser", "network", "relay", "relays", "exit"];
 
-    // A tool's text does not change while the session holds its profile: read it once, not at every call.
-    private static readonly ConditionalWeakTable<ToolProfile, StrongBox<bool>> s_reachedBy = new();
-
-    /// <summary>Whether <paramref name="tool"/>'s name or description says it reaches hidden services (read once a profile).</summary>
-    public static bool ReachedBy(ToolProfile tool) =>
-        s_reachedBy.GetValue(tool, static profile => new StrongBox<bool>(ReadFromText(profile))).Value;
-
-    private static bool ReadFromText(ToolProfile tool)
+    /// <summary>
+    /// Whether <paramref name="tool"/>'s name, title or description says it reaches hidden services. Read once a tool, when
+    /// its profile is made (<see cref="ToolProfile.ReachesHiddenServices"/>), not at every call.
+    /// </summary>
+    public static bool ReachedBy(ToolDescriptor tool)
     {
         var words = WordSplitter.Words(tool.Name);
-        WordSplitter.Split(tool.Descriptor.Description, words);
-        if (tool.Descriptor.Title is { } title)
+        WordSplitter.Split(tool.Description, words);
+        if (tool.Title is { } title)
         {
             WordSplitter.Split(title, words);
         }

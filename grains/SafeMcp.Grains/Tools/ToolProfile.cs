@@ -7,4 +7,7 @@ public sealed record ToolProfile(ToolDescriptor Descriptor, Capability Capabilit
 {
     /// <summary>The tool's name.</summary>
     public string Name => Descriptor.Name;
+
+    /// <summary>Whether the tool's own text says it reaches the hidden services of anonymity networks (see <see cref="Rules.HiddenServices"/>).</summary>
+    public bool ReachesHiddenServices { get; } = Rules.HiddenServices.ReachedBy(Descriptor);
 }
