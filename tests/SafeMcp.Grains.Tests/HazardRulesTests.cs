@@ -268,6 +268,21 @@ public sealed class HazardRulesTests
         Assert.Equal(Verdict.Allow, reading.Verdict);
     }
 
+    [Fact]
+    public void A_session_reads_its_instruction_for_oversight_evasion_again_when_the_instruction_changes()
+    {
+        var state = new SessionState("t", "s") { Instruction = "Make this payment off the books." };
+        Assert.True(state.AsksToEscapeOversight);
+
+        state.Instruction = "Pay the invoice from the saved card.";
+        Assert.False(state.AsksToEscapeOversight);
+
+        var copy = new SessionState("t", "s") { Instruction = "Copy the files without being detected." };
+        Assert.True(copy.AsksToEscapeOversight);
+        copy.CopyFrom(state);
+        Assert.False(copy.AsksToEscapeOversight);
+    }
+
     [Theory]
     [InlineData("Anonymize the survey answers and run the summary script.")]
     [InlineData("The logs must not contain PII; run the export script.")]

@@ -141,7 +141,7 @@ public sealed class HazardRules : ICallDetector
 
         // A task that asks for its work to escape oversight (untraceable, off the books, no logs): whatever acts on the
         // world in such a session needs a human; see OversightEvasion for the phrases and the privacy look-alikes.
-        if ((caps & Sensitive) != 0 && OversightEvasion.Asked(session.Instruction))
+        if ((caps & Sensitive) != 0 && session.AsksToEscapeOversight)
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"Oversight evasion: the task asks for work that leaves no trace or record, and '{tool}' acts on the world.",

@@ -19,8 +19,28 @@ public sealed class SessionState
     /// <summary>The session id, unique within a tenant.</summary>
     public string SessionId { get; }
 
+    private string? _instruction;
+    private bool? _asksToEscapeOversight;
+
     /// <summary>The user's task, when given.</summary>
-    public string? Instruction { get; set; }
+    public string? Instruction
+    {
+        get => _instruction;
+        set
+        {
+            if (!ReferenceEquals(value, _instruction))
+            {
+                _instruction = value;
+                _asksToEscapeOversight = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the instruction asks for the work to escape oversight (<see cref="Rules.OversightEvasion"/>): read once an
+    /// instruction, not at every call.
+    /// </summary>
+    public bool AsksToEscapeOversight => _asksToEscapeOversight ??= Rules.OversightEvasion.Asked(_instruction);
 
     private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
 
@@ -81,6 +101,7 @@ public sealed class SessionState
             throw new ArgumentException("A state copies only the state of its own session.", nameof(other));
         }
         Instruction = other.Instruction;
+        _asksToEscapeOversight = other._asksToEscapeOversight;
         Server = other.Server;
         CapabilitiesUsed = other.CapabilitiesUsed;
         Taint = other.Taint;
