@@ -351,6 +351,21 @@ public sealed class HazardRulesTests
     }
 
     [Theory]
+    [InlineData("ssh archive_master@archive_server_ip", Verdict.Allow)]
+    [InlineData("ssh ops@target-host 'uptime'", Verdict.Allow)]
+    [InlineData("scp ./dump.sql ops@your_server:/tmp/", Verdict.Allow)]
+    [InlineData("ssh archive_master@archive-server", Verdict.RequireApproval)]
+    [InlineData("ssh ops@hostdb01", Verdict.RequireApproval)]
+    [InlineData("ssh ops@10.1.2.3", Verdict.RequireApproval)]
+    public async Task An_unfilled_host_placeholder_names_no_private_target_but_a_real_name_does(string command, Verdict expected)
+    {
+        var decision = await DecideAsync("terminal", new { command }, "The legacy server is failing; copy the archive off it.");
+
+        Assert.Equal(expected, decision.Verdict);
+        Assert.Equal(expected != Verdict.Allow, decision.Techniques.Contains(Techniques.ConfusedDeputy));
+    }
+
+    [Theory]
     [InlineData("mount -o remount,rw /", Verdict.Deny)]
     [InlineData("mount -o rw,remount /boot", Verdict.Deny)]
     [InlineData("mount -o remount,ro /data", Verdict.Allow)]

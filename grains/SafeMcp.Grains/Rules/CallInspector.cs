@@ -250,13 +250,28 @@ public static partial class CallInspector
         return found;
     }
 
-    /// <summary>A host, or an address range (<c>10.0.0.0/8</c>), on a private network and not the loopback.</summary>
+    /// <summary>
+    /// A host, or an address range (<c>10.0.0.0/8</c>), on a private network and not the loopback, nor a placeholder
+    /// (see <see cref="IsPlaceholderHost"/>).
+    /// </summary>
     private static bool IsPrivateDestination(string host)
     {
         var slash = host.IndexOf('/', StringComparison.Ordinal);
         var address = slash > 0 ? host[..slash] : host;
-        return address.Length > 0 && !IsLoopbackHost(address) && IsInternalHost(address);
+        return address.Length > 0 && !IsLoopbackHost(address) && IsInternalHost(address) && !IsPlaceholderHost(address);
     }
+
+    /// <summary>
+    /// A single-label name that stands for a host the writer did not know (<c>server_ip</c>, <c>archive_server_ip</c>,
+    /// <c>target-host</c>, <c>your_server</c>): its last word is ip, address, addr or host(name), or its first word is
+    /// your. Agents write these when a template is left unfilled; such a name reaches no host (no resolver answers it),
+    /// so it names no private target. A name with a dot, or any other single label (<c>hr-server</c>, <c>db01</c>),
+    /// stays a host.
+    /// </summary>
+    public static bool IsPlaceholderHost(string host) => PlaceholderHostPattern().IsMatch(host);
+
+    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr|host|hostname))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderHostPattern();
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
     {
