@@ -29,8 +29,10 @@ public static partial class AttackResearch
     // Words of a tool's name that say it searches or looks things up (query_bing_search, web_search, cve_lookup).
     private static readonly string[] s_searchWords = ["search", "lookup", "browse"];
 
-    /// <summary>Whether <paramref name="tool"/>'s name says it searches, looks up or browses.</summary>
-    public static bool IsSearch(ToolProfile tool) => WordSplitter.Words(tool.Name).Overlaps(s_searchWords);
+    /// <summary>
+    /// Whether a tool's name says it searches, looks up or browses (read once, into <see cref="ToolProfile.Searches"/>).
+    /// </summary>
+    public static bool IsSearch(string toolName) => WordSplitter.Words(toolName).Overlaps(s_searchWords);
 
     /// <summary>Whether <paramref name="text"/> asks for attack tooling and names no defensive aim (see the class).</summary>
     public static bool AsksForAttackTooling(string text)

@@ -21,7 +21,7 @@ public static partial class CallInspector
         var capabilities = tool.Capabilities;
         if (arguments is { } args)
         {
-            Walk(args, null, tool.Capabilities, ref signals, depth: 0);
+            Walk(args, null, tool.Capabilities, tool.Searches, ref signals, depth: 0);
             capabilities = NarrowToOperation(tool, args, capabilities);
         }
         if ((signals & CallSignal.CommandEgress) != 0 || (signals & CallSignal.ExternalTarget) != 0 && (tool.Capabilities & (Capability.Exec | Capability.NetEgress | Capability.Messaging)) != 0)
@@ -94,7 +94,7 @@ public static partial class CallInspector
     // Keys that name a credential the call supplies.
     private static readonly string[] s_credentialKeys = ["password", "passwd", "pwd", "passphrase", "pin", "passcode"];
 
-    private static void Walk(JsonElement element, string? key, Capability toolCapabilities, ref CallSignal signals, int depth)
+    private static void Walk(JsonElement element, string? key, Capability toolCapabilities, bool searches, ref CallSignal signals, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -105,13 +105,13 @@ public static partial class CallInspector
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    Walk(property.Value, property.Name, toolCapabilities, ref signals, depth + 1);
+                    Walk(property.Value, property.Name, toolCapabilities, searches, ref signals, depth + 1);
                 }
                 break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    Walk(item, key, toolCapabilities, ref signals, depth + 1);
+                    Walk(item, key, toolCapabilities, searches, ref signals, depth + 1);
                 }
                 break;
             case JsonValueKind.String:
@@ -120,7 +120,7 @@ public static partial class CallInspector
                 {
                     text = text[..MaxScannedChars];
                 }
-                signals |= InspectString(text, toolCapabilities);
+                signals |= InspectString(text, toolCapabilities, searches);
                 if (key is not null)
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
@@ -283,8 +283,11 @@ public static partial class CallInspector
         return strings;
     }
 
-    /// <summary>The signals of one argument string.</summary>
-    public static CallSignal InspectString(string text, Capability toolCapabilities)
+    /// <summary>
+    /// The signals of one argument string of a tool with <paramref name="toolCapabilities"/>; a query for attack tooling
+    /// (<see cref="CallSignal.AttackTooling"/>) is looked for only when the tool <paramref name="searches"/>.
+    /// </summary>
+    public static CallSignal InspectString(string text, Capability toolCapabilities, bool searches)
     {
         var signals = CallSignal.None;
         if (SecretLocationPattern().IsMatch(text))
@@ -316,7 +319,7 @@ public static partial class CallInspector
         {
             signals |= CallSignal.PathTraversal;
         }
-        if (AttackResearch.AsksForAttackTooling(text))
+        if (searches && AttackResearch.AsksForAttackTooling(text))
         {
             signals |= CallSignal.AttackTooling;
         }

@@ -61,8 +61,8 @@ public enum CallSignal
     HiddenService = 1 << 16,
 
     /// <summary>
-    /// An argument asks for attack tooling: exploits for a system, zero-days, privilege escalation, hacking into
-    /// something, cracking passwords (see <see cref="AttackResearch"/>).
+    /// An argument of a search tool (<see cref="Tools.ToolProfile.Searches"/>) asks for attack tooling: exploits for a
+    /// system, zero-days, privilege escalation, hacking into something, cracking passwords (see <see cref="AttackResearch"/>).
     /// </summary>
     AttackTooling = 1 << 17,
 }

@@ -151,7 +151,7 @@ public sealed class HazardRules : ICallDetector
         // Research into attack tooling through a search tool (exploits for a system, zero-days, privilege escalation):
         // the agent looking for a way in. Read-only, so a human confirms rather than the call being refused; see
         // AttackResearch for what counts and the defensive look-alikes that do not.
-        if ((signals & CallSignal.AttackTooling) != 0 && AttackResearch.IsSearch(call.Tool))
+        if ((signals & CallSignal.AttackTooling) != 0)
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"Attack research: '{tool}' searches for exploits, zero-days or ways to escalate privilege or break in.",

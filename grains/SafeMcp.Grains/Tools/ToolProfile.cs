@@ -10,4 +10,10 @@ public sealed record ToolProfile(ToolDescriptor Descriptor, Capability Capabilit
 
     /// <summary>Whether the tool's own text says it reaches the hidden services of anonymity networks (see <see cref="Rules.HiddenServices"/>).</summary>
     public bool ReachesHiddenServices { get; } = Rules.HiddenServices.ReachedBy(Descriptor);
+
+    /// <summary>
+    /// Whether the tool's name says it searches, looks up or browses (<see cref="Rules.AttackResearch.IsSearch"/>): only
+    /// such a tool's arguments are read as queries for attack tooling.
+    /// </summary>
+    public bool Searches { get; } = Rules.AttackResearch.IsSearch(Descriptor.Name);
 }
