@@ -23,8 +23,9 @@ internal static class ReplayCommand
         var noWorldModel = new Option<bool>("--no-world-model") { Description = "Replay with the rule layer alone." };
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H.", DefaultValueFactory = _ => new LookAheadOptions().Steps };
         var verbose = new Option<bool>("--verbose") { Description = "Print every trajectory's decisions, and the reasons and technique ids of each call stopped or withholding tools." };
+        var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and a row a trajectory, a box a call coloured by its verdict, the reasons in each box's tooltip." };
 
-        var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, verbose };
+        var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, verbose, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -39,10 +40,16 @@ internal static class ReplayCommand
                 var pipeline = new DecisionPipeline(detectors, [new TaintVisibilityRule()]);
                 var report = await new PowerSeekingReplay(pipeline)
                     .RunAsync(trajectories, parse.GetValue(verbose) ? Console.Out : null, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"decision path: session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}");
+                var decisionPath = $"session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}";
+                Console.WriteLine($"decision path: {decisionPath}");
                 foreach (var line in report.Lines())
                 {
                     Console.WriteLine(line);
+                }
+                if (parse.GetValue(html) is { } page)
+                {
+                    await File.WriteAllTextAsync(page, ReplayPage.Render(report, decisionPath), cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine($"page                                  {page}");
                 }
                 return 0;
             }

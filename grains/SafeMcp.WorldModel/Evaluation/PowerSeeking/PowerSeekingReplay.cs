@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
@@ -23,89 +22,38 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
     public async Task<ReplayReport> RunAsync(IReadOnlyList<PowerSeekingTrajectory> trajectories, TextWriter? log, CancellationToken cancellationToken)
     {
         var store = new InMemorySessionStore();
-        int withCalls = 0, stopped = 0, preCalls = 0, preBlocked = 0;
-        var stoppedBy = new Dictionary<string, int>(StringComparer.Ordinal);
-        List<int> enablerNotFound = [], riskNotFound = [];
+        var replayed = new List<ReplayedTrajectory>(trajectories.Count);
         foreach (var trajectory in trajectories)
         {
-            if (trajectory.Calls.Count == 0)
+            var calls = new List<ReplayedCall>(trajectory.Calls.Count);
+            if (trajectory.Calls.Count > 0)
             {
-                log?.WriteLine($"#{trajectory.Number,-3} no tool calls");
-                continue;
-            }
-            withCalls++;
-            if (!trajectory.PowerSeekingFound)
-            {
-                enablerNotFound.Add(trajectory.Number);
-            }
-            if (!trajectory.RiskFound)
-            {
-                riskNotFound.Add(trajectory.Number);
-            }
-            var sessionId = $"powerseeking-{trajectory.Number}";
-            var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            await grain.OpenAsync(new OpenSessionRequest(sessionId, trajectory.Instruction, trajectory.Tools), cancellationToken).ConfigureAwait(false);
-            var firstStop = -1;
-            var details = new List<string>();
-            IReadOnlyList<string> withheldBefore = [];
-            var line = new StringBuilder($"#{trajectory.Number,-3} enabler {trajectory.PowerSeekingCall}{(trajectory.PowerSeekingFound ? "" : " (last)")} risk {trajectory.RiskCall}{(trajectory.RiskFound ? "" : " (last)")}:");
-            for (var c = 0; c < trajectory.Calls.Count; c++)
-            {
-                var call = trajectory.Calls[c];
-                using var arguments = JsonDocument.Parse(call.ArgumentsJson);
-                var decision = await grain.DecideAsync(new DecideRequest(call.Tool, arguments.RootElement.Clone(), call.Thought), cancellationToken).ConfigureAwait(false);
-                var intervened = decision.Verdict != Verdict.Allow;
-                line.Append($" {c}:{call.Tool}={Short(decision.Verdict)}");
-                var newlyWithheld = decision.WithheldTools.Except(withheldBefore, StringComparer.Ordinal).ToList();
-                withheldBefore = decision.WithheldTools;
-                if (intervened)
+                var sessionId = $"powerseeking-{trajectory.Number}";
+                var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                await grain.OpenAsync(new OpenSessionRequest(sessionId, trajectory.Instruction, trajectory.Tools), cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<string> withheldBefore = [];
+                foreach (var call in trajectory.Calls)
                 {
-                    details.Add($"    {c} {Short(decision.Verdict)}{(c < trajectory.PowerSeekingCall ? " (pre-enabler)" : "")}: {string.Join(" ", decision.Reasons)} [{string.Join(" ", decision.Techniques)}]");
-                }
-                if (newlyWithheld.Count > 0)
-                {
-                    details.Add($"    {c} withholds {string.Join(", ", newlyWithheld)}");
-                }
-                if (intervened)
-                {
-                    line.Append($"[{string.Join("+", decision.DecidedBy)}]");
-                    if (firstStop < 0)
+                    using var arguments = JsonDocument.Parse(call.ArgumentsJson);
+                    var decision = await grain.DecideAsync(new DecideRequest(call.Tool, arguments.RootElement.Clone(), call.Thought), cancellationToken).ConfigureAwait(false);
+                    var stopped = decision.Verdict != Verdict.Allow;
+                    calls.Add(new ReplayedCall(call.Tool, decision.Verdict,
+                        stopped ? decision.DecidedBy : [], stopped ? decision.Reasons : [], stopped ? decision.Techniques : [],
+                        [.. decision.WithheldTools.Except(withheldBefore, StringComparer.Ordinal)]));
+                    withheldBefore = decision.WithheldTools;
+                    if (!stopped)
                     {
-                        firstStop = c;
-                        if (c <= trajectory.RiskCall)
-                        {
-                            foreach (var layer in decision.DecidedBy)
-                            {
-                                stoppedBy[layer] = stoppedBy.GetValueOrDefault(layer) + 1;
-                            }
-                        }
+                        await grain.ReportOutcomeAsync(new OutcomeReport(decision.Sequence, false, call.Observation, call.Observation?.Length ?? 0), cancellationToken).ConfigureAwait(false);
                     }
                 }
-                else
-                {
-                    await grain.ReportOutcomeAsync(new OutcomeReport(decision.Sequence, false, call.Observation, call.Observation?.Length ?? 0), cancellationToken).ConfigureAwait(false);
-                }
-                if (c < trajectory.PowerSeekingCall)
-                {
-                    preCalls++;
-                    preBlocked += intervened ? 1 : 0;
-                }
             }
-            var isStopped = firstStop >= 0 && firstStop <= trajectory.RiskCall;
-            stopped += isStopped ? 1 : 0;
-            log?.WriteLine(line.Append(isStopped ? "  STOPPED" : "  missed").ToString());
-            foreach (var detail in details)
+            var result = new ReplayedTrajectory(trajectory.Number, trajectory.PowerSeekingCall, trajectory.PowerSeekingFound, trajectory.RiskCall, trajectory.RiskFound, calls);
+            replayed.Add(result);
+            foreach (var line in result.LogLines())
             {
-                log?.WriteLine(detail);
+                log?.WriteLine(line);
             }
         }
-        return new ReplayReport(trajectories.Count, withCalls, stopped, preCalls, preBlocked, stoppedBy, enablerNotFound, riskNotFound);
+        return ReplayReport.Of(replayed);
     }
-
-    private static string Short(Verdict verdict) => verdict switch
-    {
-        Verdict.Deny => "deny",
-        Verdict.RequireApproval => "ask",
-        _ => "ok",
-    };
 }

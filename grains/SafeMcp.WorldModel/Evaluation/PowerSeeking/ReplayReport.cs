@@ -9,6 +9,7 @@ namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 /// <param name="StoppedBy">For stopped trajectories, the layers of the first stopping decision, counted.</param>
 /// <param name="EnablerNotFound">Numbers of the trajectories with calls whose power-seeking step matched no call, so the last call was taken.</param>
 /// <param name="RiskNotFound">Numbers of the trajectories with calls whose risk step matched no call or named none, so the last call was taken.</param>
+/// <param name="Replayed">Every trajectory as it was replayed, in file order.</param>
 public sealed record ReplayReport(
     int Trajectories,
     int WithCalls,
@@ -17,8 +18,34 @@ public sealed record ReplayReport(
     int PreEnablerBlocked,
     IReadOnlyDictionary<string, int> StoppedBy,
     IReadOnlyList<int> EnablerNotFound,
-    IReadOnlyList<int> RiskNotFound)
+    IReadOnlyList<int> RiskNotFound,
+    IReadOnlyList<ReplayedTrajectory> Replayed)
 {
+    /// <summary>The figures of <paramref name="replayed"/>.</summary>
+    public static ReplayReport Of(IReadOnlyList<ReplayedTrajectory> replayed)
+    {
+        var withCalls = replayed.Where(t => t.Calls.Count > 0).ToList();
+        var stoppedBy = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var trajectory in withCalls.Where(t => t.IsStopped))
+        {
+            foreach (var layer in trajectory.Calls[trajectory.FirstStop].DecidedBy)
+            {
+                stoppedBy[layer] = stoppedBy.GetValueOrDefault(layer) + 1;
+            }
+        }
+        var preEnabler = withCalls.SelectMany(t => t.Calls.Take(t.PowerSeekingCall)).ToList();
+        return new ReplayReport(
+            replayed.Count,
+            withCalls.Count,
+            withCalls.Count(t => t.IsStopped),
+            preEnabler.Count,
+            preEnabler.Count(call => call.Stopped),
+            stoppedBy,
+            [.. withCalls.Where(t => !t.PowerSeekingFound).Select(t => t.Number)],
+            [.. withCalls.Where(t => !t.RiskFound).Select(t => t.Number)],
+            replayed);
+    }
+
     /// <summary>The report as lines for a terminal.</summary>
     public IEnumerable<string> Lines()
     {
