@@ -73,6 +73,29 @@ public sealed class NetworkTests
     }
 
     [Fact]
+    public void The_curves_hold_each_stage_runs_epoch_means_as_reported_and_an_ensemble_member_starts_a_run()
+    {
+        var rows = TestModels.Rows();
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 2, SupervisedEpochs = 3, PolicyEpochs = 2, BatchSize = 4, CalibrationFolds = 0, EnsembleMembers = 2 };
+        var reports = new List<TrainingProgress>();
+        var curves = new TrainingCurves(new Progress(reports));
+
+        new Trainer(options, TestModels.Extractor(options.Shape), curves).Train(rows);
+
+        Assert.Equal([(1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2)], curves.Curves.Select(c => (c.Stage, c.Run)));
+        Assert.Equal([2, 3, 2, 2, 3, 2], curves.Curves.Select(c => c.EpochLosses.Count));
+        // Every report reached the next progress, and a curve's points are the epochs' last reports, in order.
+        var epochEnds = reports.Where(r => r.Batch == r.Batches).Select(r => r.MeanLoss).ToList();
+        Assert.Equal(epochEnds, curves.Curves.SelectMany(c => c.EpochLosses));
+        Assert.True(reports.Count > epochEnds.Count);
+    }
+
+    private sealed class Progress(List<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
+    }
+
+    [Fact]
     public void Training_is_reproducible_with_the_same_seed()
     {
         var rows = TestModels.Rows();

@@ -35,12 +35,13 @@ internal static class TrainCommand
         var criticalWeight = new Option<float>("--critical-weight") { Description = "Label-loss weight of critical rows.", DefaultValueFactory = _ => defaults.CriticalLabelWeight };
         var toolPositiveWeight = new Option<float>("--tool-positive-weight") { Description = "Loss weight of a tool that must be filtered.", DefaultValueFactory = _ => defaults.ToolPositiveWeight };
         var ensemble = new Option<int>("--ensemble") { Description = "Networks averaged, each a k-th as wide, packed into one network of the full shape.", DefaultValueFactory = _ => defaults.EnsembleMembers };
+        var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and each stage's loss per epoch." };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
             dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
-            toolPositiveWeight, learningRate, ensemble,
+            toolPositiveWeight, learningRate, ensemble, html,
         };
         command.SetAction((parse, _) =>
         {
@@ -83,7 +84,8 @@ internal static class TrainCommand
                 }
                 var watch = Stopwatch.StartNew();
                 var extractor = new FeatureExtractor(new FeatureHasher(options.Shape.Buckets), new FeatureOptions());
-                var result = new Trainer(options, extractor, new ProgressBar(Console.Out)).Train(rows);
+                var curves = new TrainingCurves(new ProgressBar(Console.Out));
+                var result = new Trainer(options, extractor, curves).Train(rows);
                 foreach (var line in result.Summary)
                 {
                     Console.WriteLine(line);
@@ -99,6 +101,14 @@ internal static class TrainCommand
                 var path = parse.GetValue(output)!;
                 ModelFileFormat.Write(result.Weights, path);
                 Console.WriteLine($"Wrote {path} ({new FileInfo(path).Length / 1024} KiB) in {watch.Elapsed.TotalSeconds:F1} s.");
+                if (parse.GetValue(html) is { } page)
+                {
+                    File.WriteAllText(page, TrainingReport.Render(
+                        [("rows", $"{rows.Count}"), ("seed", $"{options.Seed}"), ("shape", $"{options.Shape}"), ("model", path),
+                            ("time", $"{watch.Elapsed.TotalSeconds:F1} s")],
+                        result, curves));
+                    Console.WriteLine($"Wrote {page}.");
+                }
                 return Task.FromResult(0);
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException or ArgumentException)
