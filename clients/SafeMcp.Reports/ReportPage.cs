@@ -55,6 +55,28 @@ public sealed class ReportPage
         return this;
     }
 
+    /// <summary>A table with a header row; the first cell of each row is its heading.</summary>
+    public ReportPage Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        _html.Append("<table border=\"1\" style=\"border-collapse:collapse\"><tr>");
+        foreach (var cell in header)
+        {
+            _html.Append("<th>").Append(Encode(cell)).Append("</th>");
+        }
+        _html.Append("</tr>");
+        foreach (var row in rows)
+        {
+            _html.Append("<tr>");
+            for (var i = 0; i < row.Count; i++)
+            {
+                _html.Append(i == 0 ? "<th>" : "<td style=\"text-align:right\">").Append(Encode(row[i])).Append(i == 0 ? "</th>" : "</td>");
+            }
+            _html.Append("</tr>");
+        }
+        _html.Append("</table>");
+        return this;
+    }
+
     /// <summary>
     /// A line chart of <paramref name="series"/>: x from the smallest to the largest x of all points; y from 0 to
     /// <paramref name="top"/> when <paramref name="fromZero"/> (the default; values above the top are drawn at it; null:

@@ -48,6 +48,16 @@ public sealed partial class ReportPageTests
         Assert.Equal(ReportPage.ChartMargin, Points(page).Single()[1].Y);
     }
 
+    [Fact]
+    public void A_table_has_its_header_and_a_heading_cell_then_values_a_row()
+    {
+        var page = new ReportPage("Labels").Table(["true \\ predicted", "safe", "unsafe"], [["safe", "55", "5"], ["<unsafe>", "4", "7"]]).Render();
+
+        Assert.Contains("<tr><th>true \\ predicted</th><th>safe</th><th>unsafe</th></tr>", page);
+        Assert.Contains("<tr><th>safe</th><td style=\"text-align:right\">55</td><td style=\"text-align:right\">5</td></tr>", page);
+        Assert.Contains("<th>&lt;unsafe&gt;</th>", page);
+    }
+
     private static List<List<(double X, double Y)>> Points(string page) =>
         [.. PolylinePattern().Matches(page).Select(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split(','))

@@ -50,7 +50,11 @@ public sealed class CrossValidationTests
         Assert.True(weight > 0, $"current-action weight {weight}");
         Assert.Equal(1, report.UnsafeRecall);
         Assert.Equal(0, report.FalseInterventionOnSafe);
-        Assert.Equal(0.5, ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold).Accuracy);
+        var unweighted = ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold);
+        Assert.Equal(0.5, unweighted.Accuracy);
+        // Rows by true label, then by predicted label: without the weight every row gets the same label, unsafe.
+        Assert.Equal([[10, 0, 0], [0, 10, 0], [0, 0, 0]], report.Confusion!.Select(row => row.ToArray()));
+        Assert.Equal([[0, 10, 0], [0, 10, 0], [0, 0, 0]], unweighted.Confusion!.Select(row => row.ToArray()));
     }
 
     [Fact]

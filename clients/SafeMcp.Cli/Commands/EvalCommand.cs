@@ -23,7 +23,9 @@ internal static class EvalCommand
         var model = WorldModelPaths.Model();
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H (0: the current action only).", DefaultValueFactory = _ => new LookAheadOptions().Steps };
 
-        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead };
+        var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures, the labels' confusion matrix and the latency of a check by percentile." };
+
+        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, html };
         command.SetAction((parse, _) =>
         {
             try
@@ -46,9 +48,15 @@ internal static class EvalCommand
                 WritePredictions(parse.GetValue(output)!, rows, outcomes);
                 if (rows.All(r => r.Label is not null))
                 {
-                    foreach (var line in Evaluator.Evaluate(rows, outcomes, latencies).Lines())
+                    var report = Evaluator.Evaluate(rows, outcomes, latencies);
+                    foreach (var line in report.Lines())
                     {
                         Console.WriteLine(line);
+                    }
+                    if (parse.GetValue(html) is { } page)
+                    {
+                        File.WriteAllText(page, EvaluationPage.Render(parse.GetValue(data)!, parse.GetValue(model)!, report, latencies));
+                        Console.WriteLine($"Wrote {page}.");
                     }
                 }
                 else

@@ -1,6 +1,9 @@
 namespace SafeMcp.WorldModel.Evaluation;
 
-/// <summary>The figures <c>safemcp eval</c> prints.</summary>
+/// <summary>
+/// The figures <c>safemcp eval</c> prints; <paramref name="Confusion"/> counts rows by true label (first index) and
+/// predicted label (second), in <see cref="Network.SafetyLabel"/> order, when the evaluation kept it.
+/// </summary>
 public sealed record EvaluationReport(
     int Rows,
     double Accuracy,
@@ -12,7 +15,8 @@ public sealed record EvaluationReport(
     double UnsafeRecall,
     double FalseInterventionOnSafe,
     double LatencyP50Microseconds,
-    double LatencyP99Microseconds)
+    double LatencyP99Microseconds,
+    IReadOnlyList<IReadOnlyList<int>>? Confusion = null)
 {
     /// <summary>The report as lines for a terminal.</summary>
     public IEnumerable<string> Lines()

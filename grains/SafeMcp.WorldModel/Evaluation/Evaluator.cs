@@ -55,7 +55,8 @@ public static class Evaluator
             Ratio(confusion[(int)SafetyLabel.Unsafe, (int)SafetyLabel.Unsafe], unsafeRows),
             Ratio(safeRows - confusion[(int)SafetyLabel.Safe, (int)SafetyLabel.Safe], safeRows),
             Percentile(sorted, 0.50),
-            Percentile(sorted, 0.99));
+            Percentile(sorted, 0.99),
+            [.. Enumerable.Range(0, SafetyLabels.Count).Select(t => (IReadOnlyList<int>)[.. Enumerable.Range(0, SafetyLabels.Count).Select(o => confusion[t, o])])]);
     }
 
     /// <summary>The value at quantile <paramref name="q"/> of sorted <paramref name="sorted"/> (nearest rank).</summary>

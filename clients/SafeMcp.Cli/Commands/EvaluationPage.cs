@@ -1,0 +1,43 @@
+using System.Globalization;
+using SafeMcp.Reports;
+using SafeMcp.WorldModel.Evaluation;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.Cli.Commands;
+
+/// <summary>
+/// The page <c>safemcp eval --html</c> writes: the figures, the confusion matrix of the labels with each label's
+/// precision, recall and F1, and the latency of a check at every percentile.
+/// </summary>
+internal static class EvaluationPage
+{
+    public static string Render(string data, string model, EvaluationReport report, IReadOnlyList<double> latenciesMicroseconds)
+    {
+        var labels = Enumerable.Range(0, SafetyLabels.Count).Select(l => SafetyLabels.Name((SafetyLabel)l)).ToArray();
+        var page = new ReportPage("SafeMCP world model evaluation")
+            .Figures([("data", data), ("model", model), .. report.Lines().Select(line => ("", line))]);
+        if (report.Confusion is { } confusion)
+        {
+            page.Heading("Labels: rows by true label (row) and predicted label (column)")
+                .Table(["true \\ predicted", .. labels, "rows"],
+                    labels.Select((label, t) => (IReadOnlyList<string>)[label, .. confusion[t].Select(n => $"{n}"), $"{confusion[t].Sum()}"]));
+            page.Heading("Each label")
+                .Table(["label", "precision", "recall", "F1"], labels.Select((label, c) =>
+                {
+                    var truePositives = confusion[c][c];
+                    var predicted = confusion.Sum(row => row[c]);
+                    var actual = confusion[c].Sum();
+                    var precision = predicted == 0 ? 0 : (double)truePositives / predicted;
+                    var recall = actual == 0 ? 0 : (double)truePositives / actual;
+                    var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+                    return (IReadOnlyList<string>)[label, Format(precision), Format(recall), Format(f1)];
+                }));
+        }
+        var sorted = latenciesMicroseconds.Order().ToArray();
+        page.Heading("Latency of one check (µs) by percentile")
+            .Chart([new ChartSeries("latency", "#1f77b4", [.. sorted.Select((value, i) => new ChartPoint(100.0 * (i + 1) / sorted.Length, value))])], "100th percentile");
+        return page.Render();
+    }
+
+    private static string Format(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+}
