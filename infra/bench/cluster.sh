@@ -24,9 +24,8 @@ if [[ -z "${SAFEMCP_POSTGRES:-}" ]]; then
     eval "$(infra/postgres/start.sh)"
     own_pg="$SAFEMCP_POSTGRES_DIR"
 fi
-base=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# Keep the port range below the ephemeral range's top.
-(( base > 60000 )) && base=$((base - 5000))
+# Public and internal ports below the ephemeral range, all free (an ephemeral base could collide with a client socket).
+base=$(python3 infra/cluster/free-base-port.py "$silos")
 eval "$(infra/cluster/start.sh --silos "$silos" --base-port "$base" --dir "$work/cluster" --no-build)"
 key="${SAFEMCP_API_KEY:-}"
 [[ -n "$key" ]] || { echo "no bootstrap key (database not fresh): set SAFEMCP_API_KEY" >&2; exit 1; }
