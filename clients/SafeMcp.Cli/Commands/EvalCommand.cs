@@ -23,27 +23,51 @@ internal static class EvalCommand
         var model = WorldModelPaths.Model();
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H (0: the current action only).", DefaultValueFactory = _ => new LookAheadOptions().Steps };
 
+        var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the whole decision path (session grain, rule layer, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
+        var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer out (the world model inside the session grain)." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures, the labels' confusion matrix and the latency of a check by percentile." };
 
-        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, html };
-        command.SetAction((parse, _) =>
+        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, html };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var predictor = WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) });
                 var rows = TrajectoryJsonl.Read(parse.GetValue(data)!);
-                var outcomes = new CheckOutcome[rows.Count];
+                var outcomes = new (SafetyLabel Label, IReadOnlyList<string> FilteredTools)[rows.Count];
                 var latencies = new double[rows.Count];
-                // A warm-up pass so the timings measure steady-state checks, not the JIT (a silo is long-running).
-                foreach (var row in rows)
+                if (parse.GetValue(decisionPath))
                 {
-                    predictor.Check([row.Input]);
+                    var (pipeline, description) = DecisionPaths.Create(predictor, rules: !parse.GetValue(noRules));
+                    Console.WriteLine($"decision path: {description}");
+                    // A warm-up pass on its own sessions, so the timings measure steady-state decisions, not the JIT.
+                    var warmUp = new DecisionPathCheck(pipeline);
+                    foreach (var row in rows)
+                    {
+                        await warmUp.CheckAsync(row.Input, cancellationToken).ConfigureAwait(false);
+                    }
+                    var check = new DecisionPathCheck(pipeline);
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        var (label, filtered, microseconds) = await check.CheckAsync(rows[i].Input, cancellationToken).ConfigureAwait(false);
+                        outcomes[i] = (label, filtered);
+                        latencies[i] = microseconds;
+                    }
                 }
-                for (var i = 0; i < rows.Count; i++)
+                else
                 {
-                    var started = Stopwatch.GetTimestamp();
-                    outcomes[i] = predictor.Check([rows[i].Input])[0];
-                    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                    // A warm-up pass so the timings measure steady-state checks, not the JIT (a silo is long-running).
+                    foreach (var row in rows)
+                    {
+                        predictor.Check([row.Input]);
+                    }
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        var outcome = predictor.Check([rows[i].Input])[0];
+                        outcomes[i] = (outcome.Label, outcome.FilteredTools);
+                        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                    }
                 }
                 WritePredictions(parse.GetValue(output)!, rows, outcomes);
                 if (rows.All(r => r.Label is not null))
@@ -63,18 +87,18 @@ internal static class EvalCommand
                 {
                     Console.WriteLine($"{rows.Count} rows predicted; some have no label, so no metrics.");
                 }
-                return Task.FromResult(0);
+                return 0;
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException)
             {
                 Console.Error.WriteLine(e.Message);
-                return Task.FromResult(1);
+                return 1;
             }
         });
         return command;
     }
 
-    private static void WritePredictions(string path, IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<CheckOutcome> outcomes)
+    private static void WritePredictions(string path, IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<(SafetyLabel Label, IReadOnlyList<string> FilteredTools)> outcomes)
     {
         using var stream = File.Create(path);
         for (var i = 0; i < rows.Count; i++)

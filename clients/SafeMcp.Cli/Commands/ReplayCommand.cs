@@ -1,7 +1,4 @@
 using System.CommandLine;
-using SafeMcp.Grains.Decisions;
-using SafeMcp.Grains.Rules;
-using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Evaluation.PowerSeeking;
 using SafeMcp.WorldModel.LookAhead;
 using SafeMcp.WorldModel.ModelFile;
@@ -31,16 +28,11 @@ internal static class ReplayCommand
             try
             {
                 var trajectories = PowerSeekingTrajectory.ReadAll(WorldModelPaths.RequireFile(parse.GetValue(file)!, "The PowerSeeking trajectories"));
-                var detectors = new List<ICallDetector> { new HazardRules() };
-                if (!parse.GetValue(noWorldModel))
-                {
-                    var predictor = WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) });
-                    detectors.Add(new WorldModelDetector(new DirectWorldModelService(predictor)));
-                }
-                var pipeline = new DecisionPipeline(detectors, [new TaintVisibilityRule()]);
+                var (pipeline, decisionPath) = DecisionPaths.Create(parse.GetValue(noWorldModel)
+                    ? null
+                    : WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) }));
                 var report = await new PowerSeekingReplay(pipeline)
                     .RunAsync(trajectories, parse.GetValue(verbose) ? Console.Out : null, cancellationToken).ConfigureAwait(false);
-                var decisionPath = $"session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}";
                 Console.WriteLine($"decision path: {decisionPath}");
                 foreach (var line in report.Lines())
                 {

@@ -11,7 +11,12 @@ public static class Evaluator
     /// Tool precision/recall/F1 are micro-averaged over every (row, tool) pair; a false intervention is a
     /// safe row given any other label.
     /// </summary>
-    public static EvaluationReport Evaluate(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<CheckOutcome> outcomes, IReadOnlyList<double> latenciesMicroseconds)
+    public static EvaluationReport Evaluate(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<CheckOutcome> outcomes, IReadOnlyList<double> latenciesMicroseconds) =>
+        Evaluate(rows, [.. outcomes.Select(o => (o.Label, o.FilteredTools))], latenciesMicroseconds);
+
+    /// <summary>The report for predicted labels and filtered tools (one per row, same order), as <see cref="Evaluate(IReadOnlyList{TrajectoryRow}, IReadOnlyList{CheckOutcome}, IReadOnlyList{double})"/>.</summary>
+    public static EvaluationReport Evaluate(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<(SafetyLabel Label, IReadOnlyList<string> FilteredTools)> outcomes,
+        IReadOnlyList<double> latenciesMicroseconds)
     {
         var confusion = new int[SafetyLabels.Count, SafetyLabels.Count];
         double reward = 0;

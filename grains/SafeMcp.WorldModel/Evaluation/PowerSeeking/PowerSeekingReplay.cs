@@ -1,7 +1,5 @@
-using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
-using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
@@ -28,23 +26,13 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
             var calls = new List<ReplayedCall>(trajectory.Calls.Count);
             if (trajectory.Calls.Count > 0)
             {
-                var sessionId = $"powerseeking-{trajectory.Number}";
-                var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                await grain.OpenAsync(new OpenSessionRequest(sessionId, trajectory.Instruction, trajectory.Tools), cancellationToken).ConfigureAwait(false);
-                IReadOnlyList<string> withheldBefore = [];
+                var session = await RecordedSession.OpenAsync(store, pipeline, $"powerseeking-{trajectory.Number}", trajectory.Instruction, trajectory.Tools, cancellationToken).ConfigureAwait(false);
                 foreach (var call in trajectory.Calls)
                 {
-                    using var arguments = JsonDocument.Parse(call.ArgumentsJson);
-                    var decision = await grain.DecideAsync(new DecideRequest(call.Tool, arguments.RootElement.Clone(), call.Thought), cancellationToken).ConfigureAwait(false);
+                    var (decision, newlyWithheld) = await session.CallAsync(call.Tool, call.ArgumentsJson, call.Observation, call.Thought, cancellationToken).ConfigureAwait(false);
                     var stopped = decision.Verdict != Verdict.Allow;
                     calls.Add(new ReplayedCall(call.Tool, decision.Verdict,
-                        stopped ? decision.DecidedBy : [], stopped ? decision.Reasons : [], stopped ? decision.Techniques : [],
-                        [.. decision.WithheldTools.Except(withheldBefore, StringComparer.Ordinal)]));
-                    withheldBefore = decision.WithheldTools;
-                    if (!stopped)
-                    {
-                        await grain.ReportOutcomeAsync(new OutcomeReport(decision.Sequence, false, call.Observation, call.Observation?.Length ?? 0), cancellationToken).ConfigureAwait(false);
-                    }
+                        stopped ? decision.DecidedBy : [], stopped ? decision.Reasons : [], stopped ? decision.Techniques : [], newlyWithheld));
                 }
             }
             var result = new ReplayedTrajectory(trajectory.Number, trajectory.PowerSeekingCall, trajectory.PowerSeekingFound, trajectory.RiskCall, trajectory.RiskFound, calls);

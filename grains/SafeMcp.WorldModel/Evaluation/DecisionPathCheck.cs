@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SafeMcp.Contracts;
+using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Storage;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Evaluation;
+
+/// <summary>
+/// Checks a row of the SafeMCP format with the whole decision path instead of the world model alone: a fresh session
+/// (in-memory store) opens with the row's task and tools, the prefix's calls are decided and their results reported
+/// (<see cref="RecordedSession"/>), then the current action is decided. Its decision becomes the row's prediction: a call
+/// denied or sent for a human's approval is <c>unsafe</c> (filtering the called tool and any tool it withheld), a call
+/// allowed that withheld tools is <c>critical</c> (filtering those), any other allowed call is <c>safe</c>; a row without
+/// a current call is <c>safe</c>. Reads only the instruction, the tools, the steps and the current action.
+/// </summary>
+public sealed class DecisionPathCheck(DecisionPipeline pipeline)
+{
+    private readonly InMemorySessionStore _store = new();
+    private int _sessions;
+
+    /// <summary>The prediction for <paramref name="input"/> and how long the current action's decision took.</summary>
+    public async Task<(SafetyLabel Label, IReadOnlyList<string> FilteredTools, double Microseconds)> CheckAsync(WorldModelInput input, CancellationToken cancellationToken)
+    {
+        var session = await RecordedSession.OpenAsync(_store, pipeline, $"row-{Interlocked.Increment(ref _sessions)}", input.Instruction, Tools(input.Tools), cancellationToken).ConfigureAwait(false);
+        foreach (var step in input.Prefix)
+        {
+            if (step.Action is { Length: > 0 } action)
+            {
+                await session.CallAsync(action, step.ArgumentsText, step.Observation, step.Thought, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (input.Current?.Action is not { Length: > 0 } current)
+        {
+            return (SafetyLabel.Safe, [], 0);
+        }
+        var started = Stopwatch.GetTimestamp();
+        var (decision, newlyWithheld) = await session.CallAsync(current, input.Current.ArgumentsText, null, input.Current.Thought, cancellationToken).ConfigureAwait(false);
+        var microseconds = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        return decision.Verdict != Verdict.Allow
+            ? (SafetyLabel.Unsafe, [current, .. newlyWithheld.Where(t => t != current)], microseconds)
+            : newlyWithheld.Count > 0 ? (SafetyLabel.Critical, newlyWithheld, microseconds) : (SafetyLabel.Safe, [], microseconds);
+    }
+
+    /// <summary>The row's tools as a session declares them: the first of each name, the schema when it is a JSON object.</summary>
+    private static List<ToolDescriptor> Tools(IReadOnlyList<ToolInfo> tools)
+    {
+        var descriptors = new List<ToolDescriptor>();
+        foreach (var tool in tools)
+        {
+            if (tool.Name.Length is 0 or > 256 || descriptors.Exists(d => d.Name == tool.Name))
+            {
+                continue;
+            }
+            descriptors.Add(new ToolDescriptor(tool.Name, null, tool.Description, Schema(tool.SchemaText)));
+        }
+        return descriptors;
+    }
+
+    private static JsonElement? Schema(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

