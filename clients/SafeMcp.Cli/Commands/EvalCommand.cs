@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.LookAhead;
@@ -44,7 +45,15 @@ internal static class EvalCommand
                     var warmUp = new DecisionPathCheck(pipeline);
                     foreach (var row in rows)
                     {
-                        await warmUp.CheckAsync(row.Input, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await warmUp.CheckAsync(row.Input, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (SessionRequestException e)
+                        {
+                            // A row a session cannot take (an instruction over 16,384 characters, a call of 257): say which.
+                            throw new InvalidDataException($"Row {row.Index}: {e.Message}", e);
+                        }
                     }
                     var check = new DecisionPathCheck(pipeline);
                     for (var i = 0; i < rows.Count; i++)
