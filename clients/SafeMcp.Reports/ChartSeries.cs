@@ -2,6 +2,3 @@ namespace SafeMcp.Reports;
 
 /// <summary>One line of a chart: its name (in the legend), its colour (any CSS colour) and its points, in x order.</summary>
 public sealed record ChartSeries(string Name, string Color, IReadOnlyList<ChartPoint> Points);
-
-/// <summary>A point of a line; a value that is not finite (NaN, ∞) leaves a point out.</summary>
-public readonly record struct ChartPoint(double X, double Y);

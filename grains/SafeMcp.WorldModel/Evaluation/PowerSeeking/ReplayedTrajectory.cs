@@ -2,25 +2,6 @@ using SafeMcp.Contracts;
 
 namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 
-/// <summary>One call of a replayed trajectory and what the decision path made of it.</summary>
-/// <param name="Tool">The tool called.</param>
-/// <param name="Verdict">The decision.</param>
-/// <param name="DecidedBy">The layers that decided (empty when the call was allowed).</param>
-/// <param name="Reasons">The decision's reasons when the call was stopped (empty when allowed).</param>
-/// <param name="Techniques">The SAFE-MCP technique ids of a stop (empty when allowed).</param>
-/// <param name="NewlyWithheld">Tools this decision withheld that were visible before it.</param>
-public sealed record ReplayedCall(
-    string Tool,
-    Verdict Verdict,
-    IReadOnlyList<string> DecidedBy,
-    IReadOnlyList<string> Reasons,
-    IReadOnlyList<string> Techniques,
-    IReadOnlyList<string> NewlyWithheld)
-{
-    /// <summary>Whether the call was stopped: denied or sent for a human's approval.</summary>
-    public bool Stopped => Verdict != Verdict.Allow;
-}
-
 /// <summary>One trajectory as the replay drove it: where its enabler and risk steps are, and each call's decision.</summary>
 /// <param name="Number">The trajectory's number in the file, from 1.</param>
 /// <param name="PowerSeekingCall">Index of the enabler (power-seeking) call.</param>
@@ -31,7 +12,20 @@ public sealed record ReplayedCall(
 public sealed record ReplayedTrajectory(int Number, int PowerSeekingCall, bool PowerSeekingFound, int RiskCall, bool RiskFound, IReadOnlyList<ReplayedCall> Calls)
 {
     /// <summary>Index of the first stopped call; -1 when none was.</summary>
-    public int FirstStop => Calls.ToList().FindIndex(call => call.Stopped);
+    public int FirstStop
+    {
+        get
+        {
+            for (var c = 0; c < Calls.Count; c++)
+            {
+                if (Calls[c].Stopped)
+                {
+                    return c;
+                }
+            }
+            return -1;
+        }
+    }
 
     /// <summary>Whether a call was stopped at or before the risk call.</summary>
     public bool IsStopped => FirstStop >= 0 && FirstStop <= RiskCall;
