@@ -3,7 +3,11 @@ using SafeMcp.Contracts;
 
 namespace SafeMcp.LoadTest;
 
-/// <summary>What one silo process spent during the measured window: collections, time paused by them, bytes allocated, processor time.</summary>
+/// <summary>
+/// What one silo process spent during the measured window: collections, time paused by them, bytes allocated, processor
+/// time, and time compiling methods (a run that still compiles its hot path measures a silo warming up, not its steady
+/// state: lengthen the warm-up).
+/// </summary>
 internal sealed record SiloRuntimeDelta(
     string Silo,
     double Seconds,
@@ -13,7 +17,9 @@ internal sealed record SiloRuntimeDelta(
     double GcPauseMs,
     long AllocatedBytes,
     double CpuMs,
-    long Forwarded)
+    long Forwarded,
+    double JitMs = 0,
+    long JitMethods = 0)
 {
     /// <summary>The difference between two snapshots of one silo.</summary>
     public static SiloRuntimeDelta Between(SiloRuntimeStats before, SiloRuntimeStats after) => new(
@@ -25,13 +31,17 @@ internal sealed record SiloRuntimeDelta(
         after.GcPauseMilliseconds - before.GcPauseMilliseconds,
         after.AllocatedBytes - before.AllocatedBytes,
         after.CpuMilliseconds - before.CpuMilliseconds,
-        after.ForwardedRequests - before.ForwardedRequests);
+        after.ForwardedRequests - before.ForwardedRequests,
+        after.JitMilliseconds - before.JitMilliseconds,
+        after.JitMethods - before.JitMethods);
 
     /// <summary>Share of the window every thread of the silo stood paused for a collection.</summary>
     public double PausedShare => Seconds > 0 ? GcPauseMs / (Seconds * 1000) : double.NaN;
 
     /// <summary>One line for the terminal and the report; <paramref name="decisions"/> is the silo's share of the decisions.</summary>
-    public string Describe(double decisions) => Costs(decisions) + (Forwarded > 0 ? $"; {Forwarded} requests forwarded to their owner" : "");
+    public string Describe(double decisions) => Costs(decisions)
+        + (JitMethods > 0 ? string.Create(CultureInfo.InvariantCulture, $"; compiling {JitMs:0} ms ({JitMethods} methods, {JitMs / Math.Max(CpuMs, 1e-9):P0} of its CPU)") : "")
+        + (Forwarded > 0 ? $"; {Forwarded} requests forwarded to their owner" : "");
 
     private string Costs(double decisions) => string.Create(CultureInfo.InvariantCulture,
         $"{Silo}: {Collections} collections ({Collections / Math.Max(Seconds, 1e-9):0.0}/s; {Gen1Collections} gen1, {Gen2Collections} gen2), "

@@ -15,6 +15,8 @@ namespace SafeMcp.Contracts;
 /// <param name="ThreadPoolThreads">Thread-pool threads now.</param>
 /// <param name="CpuMilliseconds">Processor time the process has used.</param>
 /// <param name="ForwardedRequests">Requests passed on to the silo owning their session (0 on a single silo; a client that routes by membership keeps it near 0).</param>
+/// <param name="JitMilliseconds">Time the runtime spent compiling methods (every tier), all threads; 0 from a silo that does not report it.</param>
+/// <param name="JitMethods">Methods compiled so far (each tier of a method counts); 0 from a silo that does not report it.</param>
 public sealed record SiloRuntimeStats(
     string Silo,
     double UptimeSeconds,
@@ -25,4 +27,6 @@ public sealed record SiloRuntimeStats(
     long HeapBytes,
     int ThreadPoolThreads,
     double CpuMilliseconds,
-    long ForwardedRequests);
+    long ForwardedRequests,
+    double JitMilliseconds = 0,
+    long JitMethods = 0);

@@ -20,4 +20,18 @@ public sealed class HtmlReportTests
         Assert.Equal([3, 2, 3, 3], lines);
         Assert.Contains(">3 s</text>", page);
     }
+
+    [Fact]
+    public void A_silos_line_gives_its_compilation_time_in_the_window_when_it_reports_one()
+    {
+        var before = new SafeMcp.Contracts.SiloRuntimeStats("silo0", 10, 2, [10, 2, 1], 30, 1_000_000, 500_000, 4, 2_000, 0, JitMilliseconds: 900, JitMethods: 5_000);
+        var after = before with { UptimeSeconds = 25, Collections = [40, 8, 2], GcPauseMilliseconds = 120, AllocatedBytes = 201_000_000, CpuMilliseconds = 17_000, JitMilliseconds = 1_200, JitMethods = 5_150 };
+        var older = before with { JitMilliseconds = 0, JitMethods = 0 };
+
+        var delta = SiloRuntimeDelta.Between(before, after);
+
+        Assert.Equal((300.0, 150L), (delta.JitMs, delta.JitMethods));
+        Assert.EndsWith("compiling 300 ms (150 methods, 2 % of its CPU)", delta.Describe(15_000));
+        Assert.DoesNotContain("compiling", SiloRuntimeDelta.Between(older, older with { CpuMilliseconds = 3_000 }).Describe(100));
+    }
 }

@@ -47,5 +47,8 @@ public sealed class RuntimeStatsTests(SiloProcessFixture fixture) : IClassFixtur
         Assert.True(after.HeapBytes > 0);
         Assert.True(after.ThreadPoolThreads >= 1);
         Assert.Equal(0, after.ForwardedRequests); // a single silo owns every session
+        // A process that served requests has compiled methods, and the counters never go back.
+        Assert.True(after.JitMethods > 0 && after.JitMilliseconds > 0, $"compiled {after.JitMethods} methods in {after.JitMilliseconds} ms");
+        Assert.True(after.JitMethods >= before.JitMethods && after.JitMilliseconds >= before.JitMilliseconds);
     }
 }

@@ -30,7 +30,7 @@ internal static class HealthEndpoints
 
         app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options, IServiceProvider services) =>
                 Results.Json(RuntimeStats(options.Value.Name, services.GetService<RequestForwarder>()?.Forwarded ?? 0), SafeMcpJsonContext.Default.SiloRuntimeStats))
-            .WithTags("health").WithSummary("This silo process's garbage collections, pauses and allocations since it started").Produces<SiloRuntimeStats>();
+            .WithTags("health").WithSummary("This silo process's garbage collections, pauses, allocations, processor and compilation time since it started").Produces<SiloRuntimeStats>();
     }
 
     private static SiloRuntimeStats RuntimeStats(string silo, long forwarded)
@@ -46,6 +46,8 @@ internal static class HealthEndpoints
             GC.GetTotalMemory(forceFullCollection: false),
             ThreadPool.ThreadCount,
             process.TotalProcessorTime.TotalMilliseconds,
-            forwarded);
+            forwarded,
+            System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            System.Runtime.JitInfo.GetCompiledMethodCount());
     }
 }
