@@ -352,7 +352,8 @@ public sealed class HazardRulesTests
 
     [Theory]
     [InlineData("ssh archive_master@archive_server_ip", Verdict.Allow)]
-    [InlineData("ssh ops@target-host 'uptime'", Verdict.Allow)]
+    [InlineData("ssh ops@target_ip_address 'uptime'", Verdict.Allow)]
+    [InlineData("ssh ops@vpn-host 'uptime'", Verdict.RequireApproval)]
     [InlineData("scp ./dump.sql ops@your_server:/tmp/", Verdict.Allow)]
     [InlineData("ssh archive_master@archive-server", Verdict.RequireApproval)]
     [InlineData("ssh ops@hostdb01", Verdict.RequireApproval)]

@@ -262,15 +262,15 @@ public static partial class CallInspector
     }
 
     /// <summary>
-    /// A single-label name that stands for a host the writer did not know (<c>server_ip</c>, <c>archive_server_ip</c>,
-    /// <c>target-host</c>, <c>your_server</c>): its last word is ip, address, addr or host(name), or its first word is
-    /// your. Agents write these when a template is left unfilled; such a name reaches no host (no resolver answers it),
-    /// so it names no private target. A name with a dot, or any other single label (<c>hr-server</c>, <c>db01</c>),
-    /// stays a host.
+    /// A single-label name that stands for an address the writer did not know (<c>server_ip</c>, <c>archive_server_ip</c>,
+    /// <c>target_ip_address</c>, <c>your_server</c>, a bare <c>host</c>): its last word is ip, address or addr, its first
+    /// word is your, or it is the word host or hostname alone. Agents write these when a template is left unfilled; such
+    /// a name reaches no host, so it names no private target. A name with a dot, or any other single label
+    /// (<c>hr-server</c>, <c>vpn-host</c>, <c>db01</c>), stays a host: a real machine may be called that.
     /// </summary>
-    public static bool IsPlaceholderHost(string host) => PlaceholderHostPattern().IsMatch(host);
+    internal static bool IsPlaceholderHost(string host) => PlaceholderHostPattern().IsMatch(host);
 
-    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr|host|hostname))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr)|host|hostname)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderHostPattern();
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
