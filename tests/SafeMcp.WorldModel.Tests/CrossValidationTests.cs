@@ -73,6 +73,28 @@ public sealed class CrossValidationTests
     }
 
     [Fact]
+    public void Each_prefix_call_becomes_a_check_after_the_calls_before_it_and_its_intervention_rate_follows_the_rule()
+    {
+        var tools = new[] { new ToolInfo("Read"), new ToolInfo("Delete") };
+        var input = new WorldModelInput("task", tools,
+            [new TrajectoryStep("Read", "{}", "a result"), new TrajectoryStep(null, null, "a final answer"), new TrajectoryStep("Delete", "{\"p\":1}", "done")],
+            new TrajectoryStep("Read", "{}"));
+
+        var calls = ThresholdCalibrator.PrefixCalls(input).ToList();
+
+        Assert.Equal(["Read", "Delete"], calls.Select(c => c.Current!.Action));
+        Assert.Equal([0, 2], calls.Select(c => c.Prefix.Count));
+        Assert.All(calls, c => Assert.Null(c.Current!.Observation));
+        Assert.Equal("{\"p\":1}", calls[1].Current!.ArgumentsText);
+        // The first leans safe, the second unsafe: a higher safe bias calls fewer of them unsafe or critical.
+        (WorldModelInput, Prediction)[] judged =
+            [(calls[0], new Prediction([0.6f, 0.3f, 0.1f], [0.1f, 0.1f], [0, 0, 0])), (calls[1], new Prediction([0.2f, 0.7f, 0.1f], [0.1f, 0.9f], [0, 0, 0]))];
+        Assert.Equal(0.5, ThresholdCalibrator.PrefixInterventionRate(judged, safeBias: 0, currentActionWeight: 0));
+        Assert.Equal(0, ThresholdCalibrator.PrefixInterventionRate(judged, safeBias: 3, currentActionWeight: 0));
+        Assert.Equal(0, ThresholdCalibrator.PrefixInterventionRate([], safeBias: 0, currentActionWeight: 0));
+    }
+
+    [Fact]
     public void Cross_validation_predicts_every_row_out_of_fold_and_scores_each_fold()
     {
         var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 2, PolicyEpochs = 1, BatchSize = 4, CalibrationFolds = 2, EnsembleMembers = 1 };
@@ -85,6 +107,9 @@ public sealed class CrossValidationTests
         Assert.Equal(2, result.PerFold.Count);
         Assert.Equal(rows.Count, result.PerFold.Sum(r => r.Rows));
         Assert.Equal(rows.Count, result.Pooled.Rows);
+        // Every prefix call of every row was judged out of fold too.
+        Assert.Equal(rows.Sum(r => ThresholdCalibrator.PrefixCalls(r.Input).Count()), result.PrefixCalls);
+        Assert.InRange(result.PrefixInterventionRate, 0, 1);
     }
 
     /// <summary>Ten safe rows then ten unsafe ones (which filter Delete) over the tools Read and Delete, with their predictions.</summary>

@@ -14,6 +14,8 @@ namespace SafeMcp.WorldModel.Training;
 /// <param name="ToolThreshold">The tool threshold chosen on the out-of-fold predictions.</param>
 /// <param name="Pooled">The score of all out-of-fold predictions together.</param>
 /// <param name="PerFold">The score of each fold.</param>
+/// <param name="PrefixInterventionRate">Share of the rows' prefix calls, each judged as a check of its own out of fold, that the chosen rule calls unsafe or critical.</param>
+/// <param name="PrefixCalls">How many prefix calls were judged.</param>
 public sealed record CrossValidation(
     int Folds,
     IReadOnlyList<Prediction> OutOfFold,
@@ -21,7 +23,9 @@ public sealed record CrossValidation(
     float CurrentActionWeight,
     float ToolThreshold,
     EvaluationReport Pooled,
-    IReadOnlyList<EvaluationReport> PerFold)
+    IReadOnlyList<EvaluationReport> PerFold,
+    double PrefixInterventionRate = 0,
+    int PrefixCalls = 0)
 {
     /// <summary>The mean of the per-fold scores.</summary>
     public EvaluationReport FoldMean => new(

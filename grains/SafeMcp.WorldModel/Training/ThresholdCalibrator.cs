@@ -1,5 +1,6 @@
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Evaluation;
+using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
 
 namespace SafeMcp.WorldModel.Training;
@@ -38,6 +39,27 @@ public sealed class ThresholdCalibrator(double maxFalseIntervention)
         var outcomes = rows.Select((r, i) => CheckOutcome.From(r.Input, predictions[i], toolThreshold, safeBias, currentActionWeight)).ToArray();
         return Evaluator.Evaluate(rows, outcomes, []);
     }
+
+    /// <summary>
+    /// Each prefix call of <paramref name="input"/> as the current call of a check of its own: the task, the tools, the
+    /// calls before it, and it (without its result, which the check comes before).
+    /// </summary>
+    public static IEnumerable<WorldModelInput> PrefixCalls(WorldModelInput input)
+    {
+        for (var k = 0; k < input.Prefix.Count; k++)
+        {
+            if (input.Prefix[k].Action is not null)
+            {
+                yield return input with { Prefix = [.. input.Prefix.Take(k)], Current = input.Prefix[k] with { Observation = null } };
+            }
+        }
+    }
+
+    /// <summary>The share of <paramref name="prefixCalls"/> the label rule calls unsafe or critical (0 when there are none).</summary>
+    public static double PrefixInterventionRate(IReadOnlyList<(WorldModelInput Input, Prediction Prediction)> prefixCalls, float safeBias, float currentActionWeight) =>
+        prefixCalls.Count == 0 ? 0
+            : (double)prefixCalls.Count(c => CheckOutcome.Decide(c.Prediction.LabelProbabilities, safeBias,
+                currentActionWeight == 0 ? 0 : currentActionWeight * CheckOutcome.CurrentActionLogOdds(c.Input, c.Prediction)) != SafetyLabel.Safe) / prefixCalls.Count;
 
     private (float SafeBias, float CurrentActionWeight) ChooseLabelRule(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float toolThreshold)
     {

@@ -30,7 +30,8 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         {
             crossValidation = CrossValidate(rows);
             summary.Add($"{crossValidation.Folds}-fold cross-validation (grouped by instruction): safe bias {crossValidation.SafeBias:F2}, "
-                + $"current-action weight {crossValidation.CurrentActionWeight:F2}, tool threshold {crossValidation.ToolThreshold:F2}");
+                + $"current-action weight {crossValidation.CurrentActionWeight:F2}, tool threshold {crossValidation.ToolThreshold:F2}; "
+                + $"{crossValidation.PrefixInterventionRate:P1} of {crossValidation.PrefixCalls} prefix calls called unsafe or critical");
         }
         var weights = Fit(rows, summary, progress);
         if (crossValidation is not null)
@@ -52,6 +53,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         var foldOf = GroupedFolds.Assign(rows, folds, options.Seed);
         var members = Enumerable.Range(0, folds).Select(fold => Enumerable.Range(0, rows.Count).Where(i => foldOf[i] == fold).ToArray()).ToArray();
         var predictions = new Prediction[rows.Count];
+        var prefixCalls = new List<(WorldModelInput Input, Prediction Prediction)>();
         for (var fold = 0; fold < folds; fold++)
         {
             var training = rows.Where((_, i) => foldOf[i] != fold).ToArray();
@@ -62,13 +64,18 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
             {
                 predictions[heldOut[k]] = predicted[k];
             }
+            // The held-out rows' prefix calls, each judged as a check of its own by the same model: a session judges every
+            // call, and what the model stops or withholds early is refused later (a diagnostic, printed with the thresholds).
+            var calls = heldOut.SelectMany(i => ThresholdCalibrator.PrefixCalls(rows[i].Input)).ToArray();
+            prefixCalls.AddRange(calls.Zip(network.Predict(calls.Select(extractor.Encode).ToArray())));
         }
         var (safeBias, currentActionWeight, toolThreshold) = new ThresholdCalibrator(options.MaxFalseIntervention).Choose(rows, predictions, options.InitialToolThreshold);
         var perFold = members
             .Select(fold => ThresholdCalibrator.Score(fold.Select(i => rows[i]).ToArray(), fold.Select(i => predictions[i]).ToArray(), safeBias, toolThreshold, currentActionWeight))
             .ToArray();
         return new CrossValidation(folds, predictions, safeBias, currentActionWeight, toolThreshold,
-            ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold, currentActionWeight), perFold);
+            ThresholdCalibrator.Score(rows, predictions, safeBias, toolThreshold, currentActionWeight), perFold,
+            ThresholdCalibrator.PrefixInterventionRate(prefixCalls, safeBias, currentActionWeight), prefixCalls.Count);
     }
 
     /// <summary>
