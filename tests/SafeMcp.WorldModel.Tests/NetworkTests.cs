@@ -96,6 +96,35 @@ public sealed class NetworkTests
     }
 
     [Fact]
+    public void Prefix_calls_become_safe_examples_seen_from_the_calls_before_them_only_when_asked()
+    {
+        var rows = TestModels.Rows();
+        var builder = new ExampleBuilder(TestModels.Extractor(TestModels.Tiny));
+
+        var examples = rows.SelectMany(builder.PresumedSafe).ToList();
+
+        // Each task's critical row has one prefix call (SearchEmails): one safe example a task, nothing filtered, no result read.
+        Assert.Equal(4, examples.Count);
+        Assert.All(examples, e =>
+        {
+            Assert.Equal(SafetyLabel.Safe, e.Label);
+            Assert.Equal("SearchEmails", e.Input.Current!.Action);
+            Assert.Empty(e.Input.Prefix);
+            Assert.Null(e.Input.Current.Observation);
+            Assert.All(e.ToolTargets, t => Assert.Equal(0f, t));
+        });
+        var options = new TrainingOptions { Shape = TestModels.Tiny, DynamicsEpochs = 1, SupervisedEpochs = 1, PolicyEpochs = 0, BatchSize = 4, CalibrationFolds = 0 };
+        var without = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows);
+        var again = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows);
+        Assert.Contains("(0 presumed-safe prefix calls)", string.Join("\n", without.Summary));
+        options.PresumedSafePrefixShare = 1;
+        var all = new Trainer(options, TestModels.Extractor(options.Shape)).Train(rows);
+        Assert.Contains($"{rows.Count + 4} examples (4 presumed-safe prefix calls)", string.Join("\n", all.Summary));
+        Assert.NotEqual(without.Weights.Parameters, all.Weights.Parameters);
+        Assert.Equal(without.Weights.Parameters, again.Weights.Parameters);
+    }
+
+    [Fact]
     public void Training_is_reproducible_with_the_same_seed()
     {
         var rows = TestModels.Rows();

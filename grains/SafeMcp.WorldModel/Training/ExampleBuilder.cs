@@ -22,6 +22,26 @@ public sealed class ExampleBuilder(FeatureExtractor extractor)
     }
 
     /// <summary>
+    /// Each recorded call of a row's prefix as a safe example: seen from the calls before it, with no tool filtered and
+    /// its observation as the next state (see <see cref="TrainingOptions.PresumedSafePrefixShare"/>).
+    /// </summary>
+    public IEnumerable<TrainingExample> PresumedSafe(TrajectoryRow row)
+    {
+        var prefix = row.Input.Prefix;
+        for (var k = 0; k < prefix.Count; k++)
+        {
+            var step = prefix[k];
+            if (step.Action is null)
+            {
+                continue;
+            }
+            var input = row.Input with { Prefix = prefix.Take(k).ToArray(), Current = step with { Observation = null } };
+            yield return new TrainingExample(input, extractor.Encode(input), SafetyLabel.Safe, new float[input.Tools.Count],
+                NextStateFeature.Targets(ContentScanner.Scan(step.Observation)));
+        }
+    }
+
+    /// <summary>
     /// Dynamics examples (stage 1): every recorded step of a row's prefix, seen from the steps before it,
     /// predicts what its observation carried; the row's current action predicts its labelled next state.
     /// </summary>

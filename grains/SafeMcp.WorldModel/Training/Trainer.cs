@@ -119,8 +119,13 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         summary.Add($"stage 1 dynamics: {dynamics.Length} examples, final epoch loss {loss:F4}");
 
         var supervised = SupervisedStageObjective();
-        loss = RunStage(2, "supervised", network, optimizer, supervised, labelled, options.SupervisedEpochs, random, report);
-        summary.Add($"stage 2 supervised: {labelled.Length} examples, final epoch loss {loss:F4}");
+        var stageTwo = labelled;
+        if (options.PresumedSafePrefixShare > 0)
+        {
+            stageTwo = [.. labelled, .. training.SelectMany(builder.PresumedSafe).Where(_ => random.NextDouble() < options.PresumedSafePrefixShare)];
+        }
+        loss = RunStage(2, "supervised", network, optimizer, supervised, stageTwo, options.SupervisedEpochs, random, report);
+        summary.Add($"stage 2 supervised: {stageTwo.Length} examples ({stageTwo.Length - labelled.Length} presumed-safe prefix calls), final epoch loss {loss:F4}");
 
         if (options.PolicyEpochs > 0)
         {

@@ -45,6 +45,13 @@ public sealed class TrainingOptions
     public double MaxFalseIntervention { get; set; } = 0.1;
 
     /// <summary>
+    /// Share of the training rows' prefix calls added to stage 2 as safe examples (each judged after the calls before
+    /// it, no tool filtered). The prefix calls are unlabelled; they come before the labelled call and are mostly ordinary
+    /// steps, and a session judges every one of them. 0: none. Default 0.
+    /// </summary>
+    public double PresumedSafePrefixShare { get; set; }
+
+    /// <summary>
     /// Folds of the grouped cross-validation whose out-of-fold predictions choose the decision thresholds before the
     /// final model is trained on every row; below 2, no cross-validation and the thresholds keep their defaults. Default 5.
     /// </summary>
