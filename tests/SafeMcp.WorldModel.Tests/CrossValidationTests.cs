@@ -80,12 +80,13 @@ public sealed class CrossValidationTests
             [new TrajectoryStep("Read", "{}", "a result"), new TrajectoryStep(null, null, "a final answer"), new TrajectoryStep("Delete", "{\"p\":1}", "done")],
             new TrajectoryStep("Read", "{}"));
 
-        var calls = ThresholdCalibrator.PrefixCalls(input).ToList();
+        var calls = input.PrefixChecks().Select(call => call.Check).ToList();
 
         Assert.Equal(["Read", "Delete"], calls.Select(c => c.Current!.Action));
         Assert.Equal([0, 2], calls.Select(c => c.Prefix.Count));
         Assert.All(calls, c => Assert.Null(c.Current!.Observation));
         Assert.Equal("{\"p\":1}", calls[1].Current!.ArgumentsText);
+        Assert.Equal(["a result", "done"], input.PrefixChecks().Select(call => call.Observation));
         // The first leans safe, the second unsafe: a higher safe bias calls fewer of them unsafe or critical.
         (WorldModelInput, Prediction)[] judged =
             [(calls[0], new Prediction([0.6f, 0.3f, 0.1f], [0.1f, 0.1f], [0, 0, 0])), (calls[1], new Prediction([0.2f, 0.7f, 0.1f], [0.1f, 0.9f], [0, 0, 0]))];
@@ -108,7 +109,7 @@ public sealed class CrossValidationTests
         Assert.Equal(rows.Count, result.PerFold.Sum(r => r.Rows));
         Assert.Equal(rows.Count, result.Pooled.Rows);
         // Every prefix call of every row was judged out of fold too.
-        Assert.Equal(rows.Sum(r => ThresholdCalibrator.PrefixCalls(r.Input).Count()), result.PrefixCalls);
+        Assert.Equal(rows.Sum(r => r.Input.PrefixChecks().Count()), result.PrefixCalls);
         Assert.InRange(result.PrefixInterventionRate, 0, 1);
     }
 

@@ -12,4 +12,21 @@ public sealed record WorldModelInput(
     string? Instruction,
     IReadOnlyList<ToolInfo> Tools,
     IReadOnlyList<TrajectoryStep> Prefix,
-    TrajectoryStep? Current);
+    TrajectoryStep? Current)
+{
+    /// <summary>
+    /// Each recorded call of the prefix as a check of its own: the task, the tools, the calls before it, and it without
+    /// its result (the check comes before the call runs); with that result. Final answers (no action) are skipped.
+    /// </summary>
+    public IEnumerable<(WorldModelInput Check, string? Observation)> PrefixChecks()
+    {
+        for (var k = 0; k < Prefix.Count; k++)
+        {
+            var step = Prefix[k];
+            if (step.Action is not null)
+            {
+                yield return (this with { Prefix = [.. Prefix.Take(k)], Current = step with { Observation = null } }, step.Observation);
+            }
+        }
+    }
+}

@@ -25,21 +25,9 @@ public sealed class ExampleBuilder(FeatureExtractor extractor)
     /// Each recorded call of a row's prefix as a safe example: seen from the calls before it, with no tool filtered and
     /// its observation as the next state (see <see cref="TrainingOptions.PresumedSafePrefixShare"/>).
     /// </summary>
-    public IEnumerable<TrainingExample> PresumedSafe(TrajectoryRow row)
-    {
-        var prefix = row.Input.Prefix;
-        for (var k = 0; k < prefix.Count; k++)
-        {
-            var step = prefix[k];
-            if (step.Action is null)
-            {
-                continue;
-            }
-            var input = row.Input with { Prefix = prefix.Take(k).ToArray(), Current = step with { Observation = null } };
-            yield return new TrainingExample(input, extractor.Encode(input), SafetyLabel.Safe, new float[input.Tools.Count],
-                NextStateFeature.Targets(ContentScanner.Scan(step.Observation)));
-        }
-    }
+    public IEnumerable<TrainingExample> PresumedSafe(TrajectoryRow row) =>
+        row.Input.PrefixChecks().Select(call => new TrainingExample(call.Check, extractor.Encode(call.Check), SafetyLabel.Safe,
+            new float[call.Check.Tools.Count], NextStateFeature.Targets(ContentScanner.Scan(call.Observation))));
 
     /// <summary>
     /// Dynamics examples (stage 1): every recorded step of a row's prefix, seen from the steps before it,
@@ -47,17 +35,10 @@ public sealed class ExampleBuilder(FeatureExtractor extractor)
     /// </summary>
     public IEnumerable<TrainingExample> Dynamics(TrajectoryRow row)
     {
-        var prefix = row.Input.Prefix;
-        for (var k = 0; k < prefix.Count; k++)
+        foreach (var (check, observation) in row.Input.PrefixChecks())
         {
-            var step = prefix[k];
-            if (step.Action is null)
-            {
-                continue;
-            }
-            var input = row.Input with { Prefix = prefix.Take(k).ToArray(), Current = step with { Observation = null } };
-            yield return new TrainingExample(input, extractor.Encode(input), null, new float[input.Tools.Count],
-                NextStateFeature.Targets(ContentScanner.Scan(step.Observation)));
+            yield return new TrainingExample(check, extractor.Encode(check), null, new float[check.Tools.Count],
+                NextStateFeature.Targets(ContentScanner.Scan(observation)));
         }
         if (row.Label is { } label && row.Input.Current?.Action is not null)
         {

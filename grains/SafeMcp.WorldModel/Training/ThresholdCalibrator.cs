@@ -40,21 +40,6 @@ public sealed class ThresholdCalibrator(double maxFalseIntervention)
         return Evaluator.Evaluate(rows, outcomes, []);
     }
 
-    /// <summary>
-    /// Each prefix call of <paramref name="input"/> as the current call of a check of its own: the task, the tools, the
-    /// calls before it, and it (without its result, which the check comes before).
-    /// </summary>
-    public static IEnumerable<WorldModelInput> PrefixCalls(WorldModelInput input)
-    {
-        for (var k = 0; k < input.Prefix.Count; k++)
-        {
-            if (input.Prefix[k].Action is not null)
-            {
-                yield return input with { Prefix = [.. input.Prefix.Take(k)], Current = input.Prefix[k] with { Observation = null } };
-            }
-        }
-    }
-
     /// <summary>The share of <paramref name="prefixCalls"/> the label rule calls unsafe or critical (0 when there are none).</summary>
     public static double PrefixInterventionRate(IReadOnlyList<(WorldModelInput Input, Prediction Prediction)> prefixCalls, float safeBias, float currentActionWeight) =>
         prefixCalls.Count == 0 ? 0

@@ -66,7 +66,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
             }
             // The held-out rows' prefix calls, each judged as a check of its own by the same model: a session judges every
             // call, and what the model stops or withholds early is refused later (a diagnostic, printed with the thresholds).
-            var calls = heldOut.SelectMany(i => ThresholdCalibrator.PrefixCalls(rows[i].Input)).ToArray();
+            var calls = heldOut.SelectMany(i => rows[i].Input.PrefixChecks().Select(call => call.Check)).ToArray();
             prefixCalls.AddRange(calls.Zip(network.Predict(calls.Select(extractor.Encode).ToArray())));
         }
         var (safeBias, currentActionWeight, toolThreshold) = new ThresholdCalibrator(options.MaxFalseIntervention).Choose(rows, predictions, options.InitialToolThreshold);
