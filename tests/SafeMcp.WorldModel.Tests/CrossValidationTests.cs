@@ -55,6 +55,9 @@ public sealed class CrossValidationTests
         // Rows by true label, then by predicted label: without the weight every row gets the same label, unsafe.
         Assert.Equal([[10, 0, 0], [0, 10, 0], [0, 0, 0]], report.Confusion!.Select(row => row.ToArray()));
         Assert.Equal([[0, 10, 0], [0, 10, 0], [0, 0, 0]], unweighted.Confusion!.Select(row => row.ToArray()));
+        // Each label's scores come from the matrix: safe is never predicted, unsafe half right, critical absent.
+        Assert.Equal([(0, 0, 0), (0.5, 1, 2 / 3.0), (0, 0, 0)], Evaluation.Evaluator.PerLabel(unweighted.Confusion!));
+        Assert.Equal(2 / 9.0, unweighted.MacroF1, 9);
     }
 
     [Fact]

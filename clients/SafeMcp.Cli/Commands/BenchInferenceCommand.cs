@@ -67,8 +67,7 @@ internal static class BenchInferenceCommand
                     + $"{cachedSingle:F1} µs/check at batch 1, {cachedBatched:F1} µs/check at batch {inputs.Length})");
 
                 var rulesOnly = await DecisionPathAsync(DecisionPipeline.RulesOnly(), inputs, duration, cancellationToken).ConfigureAwait(false);
-                var withModel = await DecisionPathAsync(new DecisionPipeline([new HazardRules(), new WorldModelDetector(new DirectWorldModelService(predictor))], [new TaintVisibilityRule()]),
-                    inputs, duration, cancellationToken).ConfigureAwait(false);
+                var withModel = await DecisionPathAsync(DecisionPaths.Create(predictor).Pipeline, inputs, duration, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"decision path (session grain, in-memory store), rules only:          {rulesOnly:F1} µs/decision");
                 Console.WriteLine($"decision path (session grain, in-memory store), rules + world model: {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
 

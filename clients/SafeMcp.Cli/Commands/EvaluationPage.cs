@@ -22,16 +22,8 @@ internal static class EvaluationPage
                 .Table(["true \\ predicted", .. labels, "rows"],
                     labels.Select((label, t) => (IReadOnlyList<string>)[label, .. confusion[t].Select(n => $"{n}"), $"{confusion[t].Sum()}"]));
             page.Heading("Each label")
-                .Table(["label", "precision", "recall", "F1"], labels.Select((label, c) =>
-                {
-                    var truePositives = confusion[c][c];
-                    var predicted = confusion.Sum(row => row[c]);
-                    var actual = confusion[c].Sum();
-                    var precision = predicted == 0 ? 0 : (double)truePositives / predicted;
-                    var recall = actual == 0 ? 0 : (double)truePositives / actual;
-                    var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-                    return (IReadOnlyList<string>)[label, Format(precision), Format(recall), Format(f1)];
-                }));
+                .Table(["label", "precision", "recall", "F1"], Evaluator.PerLabel(confusion).Select((scores, c) =>
+                    (IReadOnlyList<string>)[labels[c], Format(scores.Precision), Format(scores.Recall), Format(scores.F1)]));
         }
         var sorted = latenciesMicroseconds.Order().ToArray();
         page.Heading("Latency of one check (µs) by percentile")

@@ -32,17 +32,12 @@ public static class Evaluator
             extra += overlap.Extra;
             reward += VerifiableRewards.Tools(overlap.Missed, overlap.Extra);
         }
-        double correct = 0, macroF1 = 0;
+        IReadOnlyList<IReadOnlyList<int>> matrix =
+            [.. Enumerable.Range(0, SafetyLabels.Count).Select(t => (IReadOnlyList<int>)[.. Enumerable.Range(0, SafetyLabels.Count).Select(o => confusion[t, o])])];
+        double correct = 0;
         for (var c = 0; c < SafetyLabels.Count; c++)
         {
             correct += confusion[c, c];
-            double predicted = 0, actual = 0;
-            for (var o = 0; o < SafetyLabels.Count; o++)
-            {
-                predicted += confusion[o, c];
-                actual += confusion[c, o];
-            }
-            macroF1 += F1(confusion[c, c], predicted, actual);
         }
         var precision = Ratio(truePositives, truePositives + extra);
         var recall = Ratio(truePositives, truePositives + missed);
@@ -52,7 +47,7 @@ public static class Evaluator
         return new EvaluationReport(
             rows.Count,
             Ratio(correct, rows.Count),
-            macroF1 / SafetyLabels.Count,
+            PerLabel(matrix).Average(scores => scores.F1),
             Ratio(reward, rows.Count),
             precision,
             recall,
@@ -61,19 +56,24 @@ public static class Evaluator
             Ratio(safeRows - confusion[(int)SafetyLabel.Safe, (int)SafetyLabel.Safe], safeRows),
             Percentile(sorted, 0.50),
             Percentile(sorted, 0.99),
-            [.. Enumerable.Range(0, SafetyLabels.Count).Select(t => (IReadOnlyList<int>)[.. Enumerable.Range(0, SafetyLabels.Count).Select(o => confusion[t, o])])]);
+            matrix);
     }
 
     /// <summary>The value at quantile <paramref name="q"/> of sorted <paramref name="sorted"/> (nearest rank).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static double F1(double truePositives, double predicted, double actual)
-    {
-        var precision = Ratio(truePositives, predicted);
-        var recall = Ratio(truePositives, actual);
-        return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-    }
+    /// <summary>
+    /// Each label's precision, recall and F1 (in <see cref="SafetyLabel"/> order) from a confusion matrix of rows by true
+    /// label (first index) and predicted label (second).
+    /// </summary>
+    public static (double Precision, double Recall, double F1)[] PerLabel(IReadOnlyList<IReadOnlyList<int>> confusion) =>
+        [.. Enumerable.Range(0, confusion.Count).Select(c =>
+        {
+            var precision = Ratio(confusion[c][c], confusion.Sum(row => row[c]));
+            var recall = Ratio(confusion[c][c], confusion[c].Sum());
+            return (precision, recall, precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
+        })];
 
     private static int Row(int[,] confusion, SafetyLabel label)
     {

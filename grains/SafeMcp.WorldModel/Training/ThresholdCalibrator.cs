@@ -43,8 +43,9 @@ public sealed class ThresholdCalibrator(double maxFalseIntervention)
     /// <summary>The share of <paramref name="prefixCalls"/> the label rule calls unsafe or critical (0 when there are none).</summary>
     public static double PrefixInterventionRate(IReadOnlyList<(WorldModelInput Input, Prediction Prediction)> prefixCalls, float safeBias, float currentActionWeight) =>
         prefixCalls.Count == 0 ? 0
-            : (double)prefixCalls.Count(c => CheckOutcome.Decide(c.Prediction.LabelProbabilities, safeBias,
-                currentActionWeight == 0 ? 0 : currentActionWeight * CheckOutcome.CurrentActionLogOdds(c.Input, c.Prediction)) != SafetyLabel.Safe) / prefixCalls.Count;
+            // The label does not depend on the tool threshold: any will do.
+            : (double)prefixCalls.Count(c => CheckOutcome.From(c.Input, c.Prediction, toolThreshold: 1, safeBias, currentActionWeight).Label != SafetyLabel.Safe)
+                / prefixCalls.Count;
 
     private (float SafeBias, float CurrentActionWeight) ChooseLabelRule(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<Prediction> predictions, float toolThreshold)
     {
