@@ -261,6 +261,29 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_batch_SQLite_refuses_is_rolled_back_whole_and_the_next_batch_commits()
+    {
+        using var directory = new TempDirectory();
+        await using var storage = new SqliteStorage(Path.Combine(directory.Path, "silo.db"), new GroupCommitOptions());
+        await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{}"u8.ToArray(), null, null), CancellationToken.None);
+        AuditRecord Audit(long sequence) => new(new Decision("s", sequence, "read_file", Verdict.Allow, [], ["ok"], [], ["rules"], DateTimeOffset.UtcNow), "{}", null);
+        await storage.CommitAsync(new SessionWrite("t", "s", 1, null, "{\"n\":1}"u8.ToArray(), Audit(1), null), CancellationToken.None);
+
+        // The session row updates, then the decision row collides with sequence 1: SQLite refuses the statement mid-batch.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            storage.CommitAsync(new SessionWrite("t", "s", 2, null, "{\"n\":2}"u8.ToArray(), Audit(1), null), CancellationToken.None));
+
+        var stored = (await storage.LoadAsync("t", "s", CancellationToken.None))!;
+        Assert.Equal(2, stored.Version);
+        Assert.Equal("{\"n\":1}", stored.StateJson);
+        // The transaction was closed: the next batch opens its own and commits.
+        await storage.CommitAsync(new SessionWrite("t", "s", 2, null, "{\"n\":3}"u8.ToArray(), Audit(2), null), CancellationToken.None);
+        Assert.Equal(3, (await storage.LoadAsync("t", "s", CancellationToken.None))!.Version);
+        Assert.Equal([1L, 2L], (await storage.ReadDecisionsAsync("t", "s", 0, 10, CancellationToken.None)).Select(d => d.Sequence));
+    }
+
+    [Fact]
     public async Task Session_state_handed_over_as_utf8_is_stored_as_text_and_read_back_unchanged()
     {
         using var directory = new TempDirectory();

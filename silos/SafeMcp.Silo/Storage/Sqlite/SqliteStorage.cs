@@ -184,22 +184,21 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     {
         var results = new Exception?[batch.Count];
         _checkpointer.CatchUpIfDue(_writer);
-        using var transaction = _writer.BeginTransaction();
+        _commands.Begin();
         try
         {
-            _commands.Enlist(transaction);
             for (var i = 0; i < batch.Count; i++)
             {
                 results[i] = _commands.Apply(batch[i]);
             }
             _commands.WriteChainHeads();
-            transaction.Commit();
+            _commands.Commit();
             _commands.ChainCommitted();
         }
         catch
         {
             _commands.ChainAborted();
-            transaction.Rollback();
+            _commands.RollBack();
             throw;
         }
         return Task.FromResult(results);
@@ -260,6 +259,10 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
 
         public WriteCommands(SqliteConnection connection)
         {
+            _connection = connection;
+            _begin = Command(connection, "BEGIN IMMEDIATE");
+            _commit = Command(connection, "COMMIT");
+            _rollBack = Command(connection, "ROLLBACK");
             _insertSession = Command(connection, """
                 INSERT INTO sessions (tenant_id, session_id, state, version, epoch, updated_at)
                 VALUES ($t, $s, CAST($st AS TEXT), $v, $e, $u) ON CONFLICT DO NOTHING
@@ -287,15 +290,27 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 """, "$t", "$s", "$q", "$err", "$b", "$taint", "$obs");
         }
 
-        public void Enlist(SqliteTransaction transaction)
+        // The batch's transaction is opened and closed by statements of its own rather than a SqliteTransaction: each
+        // SqliteTransaction registers a rollback hook, a finalizable handle with a GC handle that lives until the finalizer
+        // runs. At a thousand batches a second those handles made every young collection scan and promote them.
+        private readonly SqliteCommand _begin;
+        private readonly SqliteCommand _commit;
+        private readonly SqliteCommand _rollBack;
+        private readonly SqliteConnection _connection;
+
+        /// <summary>Opens the batch's transaction (the writer is the only writer, so it takes the write lock at once).</summary>
+        public void Begin() => _begin.ExecuteNonQuery();
+
+        /// <summary>Commits the open transaction.</summary>
+        public void Commit() => _commit.ExecuteNonQuery();
+
+        /// <summary>Rolls the open transaction back, when SQLite has not already done so (some errors end it themselves).</summary>
+        public void RollBack()
         {
-            _insertSession.Transaction = transaction;
-            _updateSession.Transaction = transaction;
-            _writeDefinition.Transaction = transaction;
-            _insertDecision.Transaction = transaction;
-            _recordOutcome.Transaction = transaction;
-            _readHead.Transaction = transaction;
-            _writeHead.Transaction = transaction;
+            if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                _rollBack.ExecuteNonQuery();
+            }
         }
 
         /// <summary>Applies one write inside the open transaction; returns why it was refused, or null.</summary>
@@ -413,6 +428,9 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             _recordOutcome.Dispose();
             _readHead.Dispose();
             _writeHead.Dispose();
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollBack.Dispose();
         }
     }
 }
