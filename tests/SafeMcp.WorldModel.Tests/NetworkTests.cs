@@ -101,7 +101,7 @@ public sealed class NetworkTests
         var rows = TestModels.Rows();
         var builder = new ExampleBuilder(TestModels.Extractor(TestModels.Tiny));
 
-        var examples = rows.SelectMany(builder.PresumedSafe).ToList();
+        var examples = rows.SelectMany(row => builder.PresumedSafe(row)).ToList();
 
         // Each task's critical row has one prefix call (SearchEmails): one safe example a task, nothing filtered, no result read.
         Assert.Equal(4, examples.Count);
@@ -122,6 +122,31 @@ public sealed class NetworkTests
         Assert.Contains($"{rows.Count + 4} examples (4 presumed-safe prefix calls)", string.Join("\n", all.Summary));
         Assert.NotEqual(without.Weights.Parameters, all.Weights.Parameters);
         Assert.Equal(without.Weights.Parameters, again.Weights.Parameters);
+    }
+
+    [Fact]
+    public void An_example_weight_scales_its_whole_supervised_loss_and_gradient()
+    {
+        var example = TestModels.Examples(TestModels.Tiny).First(e => e.Label != SafetyLabel.Safe && e.ToolTargets.Contains(1f));
+        var network = new WorldModelNetwork(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3), CpuBackend.Instance);
+        var trace = network.Forward([example.Encoded]);
+        var objective = new SupervisedObjective(labelWeight: 1, toolWeight: 1, nextStateWeight: 0.5f, toolPositiveWeight: 2);
+        (double Loss, OutputGradients Gradients) Fill(TrainingExample e)
+        {
+            var gradients = new OutputGradients(trace.Examples, trace.Tools);
+            return (objective.Fill(trace, [e], gradients, new Random(0)), gradients);
+        }
+
+        var full = Fill(example);
+        var quarter = Fill(example with { Weight = 0.25f });
+
+        Assert.True(full.Loss > 0);
+        Assert.Equal(full.Loss / 4, quarter.Loss, 6);
+        foreach (var (all, part) in new[] { (full.Gradients.Label, quarter.Gradients.Label), (full.Gradients.Tools, quarter.Gradients.Tools), (full.Gradients.NextState, quarter.Gradients.NextState) })
+        {
+            Assert.Contains(all, g => g != 0);
+            Assert.Equal(all.Select(g => g / 4), part, (a, b) => Math.Abs(a - b) < 1e-6f);
+        }
     }
 
     [Fact]

@@ -36,13 +36,14 @@ internal static class TrainCommand
         var toolPositiveWeight = new Option<float>("--tool-positive-weight") { Description = "Loss weight of a tool that must be filtered.", DefaultValueFactory = _ => defaults.ToolPositiveWeight };
         var ensemble = new Option<int>("--ensemble") { Description = "Networks averaged, each a k-th as wide, packed into one network of the full shape.", DefaultValueFactory = _ => defaults.EnsembleMembers };
         var presumedSafe = new Option<double>("--presumed-safe-prefix") { Description = "Share of the training rows' prefix calls added to stage 2 as safe examples (0: none).", DefaultValueFactory = _ => defaults.PresumedSafePrefixShare };
+        var presumedSafeWeight = new Option<float>("--presumed-safe-weight") { Description = "Loss weight of each presumed-safe prefix call against a labelled row's 1.", DefaultValueFactory = _ => defaults.PresumedSafeWeight };
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and each stage's loss per epoch." };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
             dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
-            toolPositiveWeight, learningRate, ensemble, presumedSafe, html,
+            toolPositiveWeight, learningRate, ensemble, presumedSafe, presumedSafeWeight, html,
         };
         command.SetAction((parse, _) =>
         {
@@ -77,6 +78,7 @@ internal static class TrainCommand
                     LearningRate = parse.GetValue(learningRate),
                     EnsembleMembers = parse.GetValue(ensemble),
                     PresumedSafePrefixShare = parse.GetValue(presumedSafe),
+                    PresumedSafeWeight = parse.GetValue(presumedSafeWeight),
                 };
                 Console.WriteLine($"Training on {rows.Count} rows, seed {options.Seed}, shape {options.Shape}"
                     + (options.EnsembleMembers > 1 ? $", {options.EnsembleMembers} networks of {EnsemblePacker.MemberShape(options.Shape, options.EnsembleMembers)} averaged." : "."));

@@ -23,11 +23,11 @@ public sealed class ExampleBuilder(FeatureExtractor extractor)
 
     /// <summary>
     /// Each recorded call of a row's prefix as a safe example: seen from the calls before it, with no tool filtered and
-    /// its observation as the next state (see <see cref="TrainingOptions.PresumedSafePrefixShare"/>).
+    /// its observation as the next state, counted with <paramref name="weight"/> (see <see cref="TrainingOptions.PresumedSafePrefixShare"/>).
     /// </summary>
-    public IEnumerable<TrainingExample> PresumedSafe(TrajectoryRow row) =>
+    public IEnumerable<TrainingExample> PresumedSafe(TrajectoryRow row, float weight = 1f) =>
         row.Input.PrefixChecks().Select(call => new TrainingExample(call.Check, extractor.Encode(call.Check), SafetyLabel.Safe,
-            new float[call.Check.Tools.Count], NextStateFeature.Targets(ContentScanner.Scan(call.Observation))));
+            new float[call.Check.Tools.Count], NextStateFeature.Targets(ContentScanner.Scan(call.Observation)), weight));
 
     /// <summary>
     /// Dynamics examples (stage 1): every recorded step of a row's prefix, seen from the steps before it,

@@ -6,7 +6,8 @@ namespace SafeMcp.WorldModel.Training;
 /// <summary>
 /// Cross-entropy on the label, weighted binary cross-entropy on each tool's filter score and on the next-state
 /// features. Stage 1 uses only the next-state term (environmental dynamics); stage 2 all three. The label term of a
-/// row can be weighted by its true label (<paramref name="classWeights"/>, indexed by <see cref="SafetyLabel"/>).
+/// row can be weighted by its true label (<paramref name="classWeights"/>, indexed by <see cref="SafetyLabel"/>); every
+/// term of an example is scaled by its <see cref="TrainingExample.Weight"/>.
 /// </summary>
 public sealed class SupervisedObjective(float labelWeight, float toolWeight, float nextStateWeight, float toolPositiveWeight, float[]? classWeights = null)
     : ITrainingObjective
@@ -22,7 +23,7 @@ public sealed class SupervisedObjective(float labelWeight, float toolWeight, flo
             var example = batch[e];
             if (example.Label is { } label && labelWeight > 0)
             {
-                var weight = labelWeight * (classWeights?[(int)label] ?? 1f);
+                var weight = example.Weight * labelWeight * (classWeights?[(int)label] ?? 1f);
                 TensorPrimitives.SoftMax(trace.LabelLogits.AsSpan(e * SafetyLabels.Count, SafetyLabels.Count), probabilities);
                 loss -= weight * Math.Log(Math.Max(probabilities[(int)label], 1e-7f));
                 for (var c = 0; c < SafetyLabels.Count; c++)
@@ -34,9 +35,9 @@ public sealed class SupervisedObjective(float labelWeight, float toolWeight, flo
             {
                 for (var k = 0; k < NextStateFeature.Count; k++)
                 {
-                    loss += nextStateWeight * Binary(trace.NextStateLogits[e * NextStateFeature.Count + k], example.NextState[k], 1f,
+                    loss += example.Weight * nextStateWeight * Binary(trace.NextStateLogits[e * NextStateFeature.Count + k], example.NextState[k], 1f,
                         out var d);
-                    gradients.NextState[e * NextStateFeature.Count + k] += scale * nextStateWeight * d;
+                    gradients.NextState[e * NextStateFeature.Count + k] += scale * example.Weight * nextStateWeight * d;
                 }
             }
             if (example.Label is not null && toolWeight > 0)
@@ -44,8 +45,8 @@ public sealed class SupervisedObjective(float labelWeight, float toolWeight, flo
                 for (var t = 0; t < example.ToolTargets.Length; t++)
                 {
                     var row = trace.ToolFirst[e] + t;
-                    loss += toolWeight * Binary(trace.ToolLogits[row], example.ToolTargets[t], toolPositiveWeight, out var d);
-                    gradients.Tools[row] += scale * toolWeight * d;
+                    loss += example.Weight * toolWeight * Binary(trace.ToolLogits[row], example.ToolTargets[t], toolPositiveWeight, out var d);
+                    gradients.Tools[row] += scale * example.Weight * toolWeight * d;
                 }
             }
         }

@@ -122,7 +122,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
         var stageTwo = labelled;
         if (options.PresumedSafePrefixShare > 0)
         {
-            stageTwo = [.. labelled, .. training.SelectMany(builder.PresumedSafe).Where(_ => random.NextDouble() < options.PresumedSafePrefixShare)];
+            stageTwo = [.. labelled, .. training.SelectMany(row => builder.PresumedSafe(row, options.PresumedSafeWeight)).Where(_ => random.NextDouble() < options.PresumedSafePrefixShare)];
         }
         loss = RunStage(2, "supervised", network, optimizer, supervised, stageTwo, options.SupervisedEpochs, random, report);
         summary.Add($"stage 2 supervised: {stageTwo.Length} examples ({stageTwo.Length - labelled.Length} presumed-safe prefix calls), final epoch loss {loss:F4}");

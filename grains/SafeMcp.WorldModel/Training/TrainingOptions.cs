@@ -52,6 +52,12 @@ public sealed class TrainingOptions
     public double PresumedSafePrefixShare { get; set; }
 
     /// <summary>
+    /// How much each presumed-safe prefix call counts in stage 2 against a labelled row (1): below 1 they teach what an
+    /// ordinary step looks like without outweighing the labelled checks. Default 1.
+    /// </summary>
+    public float PresumedSafeWeight { get; set; } = 1f;
+
+    /// <summary>
     /// Folds of the grouped cross-validation whose out-of-fold predictions choose the decision thresholds before the
     /// final model is trained on every row; below 2, no cross-validation and the thresholds keep their defaults. Default 5.
     /// </summary>
