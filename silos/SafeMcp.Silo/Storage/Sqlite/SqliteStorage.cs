@@ -241,16 +241,23 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The writer's prepared statements, reused by every batch.</summary>
+    /// <summary>The writer's prepared statements, reused by every batch (<see cref="PreparedStatement"/>).</summary>
     private sealed class WriteCommands : IDisposable
     {
-        private readonly SqliteCommand _insertSession;
-        private readonly SqliteCommand _updateSession;
-        private readonly SqliteCommand _writeDefinition;
-        private readonly SqliteCommand _insertDecision;
-        private readonly SqliteCommand _recordOutcome;
-        private readonly SqliteCommand _readHead;
-        private readonly SqliteCommand _writeHead;
+        // The batch's transaction is opened and closed by statements of its own rather than a SqliteTransaction: each
+        // SqliteTransaction registers a rollback hook, a finalizable handle with a GC handle that lives until the finalizer
+        // runs. At a thousand batches a second those handles made every young collection scan and promote them.
+        private readonly PreparedStatement _begin;
+        private readonly PreparedStatement _commit;
+        private readonly PreparedStatement _rollBack;
+        private readonly PreparedStatement _insertSession;
+        private readonly PreparedStatement _updateSession;
+        private readonly PreparedStatement _writeDefinition;
+        private readonly PreparedStatement _insertDecision;
+        private readonly PreparedStatement _recordOutcome;
+        private readonly PreparedStatement _readHead;
+        private readonly PreparedStatement _writeHead;
+        private readonly SqliteConnection _connection;
 
         // The audit chain's head per tenant as committed, and as the open batch moved it. This connection is the only
         // writer, so the heads in memory are the stored ones once read.
@@ -260,56 +267,49 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         public WriteCommands(SqliteConnection connection)
         {
             _connection = connection;
-            _begin = Command(connection, "BEGIN IMMEDIATE");
-            _commit = Command(connection, "COMMIT");
-            _rollBack = Command(connection, "ROLLBACK");
-            _insertSession = Command(connection, """
+            _begin = new PreparedStatement(connection, "BEGIN IMMEDIATE");
+            _commit = new PreparedStatement(connection, "COMMIT");
+            _rollBack = new PreparedStatement(connection, "ROLLBACK");
+            // ?1 tenant, ?2 session, ?3 state (UTF-8 JSON text), ?4 new version, ?5 epoch, ?6 when, ?7 expected version.
+            _insertSession = new PreparedStatement(connection, """
                 INSERT INTO sessions (tenant_id, session_id, state, version, epoch, updated_at)
-                VALUES ($t, $s, CAST($st AS TEXT), $v, $e, $u) ON CONFLICT DO NOTHING
-                """, "$t", "$s", "$st", "$v", "$e", "$u");
-            _updateSession = Command(connection, """
-                UPDATE sessions SET state = CAST($st AS TEXT), version = $v, epoch = $e, updated_at = $u
-                WHERE tenant_id = $t AND session_id = $s AND version = $ev AND epoch <= $e
-                """, "$t", "$s", "$st", "$v", "$e", "$u", "$ev");
-            _writeDefinition = Command(connection, """
-                INSERT INTO session_definitions (tenant_id, session_id, definition) VALUES ($t, $s, $d)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING
+                """);
+            _updateSession = new PreparedStatement(connection, """
+                UPDATE sessions SET state = ?3, version = ?4, epoch = ?5, updated_at = ?6
+                WHERE tenant_id = ?1 AND session_id = ?2 AND version = ?7 AND epoch <= ?5
+                """);
+            _writeDefinition = new PreparedStatement(connection, """
+                INSERT INTO session_definitions (tenant_id, session_id, definition) VALUES (?1, ?2, ?3)
                 ON CONFLICT (tenant_id, session_id) DO UPDATE SET definition = excluded.definition
-                """, "$t", "$s", "$d");
-            _insertDecision = Command(connection, """
+                """);
+            _insertDecision = new PreparedStatement(connection, """
                 INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash)
-                VALUES ($t, $s, $q, $tool, $verdict, $r, $tech, $by, $w, $a, $th, $at, $ci, $ch)
-                """, "$t", "$s", "$q", "$tool", "$verdict", "$r", "$tech", "$by", "$w", "$a", "$th", "$at", "$ci", "$ch");
-            _readHead = Command(connection, "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = $t", "$t");
-            _writeHead = Command(connection, """
-                INSERT INTO audit_chain_heads (tenant_id, length, head_hash) VALUES ($t, $l, $h)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                """);
+            _readHead = new PreparedStatement(connection, "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = ?1");
+            _writeHead = new PreparedStatement(connection, """
+                INSERT INTO audit_chain_heads (tenant_id, length, head_hash) VALUES (?1, ?2, ?3)
                 ON CONFLICT (tenant_id) DO UPDATE SET length = excluded.length, head_hash = excluded.head_hash
-                """, "$t", "$l", "$h");
-            _recordOutcome = Command(connection, """
-                UPDATE decisions SET outcome_is_error = $err, outcome_bytes = $b, outcome_taint = $taint, observation = $obs
-                WHERE tenant_id = $t AND session_id = $s AND sequence = $q
-                """, "$t", "$s", "$q", "$err", "$b", "$taint", "$obs");
+                """);
+            _recordOutcome = new PreparedStatement(connection, """
+                UPDATE decisions SET outcome_is_error = ?4, outcome_bytes = ?5, outcome_taint = ?6, observation = ?7
+                WHERE tenant_id = ?1 AND session_id = ?2 AND sequence = ?3
+                """);
         }
 
-        // The batch's transaction is opened and closed by statements of its own rather than a SqliteTransaction: each
-        // SqliteTransaction registers a rollback hook, a finalizable handle with a GC handle that lives until the finalizer
-        // runs. At a thousand batches a second those handles made every young collection scan and promote them.
-        private readonly SqliteCommand _begin;
-        private readonly SqliteCommand _commit;
-        private readonly SqliteCommand _rollBack;
-        private readonly SqliteConnection _connection;
-
         /// <summary>Opens the batch's transaction (the writer is the only writer, so it takes the write lock at once).</summary>
-        public void Begin() => _begin.ExecuteNonQuery();
+        public void Begin() => _begin.Execute();
 
         /// <summary>Commits the open transaction.</summary>
-        public void Commit() => _commit.ExecuteNonQuery();
+        public void Commit() => _commit.Execute();
 
         /// <summary>Rolls the open transaction back, when SQLite has not already done so (some errors end it themselves).</summary>
         public void RollBack()
         {
             if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
             {
-                _rollBack.ExecuteNonQuery();
+                _rollBack.Execute();
             }
         }
 
@@ -317,25 +317,20 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         public Exception? Apply(SessionWrite write)
         {
             var now = DateTimeOffset.UtcNow.ToString("O");
-            int changed;
-            if (write.ExpectedVersion == 0)
+            var session = (write.ExpectedVersion == 0 ? _insertSession : _updateSession)
+                .Text(1, write.TenantId).Text(2, write.SessionId).Utf8Text(3, write.StateUtf8)
+                .Integer(4, write.NewVersion).Integer(5, write.Epoch).Text(6, now);
+            if (write.ExpectedVersion != 0)
             {
-                Set(_insertSession, write.TenantId, write.SessionId, write.StateUtf8, write.NewVersion, write.Epoch, now);
-                changed = _insertSession.ExecuteNonQuery();
+                session.Integer(7, write.ExpectedVersion);
             }
-            else
-            {
-                Set(_updateSession, write.TenantId, write.SessionId, write.StateUtf8, write.NewVersion, write.Epoch, now, write.ExpectedVersion);
-                changed = _updateSession.ExecuteNonQuery();
-            }
-            if (changed != 1)
+            if (session.Execute() != 1)
             {
                 return new StaleStateException($"Session {write.TenantId}/{write.SessionId}: stored version is not {write.ExpectedVersion}.");
             }
             if (write.DefinitionJson is { } definition)
             {
-                Set(_writeDefinition, write.TenantId, write.SessionId, definition);
-                _writeDefinition.ExecuteNonQuery();
+                _writeDefinition.Text(1, write.TenantId).Text(2, write.SessionId).Text(3, definition).Execute();
             }
 
             if (write.Audit is { } audit)
@@ -346,16 +341,16 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                     AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
                     audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"));
                 var hash = AuditChain.Link(head, entry);
-                Set(_insertDecision, entry.TenantId, entry.SessionId, entry.Sequence, entry.Tool, entry.Verdict,
-                    entry.Reasons, entry.Techniques, entry.DecidedBy, entry.Withheld,
-                    entry.Arguments, (object?)entry.Thought ?? DBNull.Value, entry.DecidedAt, entry.ChainIndex, hash);
-                _insertDecision.ExecuteNonQuery();
+                _insertDecision.Text(1, entry.TenantId).Text(2, entry.SessionId).Integer(3, entry.Sequence).Text(4, entry.Tool).Text(5, entry.Verdict)
+                    .Text(6, entry.Reasons).Text(7, entry.Techniques).Text(8, entry.DecidedBy).Text(9, entry.Withheld)
+                    .Text(10, entry.Arguments).Text(11, entry.Thought).Text(12, entry.DecidedAt).Integer(13, entry.ChainIndex).Text(14, hash)
+                    .Execute();
                 _batchHeads[write.TenantId] = (entry.ChainIndex, hash);
             }
             if (write.Outcome is { } outcome)
             {
-                Set(_recordOutcome, write.TenantId, write.SessionId, outcome.Sequence, outcome.IsError ? 1 : 0, outcome.ResultBytes, outcome.TaintFound, outcome.ObservationExcerpt);
-                _recordOutcome.ExecuteNonQuery();
+                _recordOutcome.Text(1, write.TenantId).Text(2, write.SessionId).Integer(3, outcome.Sequence).Integer(4, outcome.IsError ? 1 : 0)
+                    .Integer(5, outcome.ResultBytes).Text(6, outcome.TaintFound).Text(7, outcome.ObservationExcerpt).Execute();
             }
             return null;
         }
@@ -365,8 +360,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         {
             foreach (var (tenant, (length, hash)) in _batchHeads)
             {
-                Set(_writeHead, tenant, length, hash);
-                _writeHead.ExecuteNonQuery();
+                _writeHead.Text(1, tenant).Integer(2, length).Text(3, hash).Execute();
             }
         }
 
@@ -393,34 +387,18 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             {
                 return head;
             }
-            Set(_readHead, tenantId);
-            using var reader = _readHead.ExecuteReader();
-            head = reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, AuditChain.Genesis);
+            head = _readHead.Text(1, tenantId).First(
+                static row => (SQLitePCL.raw.sqlite3_column_int64(row, 0), SQLitePCL.raw.sqlite3_column_text(row, 1).utf8_to_string()),
+                (0L, AuditChain.Genesis));
             _heads[tenantId] = head;
             return head;
         }
 
-        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-            return command;
-        }
-
-        private static void Set(SqliteCommand command, params object[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i];
-            }
-        }
-
         public void Dispose()
         {
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollBack.Dispose();
             _insertSession.Dispose();
             _updateSession.Dispose();
             _writeDefinition.Dispose();
@@ -428,9 +406,6 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             _recordOutcome.Dispose();
             _readHead.Dispose();
             _writeHead.Dispose();
-            _begin.Dispose();
-            _commit.Dispose();
-            _rollBack.Dispose();
         }
     }
 }
