@@ -7,7 +7,7 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// One statement of the writer, prepared once and run through SQLite's own interface: values are bound in place
 /// (text as the string's own characters, the session state as its UTF-8 bytes), nothing is boxed and no reader is made.
 /// Through <see cref="SqliteCommand"/> each run allocated a binder for every parameter, boxed the numbers, converted each
-/// string to a new byte array and opened a data reader, a third of what a decision allocated. Not thread-safe: the
+/// string to a new byte array and opened a data reader: a fifth of what a decision allocated. Not thread-safe: the
 /// writer's commit loop is its only user.
 /// </summary>
 internal sealed class PreparedStatement : IDisposable
