@@ -26,6 +26,10 @@ internal static class HtmlReport
         {
             figures.Add(("silo runtime", silo.Describe((double)result.Decisions / result.Silos!.Count)));
         }
+        if (result.DescribeGenerator() is { } generator)
+        {
+            figures.Add(("load generator", generator));
+        }
         var end = $"{timeline.Count} s";
         return new ReportPage("SafeMCP load test")
             .Figures(figures)

@@ -46,6 +46,9 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
             using var pacer = options.Rate > 0 ? new ArrivalPacer(options.Rate) : null;
             var answered = 0L;
             var reporter = ReportProgressAsync(() => Interlocked.Read(ref answered), pacer is null ? null : () => pacer.Due.Count, recorder, total, warmupEnds, stop.Token);
+            // This process's processor time when the measured window opens: the load generator shares the machine with
+            // what it measures, and what it spends a decision is what the silo could not use.
+            TimeSpan? generatorCpuAtMeasure = null;
             var runtimeBefore = Task.Run(async () =>
             {
                 var untilMeasured = warmupEnds - total.Elapsed;
@@ -53,6 +56,7 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 {
                     await Task.Delay(untilMeasured, stop.Token).ConfigureAwait(false);
                 }
+                generatorCpuAtMeasure = ProcessorTime();
                 return await RuntimeStatsAsync(clients, stop.Token).ConfigureAwait(false);
             }, CancellationToken.None);
             var measureFrom = Stopwatch.GetTimestamp() + (long)((warmupEnds - total.Elapsed).TotalSeconds * Stopwatch.Frequency);
@@ -118,9 +122,12 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 }
             }, CancellationToken.None)).ToArray();
             await Task.WhenAll(workers).ConfigureAwait(false);
+            var generatorCpuAtEnd = ProcessorTime();
             var measured = measuredStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(measuredStart);
             var mostWaiting = await reporter.ConfigureAwait(false);
             var silos = await RuntimeDeltasAsync(clients, runtimeBefore, cancellationToken).ConfigureAwait(false);
+            // Read after the task that set it has been awaited (RuntimeDeltasAsync awaits it).
+            var generatorCpu = generatorCpuAtMeasure is { } atMeasure ? generatorCpuAtEnd - atMeasure : (TimeSpan?)null;
 
             var sorted = recorder.Sorted();
             return new LoadResult(
@@ -143,7 +150,8 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 Silos: silos,
                 OfferedPerSecond: pacer?.PerSecond,
                 WaitingAtEnd: pacer is null ? null : waiting,
-                MostWaiting: pacer is null ? null : mostWaiting);
+                MostWaiting: pacer is null ? null : mostWaiting,
+                GeneratorCpuMicrosecondsPerDecision: generatorCpu is { } cpu && sorted.Length > 0 ? cpu.TotalMicroseconds / sorted.Length : null);
         }
         finally
         {
@@ -152,6 +160,12 @@ internal sealed class LoadRunner(LoadOptions options, TextWriter progress)
                 client.Dispose();
             }
         }
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>Each target's runtime counters, or null when one cannot give them within a few seconds (an older silo, a silo down or frozen).</summary>

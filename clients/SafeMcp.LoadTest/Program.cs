@@ -66,6 +66,10 @@ root.SetAction(async (parse, cancellationToken) =>
         // Decisions spread evenly over the silos; per-decision costs are each silo's own over its share.
         Console.WriteLine($"silo runtime {silo.Describe((double)result.Decisions / result.Silos!.Count)}");
     }
+    if (result.DescribeGenerator() is { } generator)
+    {
+        Console.WriteLine($"load gen     {generator}");
+    }
     if (parse.GetValue(output) is { } path)
     {
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, LoadResultJsonContext.Default.LoadResult), cancellationToken).ConfigureAwait(false);

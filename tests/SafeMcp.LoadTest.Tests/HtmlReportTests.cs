@@ -19,6 +19,9 @@ public sealed class HtmlReportTests
         // p50 and p99 (its unknown third second left out), then decisions and errors.
         Assert.Equal([3, 2, 3, 3], lines);
         Assert.Contains(">3 s</text>", page);
+        Assert.DoesNotContain("load generator", page);
+        var withGenerator = HtmlReport.Render(result with { GeneratorCpuMicrosecondsPerDecision = 42.4 });
+        Assert.Matches("<td>load generator</td><td>42 [^<]+ of processor time per decision", withGenerator);
     }
 
     [Fact]

@@ -71,5 +71,8 @@ public sealed class OpenLoopTests
         Assert.True(result.Decisions <= 100 * result.MeasuredSeconds + 5, $"{result.Decisions} decisions in {result.MeasuredSeconds:0.00} s at 100/s");
         Assert.NotNull(result.WaitingAtEnd);
         Assert.NotNull(result.MostWaiting);
+        // The generator measured its own processor time over the window: some, and not more than the machine has.
+        Assert.NotNull(result.GeneratorCpuMicrosecondsPerDecision);
+        Assert.InRange(result.GeneratorCpuMicrosecondsPerDecision.Value, 0.001, Environment.ProcessorCount * 1e6 * (result.MeasuredSeconds + 1) / result.Decisions);
     }
 }
