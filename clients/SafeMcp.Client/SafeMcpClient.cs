@@ -22,6 +22,9 @@ public sealed class SafeMcpClient : IDisposable
     private readonly SafeMcpClientOptions _options;
     private readonly ClusterRouter _router;
 
+    // The Authorization header's value, made once: set without the header parser, as the key never changes.
+    private readonly string _authorization;
+
     /// <summary>A client with its own pooled connections.</summary>
     public SafeMcpClient(SafeMcpClientOptions options)
         : this(new HttpClient(new SocketsHttpHandler
@@ -45,11 +48,16 @@ public sealed class SafeMcpClient : IDisposable
         {
             throw new ArgumentException("SafeMcpClientOptions.ApiKey is required.", nameof(options));
         }
+        if (options.ApiKey.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            throw new ArgumentException("SafeMcpClientOptions.ApiKey cannot hold spaces or control characters.", nameof(options));
+        }
         _http = http;
         _ownsHttp = ownsHttp;
         _options = options;
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _router = new ClusterRouter(_http, options);
+        _authorization = "Bearer " + options.ApiKey;
     }
 
     /// <summary>The options this client runs with.</summary>
@@ -112,7 +120,7 @@ public sealed class SafeMcpClient : IDisposable
             var baseAddress = await _router.BaseForAsync(sessionId, cancellationToken).ConfigureAwait(false);
             var uri = new Uri(baseAddress, path);
             using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            request.Headers.TryAddWithoutValidation("Authorization", _authorization);
             if (payload is not null)
             {
                 request.Content = new ByteArrayContent(payload);
@@ -130,8 +138,9 @@ public sealed class SafeMcpClient : IDisposable
                 _router.Observe(response);
                 if (response.IsSuccessStatusCode)
                 {
-                    await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-                    return await JsonSerializer.DeserializeAsync(stream, responseType, timeout.Token).ConfigureAwait(false)
+                    // The body is already read into memory (ResponseContentRead): parse it where it is, synchronously.
+                    using var stream = response.Content.ReadAsStream(timeout.Token);
+                    return JsonSerializer.Deserialize(stream, responseType)
                         ?? throw new SafeMcpException(status, new ApiError("empty_response", "The cluster answered with an empty body."));
                 }
                 var error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);

@@ -48,4 +48,14 @@ public sealed class FailureTests
         Assert.Contains("fail closed", SampleServerSession.Text(result));
         Assert.DoesNotContain("hello", SampleServerSession.Text(result));
     }
+
+    [Theory]
+    [InlineData("smk_abc\r\nX-Injected: 1")]
+    [InlineData("smk_abc def")]
+    [InlineData(" ")]
+    public void A_key_that_cannot_be_a_header_value_is_refused_before_any_request(string key)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SafeMcp.Client.SafeMcpClient(new() { BaseAddress = new Uri("http://127.0.0.1:1/"), ApiKey = key }));
+        Assert.Contains("ApiKey", error.Message);
+    }
 }
