@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using SafeMcp.Contracts;
 
@@ -13,7 +12,7 @@ namespace SafeMcp.Client;
 /// another membership version or a silo stops answering. Against a single silo (the members endpoint
 /// answers 404) every request goes to <see cref="SafeMcpClientOptions.BaseAddress"/>.
 /// </summary>
-internal sealed class ClusterRouter(HttpClient http, SafeMcpClientOptions options)
+internal sealed class ClusterRouter(HttpClient http, SafeMcpClientOptions options, string authorization)
 {
     private readonly ConcurrentDictionary<Uri, long> _suspectUntil = new();
     private volatile Routing? _routing;
@@ -112,7 +111,7 @@ internal sealed class ClusterRouter(HttpClient http, SafeMcpClientOptions option
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(candidate, "v1/cluster/members"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.AttemptTimeout);
                 using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);

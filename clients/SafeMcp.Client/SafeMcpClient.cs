@@ -22,7 +22,8 @@ public sealed class SafeMcpClient : IDisposable
     private readonly SafeMcpClientOptions _options;
     private readonly ClusterRouter _router;
 
-    // The Authorization header's value, made once: set without the header parser, as the key never changes.
+    // The Authorization header's value, made once (the router's membership requests send it too): set without the header
+    // parser, the constructor having refused a key that cannot be a header value.
     private readonly string _authorization;
 
     /// <summary>A client with its own pooled connections.</summary>
@@ -56,8 +57,8 @@ public sealed class SafeMcpClient : IDisposable
         _ownsHttp = ownsHttp;
         _options = options;
         _http.Timeout = Timeout.InfiniteTimeSpan;
-        _router = new ClusterRouter(_http, options);
         _authorization = "Bearer " + options.ApiKey;
+        _router = new ClusterRouter(_http, options, _authorization);
     }
 
     /// <summary>The options this client runs with.</summary>

@@ -12,6 +12,9 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// </summary>
 internal sealed class PreparedStatement : IDisposable
 {
+    // Empty text as a zero-terminated UTF-8 string, whose pointer is not null (see Text); made once.
+    private static readonly byte[] s_emptyText = [0];
+
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
@@ -25,12 +28,12 @@ internal sealed class PreparedStatement : IDisposable
     /// <summary>Binds text (null: SQL NULL) to the 1-based parameter <paramref name="index"/>.</summary>
     public PreparedStatement Text(int index, string? value)
     {
-        // An empty span reaches SQLite as a null pointer, which it binds as NULL: an empty string goes through the
-        // zero-terminated overload instead.
+        // An empty span reaches SQLite as a null pointer, which it binds as NULL: empty text goes as a zero-terminated
+        // string instead.
         Check(value switch
         {
             null => raw.sqlite3_bind_null(_statement, index),
-            "" => raw.sqlite3_bind_text(_statement, index, string.Empty),
+            "" => raw.sqlite3_bind_text(_statement, index, utf8z.FromSpan(s_emptyText)),
             _ => raw.sqlite3_bind_text16(_statement, index, value.AsSpan()),
         });
         return this;
@@ -39,7 +42,7 @@ internal sealed class PreparedStatement : IDisposable
     /// <summary>Binds UTF-8 bytes as text to the 1-based parameter <paramref name="index"/>.</summary>
     public PreparedStatement Utf8Text(int index, ReadOnlySpan<byte> value)
     {
-        Check(value.IsEmpty ? raw.sqlite3_bind_text(_statement, index, string.Empty) : raw.sqlite3_bind_text(_statement, index, value));
+        Check(value.IsEmpty ? raw.sqlite3_bind_text(_statement, index, utf8z.FromSpan(s_emptyText)) : raw.sqlite3_bind_text(_statement, index, value));
         return this;
     }
 
