@@ -47,11 +47,11 @@ public sealed class FencingTests(PostgresFixture postgres)
         const string state = "{\"note\":\"résumé ✓ 𝄞\"}";
 
         await storage.CommitAsync(new SessionWrite(tenant, "s", 0, "{}", System.Text.Encoding.UTF8.GetBytes(state), null, null, Epoch: 1), CancellationToken.None);
-        Assert.Equal(state, (await storage.LoadAsync(tenant, "s", CancellationToken.None))!.StateJson);
+        Assert.Equal(state, (await storage.LoadAsync(tenant, "s", 8, CancellationToken.None))!.StateJson);
 
         // A lone continuation byte is not UTF-8: the write fails as a whole and the stored state stays as it was.
         await Assert.ThrowsAnyAsync<Exception>(() => storage.CommitAsync(new SessionWrite(tenant, "s", 1, null, [0x7b, 0x80, 0x7d], null, null, Epoch: 1), CancellationToken.None));
-        var stored = await storage.LoadAsync(tenant, "s", CancellationToken.None);
+        var stored = await storage.LoadAsync(tenant, "s", 8, CancellationToken.None);
         Assert.Equal(state, stored!.StateJson);
         Assert.Equal(1, stored.Version);
     }
@@ -83,7 +83,7 @@ public sealed class FencingTests(PostgresFixture postgres)
 
         foreach (var (session, state, version) in new[] { ("a", "{\"n\":\"a\"}", 2L), ("b", "{}", 1L), ("c", "{}", 1L), ("d", "{\"n\":\"d\"}", 2L), ("e", "{\"n\":\"e\"}", 2L) })
         {
-            var stored = await storage.LoadAsync(tenant, session, CancellationToken.None);
+            var stored = await storage.LoadAsync(tenant, session, 8, CancellationToken.None);
             Assert.Equal((state, version), (stored!.StateJson, stored.Version));
         }
         foreach (var (session, decisions) in new[] { ("a", 1), ("b", 0), ("c", 0), ("d", 0), ("e", 1) })
@@ -96,6 +96,36 @@ public sealed class FencingTests(PostgresFixture postgres)
     }
 
     /// <summary>A store on the test database with a fresh tenant whose given sessions are leased at epoch 1.</summary>
+    [Fact]
+    public async Task A_session_loads_with_its_latest_calls_from_the_audit_rows_and_only_its_tenants()
+    {
+        await using var store = await LeasedStore.OpenAsync(postgres.ConnectionString, "history", "s");
+        var (storage, tenant) = (store.Storage, store.Tenant);
+        await storage.CommitAsync(new SessionWrite(tenant, "s", 0, "{}", "{}"u8.ToArray(), null, null, Epoch: 1), CancellationToken.None);
+        for (var sequence = 1; sequence <= 5; sequence++)
+        {
+            var decision = new Decision("s", sequence, $"tool_{sequence}", sequence == 4 ? Verdict.Deny : Verdict.Allow, [], ["ok"], [], ["rules"], DateTimeOffset.UtcNow);
+            await storage.CommitAsync(new SessionWrite(tenant, "s", sequence, null, "{}"u8.ToArray(),
+                new AuditRecord(decision, $$"""{"n":{{sequence}},"note":"ünïcode"}""", null), null, Epoch: 1), CancellationToken.None);
+        }
+        await storage.CommitAsync(new SessionWrite(tenant, "s", 6, null, "{}"u8.ToArray(), null, new OutcomeRecord(3, false, 12, "", "three's result"), Epoch: 1), CancellationToken.None);
+
+        var stored = await storage.LoadAsync(tenant, "s", 3, CancellationToken.None);
+
+        Assert.Equal(7, stored!.Version);
+        Assert.Equal(
+            [
+                new StoredCall(3, "tool_3", Verdict.Allow, """{"n":3,"note":"ünïcode"}""", "three's result"),
+                new StoredCall(4, "tool_4", Verdict.Deny, """{"n":4,"note":"ünïcode"}""", null),
+                new StoredCall(5, "tool_5", Verdict.Allow, """{"n":5,"note":"ünïcode"}""", null),
+            ],
+            stored.RecentCalls);
+        Assert.Empty((await storage.LoadAsync(tenant, "s", 0, CancellationToken.None))!.RecentCalls);
+        // Another tenant with a session of the same id has none of these rows.
+        await using var other = await LeasedStore.OpenAsync(postgres.ConnectionString, "history", "s");
+        Assert.Null(await other.Storage.LoadAsync(other.Tenant, "s", 3, CancellationToken.None));
+    }
+
     private sealed class LeasedStore : IAsyncDisposable
     {
         private LeasedStore(NpgsqlDataSource dataSource, PostgresStorage storage, string tenant) =>

@@ -37,27 +37,36 @@ public sealed class SessionGrainTests
         return (store, grain);
     }
 
-    private async Task<long> StoredVersionAsync() => (await _store.LoadAsync("t", "s", default))!.Version;
+    private async Task<long> StoredVersionAsync() => (await _store.LoadAsync("t", "s", 8, default))!.Version;
 
     private static DecideRequest Call(string tool, string arguments) => new(tool, JsonDocument.Parse(arguments).RootElement.Clone());
 
     [Fact]
-    public async Task Recent_calls_are_stored_as_last_changed_and_restored_after_reactivation()
+    public async Task Recent_calls_are_not_in_the_state_document_and_are_rebuilt_from_the_audit_rows_after_reactivation()
     {
         var grain = await OpenAsync();
         for (var i = 1; i <= 10; i++)
         {
-            await grain.DecideAsync(Call("read_file", $$"""{"path":"notes/day{{i}}.md"}"""), default);
+            await grain.DecideAsync(Call("read_file", $$"""{"path":"notes/day{{i}}.md","token":"sk-{{new string('a', 24)}}"}"""), default);
         }
-        await grain.ReportOutcomeAsync(new OutcomeReport(9, false, "Ninth day: standup moved.", 24), default);
+        // A secret inside the history's excerpt and a result longer than it: the excerpt is redacted, then cut.
+        var result = "Ninth day: key sk-" + new string('b', 30) + " rotated. " + new string('x', 400);
+        await grain.ReportOutcomeAsync(new OutcomeReport(9, false, result, result.Length), default);
 
         var restored = await SessionGrain.ActivateAsync("t", "s", _store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
 
         var calls = restored.State.RecentCalls;
         Assert.Equal(Enumerable.Range(3, 8).Select(i => (long)i), calls.Select(c => c.Sequence));
-        Assert.Equal("Ninth day: standup moved.", calls.Single(c => c.Sequence == 9).Observation);
+        Assert.Equal(grain.State.RecentCalls, calls);
+        var observation = calls.Single(c => c.Sequence == 9).Observation!;
+        Assert.StartsWith("Ninth day: key [REDACTED] rotated.", observation);
+        Assert.Equal(new SessionGrainOptions().TrajectoryExcerptChars, observation.Length);
         Assert.Null(calls.Single(c => c.Sequence == 10).Observation);
         Assert.Contains("day10.md", calls[^1].Arguments);
+        Assert.DoesNotContain("sk-aaa", calls[^1].Arguments);
+        var document = (await _store.LoadAsync("t", "s", 8, default))!.StateJson;
+        Assert.DoesNotContain("day10.md", document);
+        Assert.DoesNotContain("recentCalls", document);
         Assert.Equal(SessionCodec.StateUtf8(grain.State), SessionCodec.StateUtf8(restored.State));
     }
 
@@ -78,7 +87,7 @@ public sealed class SessionGrainTests
         Assert.Equal((2L, 3L), (next.Sequence, after.Sequence));
         Assert.Equal([1L, 2L, 3L], grain.State.RecentCalls.Select(c => c.Sequence));
         Assert.Equal(["notes/monday.md", "notes/tuesday.md", "report.md"], grain.State.RecentCalls.Select(c => JsonDocument.Parse(c.Arguments!).RootElement.GetProperty("path").GetString()));
-        Assert.Equal(SessionCodec.StateUtf8(grain.State), System.Text.Encoding.UTF8.GetBytes((await _store.LoadAsync("t", "s", default))!.StateJson));
+        Assert.Equal(SessionCodec.StateUtf8(grain.State), System.Text.Encoding.UTF8.GetBytes((await _store.LoadAsync("t", "s", 8, default))!.StateJson));
     }
 
     [Fact]
@@ -289,7 +298,7 @@ public sealed class SessionGrainTests
     {
         public bool Refuse { get; set; }
 
-        public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken) => inner.LoadAsync(tenantId, sessionId, cancellationToken);
+        public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, int recentCalls, CancellationToken cancellationToken) => inner.LoadAsync(tenantId, sessionId, recentCalls, cancellationToken);
 
         public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
             Refuse ? Task.FromException(new InvalidOperationException("refused")) : inner.CommitAsync(write, cancellationToken);

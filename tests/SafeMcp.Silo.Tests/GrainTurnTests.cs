@@ -17,7 +17,7 @@ public sealed class GrainTurnTests
 
         Assert.Equal(Enumerable.Range(1, calls).Select(i => (long)i), decisions.Select(d => d.Sequence).Order());
         Assert.Equal(1, overlap.MaxConcurrentTurns("s-1"));
-        var stored = await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "s-1", CancellationToken.None);
+        var stored = await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "s-1", 8, CancellationToken.None);
         Assert.Equal(calls + 1, stored!.Version); // the open and every decision, none lost
         var audit = await fixture.Storage.ReadDecisionsAsync(SessionRuntimeFixture.Tenant, "s-1", 0, 1000, CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, calls).Select(i => (long)i), audit.Select(d => d.Sequence));
@@ -52,7 +52,7 @@ public sealed class GrainTurnTests
 
         Assert.Equal("unknown_sequence", error.Code);
         Assert.Equal(1, fixture.Runtime.Directory.Count);
-        var stored = await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "s-1", CancellationToken.None);
+        var stored = await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "s-1", 8, CancellationToken.None);
         Assert.Equal(2, stored!.Version);
     }
 
@@ -65,7 +65,7 @@ public sealed class GrainTurnTests
 
         Assert.Equal("unknown_session", error.Code);
         Assert.Equal(0, fixture.Runtime.Directory.Count);
-        Assert.Null(await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "never-opened", CancellationToken.None));
+        Assert.Null(await fixture.Storage.LoadAsync(SessionRuntimeFixture.Tenant, "never-opened", 8, CancellationToken.None));
     }
 
     [Fact]

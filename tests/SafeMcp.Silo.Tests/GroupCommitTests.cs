@@ -256,7 +256,7 @@ public sealed class GroupCommitTests
         var stale = new SessionWrite("t", "s", ExpectedVersion: 5, null, "{}"u8.ToArray(), new AuditRecord(decision, "{}", null), null);
         await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(stale, CancellationToken.None));
 
-        Assert.Equal(1, (await storage.LoadAsync("t", "s", CancellationToken.None))!.Version);
+        Assert.Equal(1, (await storage.LoadAsync("t", "s", 8, CancellationToken.None))!.Version);
         Assert.Empty(await storage.ReadDecisionsAsync("t", "s", 0, 10, CancellationToken.None));
     }
 
@@ -274,12 +274,12 @@ public sealed class GroupCommitTests
         await Assert.ThrowsAsync<StorageUnavailableException>(() =>
             storage.CommitAsync(new SessionWrite("t", "s", 2, null, "{\"n\":2}"u8.ToArray(), Audit(1), null), CancellationToken.None));
 
-        var stored = (await storage.LoadAsync("t", "s", CancellationToken.None))!;
+        var stored = (await storage.LoadAsync("t", "s", 8, CancellationToken.None))!;
         Assert.Equal(2, stored.Version);
         Assert.Equal("{\"n\":1}", stored.StateJson);
         // The transaction was closed: the next batch opens its own and commits.
         await storage.CommitAsync(new SessionWrite("t", "s", 2, null, "{\"n\":3}"u8.ToArray(), Audit(2), null), CancellationToken.None);
-        Assert.Equal(3, (await storage.LoadAsync("t", "s", CancellationToken.None))!.Version);
+        Assert.Equal(3, (await storage.LoadAsync("t", "s", 8, CancellationToken.None))!.Version);
         Assert.Equal([1L, 2L], (await storage.ReadDecisionsAsync("t", "s", 0, 10, CancellationToken.None)).Select(d => d.Sequence));
     }
 
@@ -294,7 +294,7 @@ public sealed class GroupCommitTests
             await storage.CreateTenantAsync("t", "t", CancellationToken.None);
             await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", System.Text.Encoding.UTF8.GetBytes(state), null, null), CancellationToken.None);
             await storage.CommitAsync(new SessionWrite("t", "s", 1, null, System.Text.Encoding.UTF8.GetBytes(state.Replace("1}", "2}", StringComparison.Ordinal)), null, null), CancellationToken.None);
-            Assert.Equal(state.Replace("1}", "2}", StringComparison.Ordinal), (await storage.LoadAsync("t", "s", CancellationToken.None))!.StateJson);
+            Assert.Equal(state.Replace("1}", "2}", StringComparison.Ordinal), (await storage.LoadAsync("t", "s", 8, CancellationToken.None))!.StateJson);
         }
 
         // Anyone reading the file (sqlite3, a backup tool) sees JSON text, not a blob.
@@ -319,7 +319,7 @@ public sealed class GroupCommitTests
 
         await Assert.ThrowsAsync<StaleStateException>(() => storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{\"a\":2}"u8.ToArray(), null, null), CancellationToken.None));
 
-        Assert.Equal("{\"a\":1}", (await storage.LoadAsync("t", "s", CancellationToken.None))!.StateJson);
+        Assert.Equal("{\"a\":1}", (await storage.LoadAsync("t", "s", 8, CancellationToken.None))!.StateJson);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class WalCheckpointTests
         await using var reopened = new SqliteStorage(path, new GroupCommitOptions(), options);
         for (var s = 0; s < sessions; s++)
         {
-            var stored = await reopened.LoadAsync("t", $"s{s}", CancellationToken.None);
+            var stored = await reopened.LoadAsync("t", $"s{s}", 8, CancellationToken.None);
             Assert.Equal(turns, stored!.Version);
             Assert.Contains($"\"turn\":{turns - 1}", stored.StateJson, StringComparison.Ordinal);
             Assert.Equal(Enumerable.Range(1, turns).Select(i => (long)i), (await reopened.ReadDecisionsAsync("t", $"s{s}", 0, 100, CancellationToken.None)).Select(d => d.Sequence));

@@ -15,19 +15,22 @@ public static class SessionCodec
             new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server),
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
 
-    /// <summary>The mutable document, UTF-8 JSON: what every turn rewrites (written as bytes, the form stores take it in).</summary>
+    /// <summary>
+    /// The mutable document, UTF-8 JSON: what every turn rewrites (written as bytes, the form stores take it in). The
+    /// recent calls are not in it: their audit rows are written by the same commits, and <see cref="Restore"/> rebuilds
+    /// them from there.
+    /// </summary>
     public static byte[] StateUtf8(SessionState state) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new SessionStateDocument(
                 state.Sequence,
                 CapabilityNames.Of(state.CapabilitiesUsed),
                 TaintNames.Of(state.Taint),
-                state.Withheld.Values.ToArray(),
-                state.RecentCalls),
+                state.Withheld.Values.ToArray()),
             SessionDocumentsJsonContext.Default.SessionStateDocument);
 
-    /// <summary>Rebuilds a session from storage.</summary>
-    public static SessionState Restore(string tenantId, string sessionId, StoredSession stored)
+    /// <summary>Rebuilds a session from storage, its recent calls from the audit rows <paramref name="stored"/> carries.</summary>
+    public static SessionState Restore(string tenantId, string sessionId, StoredSession stored, SessionGrainOptions options)
     {
         var definition = JsonSerializer.Deserialize(stored.DefinitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
             ?? throw new InvalidDataException($"Session {sessionId}: empty definition document.");
@@ -48,7 +51,12 @@ public static class SessionCodec
         {
             state.Withheld[withheld.Name] = withheld;
         }
-        state.RecentCalls.AddRange(document.RecentCalls);
+        foreach (var call in stored.RecentCalls.Skip(Math.Max(0, stored.RecentCalls.Count - options.RecentCallsKept)))
+        {
+            var record = CallRecord.FromStored(call, options);
+            // The session's own string for a known tool's name, as a live turn keeps it.
+            state.RecentCalls.Add(state.Tools.TryGetValue(record.Tool, out var tool) ? record with { Tool = tool.Name } : record);
+        }
         return state;
     }
 }
@@ -59,8 +67,7 @@ internal sealed record SessionStateDocument(
     long Sequence,
     IReadOnlyList<string> CapabilitiesUsed,
     IReadOnlyList<string> Taint,
-    IReadOnlyList<WithheldTool> Withheld,
-    IReadOnlyList<CallRecord> RecentCalls);
+    IReadOnlyList<WithheldTool> Withheld);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionDefinitionDocument))]

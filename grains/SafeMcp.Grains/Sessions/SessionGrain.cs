@@ -50,8 +50,8 @@ public sealed partial class SessionGrain
         string tenantId, string sessionId, ISessionStore store, DecisionPipeline pipeline, SessionGrainOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
         ValidateSessionId(sessionId);
-        var stored = await store.LoadAsync(tenantId, sessionId, cancellationToken).ConfigureAwait(false);
-        var state = stored is null ? new SessionState(tenantId, sessionId) : SessionCodec.Restore(tenantId, sessionId, stored);
+        var stored = await store.LoadAsync(tenantId, sessionId, options.RecentCallsKept, cancellationToken).ConfigureAwait(false);
+        var state = stored is null ? new SessionState(tenantId, sessionId) : SessionCodec.Restore(tenantId, sessionId, stored, options);
         return new SessionGrain(state, store, pipeline, options, time);
     }
 
@@ -162,8 +162,7 @@ public sealed partial class SessionGrain
         var argumentsJson = CallHash.ArgumentsJson(request);
         // The session's own string for a known tool's name: the request's lives on in the history otherwise.
         var toolName = next.Tools.TryGetValue(request.Tool, out var known) ? known.Name : request.Tool;
-        next.RecentCalls.Add(new CallRecord(next.Sequence, toolName, verdict.Verdict, CapabilityNames.Of(capabilities), CallHash.Of(request.Tool, argumentsJson), now,
-            ContentScanner.Redact(argumentsJson, _options.TrajectoryExcerptChars)));
+        next.RecentCalls.Add(CallRecord.Decided(next.Sequence, toolName, verdict.Verdict, argumentsJson, _options));
         if (next.RecentCalls.Count > _options.RecentCallsKept)
         {
             next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
@@ -207,21 +206,18 @@ public sealed partial class SessionGrain
                 next.Withheld.TryAdd(withheld.Name, withheld);
             }
         }
-        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
-        if (reported >= 0)
-        {
-            next.RecentCalls[reported] = next.RecentCalls[reported] with
-            {
-                Observation = ContentScanner.Redact(report.Content ?? string.Empty, _options.TrajectoryExcerptChars),
-            };
-        }
-        _pipeline.ApplyVisibility(next);
         var outcome = new OutcomeRecord(
             report.Sequence,
             report.IsError,
             report.ResultBytes,
             string.Join(",", TaintNames.Of(found)),
             ContentScanner.Redact(report.Content ?? string.Empty, _options.ObservationExcerptChars));
+        var reported = next.RecentCalls.FindIndex(call => call.Sequence == report.Sequence);
+        if (reported >= 0)
+        {
+            next.RecentCalls[reported] = next.RecentCalls[reported].Reported(outcome.ObservationExcerpt, _options);
+        }
+        _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionChanged: false, audit: null, outcome, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -5,8 +5,8 @@ namespace SafeMcp.Grains.Storage;
 /// <summary>Where session state and decisions are kept. Implemented by the silo (SQLite, PostgreSQL).</summary>
 public interface ISessionStore
 {
-    /// <summary>Loads a session, or null when it was never opened.</summary>
-    Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken);
+    /// <summary>Loads a session with its latest <paramref name="recentCalls"/> decided calls, or null when it was never opened.</summary>
+    Task<StoredSession?> LoadAsync(string tenantId, string sessionId, int recentCalls, CancellationToken cancellationToken);
 
     /// <summary>
     /// Commits a write durably; returns only once it is committed. Throws <see cref="StaleStateException"/>

@@ -9,8 +9,15 @@ public sealed class InMemorySessionStore : ISessionStore
     private readonly ConcurrentDictionary<(string Tenant, string Session), Entry> _sessions = new();
 
     /// <inheritdoc />
-    public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken) =>
-        Task.FromResult(_sessions.TryGetValue((tenantId, sessionId), out var entry) ? entry.Stored : null);
+    public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, int recentCalls, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(recentCalls);
+        if (!_sessions.TryGetValue((tenantId, sessionId), out var entry))
+        {
+            return Task.FromResult<StoredSession?>(null);
+        }
+        return Task.FromResult<StoredSession?>(new StoredSession(entry.DefinitionJson, entry.StateJson, entry.Version, entry.Calls.TakeLast(recentCalls).ToArray()));
+    }
 
     /// <inheritdoc />
     public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken)
@@ -19,18 +26,24 @@ public sealed class InMemorySessionStore : ISessionStore
         lock (_sessions)
         {
             _sessions.TryGetValue(key, out var current);
-            if ((current?.Stored.Version ?? 0) != write.ExpectedVersion)
+            if ((current?.Version ?? 0) != write.ExpectedVersion)
             {
-                throw new StaleStateException($"Session {write.SessionId}: version {current?.Stored.Version ?? 0}, the write expected {write.ExpectedVersion}.");
+                throw new StaleStateException($"Session {write.SessionId}: version {current?.Version ?? 0}, the write expected {write.ExpectedVersion}.");
             }
-            var definition = write.DefinitionJson ?? current?.Stored.DefinitionJson
+            var definition = write.DefinitionJson ?? current?.DefinitionJson
                 ?? throw new InvalidOperationException("A new session is written with its definition.");
             var decisions = current?.Decisions ?? [];
+            var calls = current?.Calls ?? [];
             if (write.Audit is { } audit)
             {
                 decisions = [.. decisions, audit.Decision];
+                calls = [.. calls, new StoredCall(audit.Decision.Sequence, audit.Decision.Tool, audit.Decision.Verdict, audit.ArgumentsJson, null)];
             }
-            _sessions[key] = new Entry(new StoredSession(definition, System.Text.Encoding.UTF8.GetString(write.StateUtf8), write.NewVersion), decisions);
+            if (write.Outcome is { } outcome)
+            {
+                calls = [.. calls.Select(call => call.Sequence == outcome.Sequence ? call with { ObservationExcerpt = outcome.ObservationExcerpt } : call)];
+            }
+            _sessions[key] = new Entry(definition, System.Text.Encoding.UTF8.GetString(write.StateUtf8), write.NewVersion, decisions, calls);
         }
         return Task.CompletedTask;
     }
@@ -44,5 +57,5 @@ public sealed class InMemorySessionStore : ISessionStore
         return Task.FromResult(decisions);
     }
 
-    private sealed record Entry(StoredSession Stored, IReadOnlyList<Decision> Decisions);
+    private sealed record Entry(string DefinitionJson, string StateJson, long Version, IReadOnlyList<Decision> Decisions, IReadOnlyList<StoredCall> Calls);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Silo.Storage;
 
@@ -20,6 +21,22 @@ internal static class AuditColumns
         ParseList(reader.GetString(5)),
         ParseList(reader.GetString(6)),
         readTimestamp(reader, 7));
+
+    /// <summary>
+    /// The calls of a reader over <c>sequence, tool, verdict, arguments, observation</c>, newest first (the order that
+    /// lets a query stop after the latest few), returned oldest first.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoredCall>> ReadRecentCallsAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var calls = new List<StoredCall>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            calls.Add(new StoredCall(reader.GetInt64(0), reader.GetString(1), ParseVerdict(reader.GetString(2)), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        calls.Reverse();
+        return calls;
+    }
 
     public static string VerdictName(Verdict verdict) => verdict switch
     {

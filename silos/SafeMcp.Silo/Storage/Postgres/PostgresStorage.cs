@@ -28,16 +28,32 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
     /// <summary>Writes committed (for diagnostics and benchmarks).</summary>
     public long Writes => _committer.Writes;
 
-    public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken) =>
-        GuardAsync(async () =>
+    public Task<StoredSession?> LoadAsync(string tenantId, string sessionId, int recentCalls, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(recentCalls);
+        return GuardAsync<StoredSession?>(async () =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId),
-                "SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", [tenantId, sessionId], cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new StoredSession(reader.GetString(0), reader.GetString(1), reader.GetInt64(2))
-                : null;
+            // One round trip. The two reads are two snapshots; a write between them is another activation's, whose
+            // version makes this activation's first write fail, so the state it loaded is never built on.
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(TenantBatch.SetTenant(tenantId));
+            batch.BatchCommands.Add(TenantBatch.Statement("SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", tenantId, sessionId));
+            batch.BatchCommands.Add(TenantBatch.Statement("""
+                SELECT sequence, tool, verdict, arguments, observation FROM decisions
+                WHERE tenant_id = $1 AND session_id = $2 ORDER BY sequence DESC LIMIT $3
+                """, tenantId, sessionId, recentCalls));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+            var (definition, state, version) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            return new StoredSession(definition, state, version, await AuditColumns.ReadRecentCallsAsync(reader, cancellationToken).ConfigureAwait(false));
         });
+    }
 
     public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
         _committer.CommitAsync(write, cancellationToken);

@@ -64,23 +64,32 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     /// <summary>The checkpoints beside the writer (for diagnostics and tests).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
 
-    public async Task<StoredSession?> LoadAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
+    public async Task<StoredSession?> LoadAsync(string tenantId, string sessionId, int recentCalls, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(recentCalls);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One read transaction: the state and the calls are of the same commit.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
         command.CommandText = """
             SELECT d.definition, s.state, s.version FROM sessions s
             JOIN session_definitions d ON d.tenant_id = s.tenant_id AND d.session_id = s.session_id
-            WHERE s.tenant_id = $t AND s.session_id = $s
+            WHERE s.tenant_id = $t AND s.session_id = $s;
+            SELECT sequence, tool, verdict, arguments, observation FROM decisions
+            WHERE tenant_id = $t AND session_id = $s ORDER BY sequence DESC LIMIT $n;
             """;
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$s", sessionId);
+        command.Parameters.AddWithValue("$n", recentCalls);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
-        return new StoredSession(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+        var (definition, state, version) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredSession(definition, state, version, await AuditColumns.ReadRecentCallsAsync(reader, cancellationToken).ConfigureAwait(false));
     }
 
     public Task CommitAsync(SessionWrite write, CancellationToken cancellationToken) =>
