@@ -69,7 +69,8 @@ public sealed class DecisionPipeline(
         {
             return withhold;
         }
-        var call = session.RecentCalls.FirstOrDefault(c => c.Sequence == report.Sequence);
+        var index = session.RecentCalls.FindIndex(c => c.Sequence == report.Sequence);
+        CallRecord? call = index >= 0 ? session.RecentCalls[index] : null;
         foreach (var observer in OutcomeObservers)
         {
             observer.Observe(session, call, report, now, withhold);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,10 +14,30 @@ public static class CallHash
     public static string ArgumentsJson(DecideRequest request) =>
         request.Arguments is { ValueKind: JsonValueKind.Object } arguments ? arguments.GetRawText() : "{}";
 
-    /// <summary>The hash of a call of <paramref name="tool"/> with <paramref name="argumentsJson"/>.</summary>
-    public static string Of(string tool, string argumentsJson)
+    /// <summary>
+    /// The hash of a call of <paramref name="tool"/> with <paramref name="argumentsJson"/>: the first 8 bytes of the
+    /// SHA-256 of their UTF-8 text, a number rather than a string, so a session's history holds no object for it.
+    /// </summary>
+    public static ulong Of(string tool, string argumentsJson)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tool + "\n" + argumentsJson));
-        return Convert.ToHexStringLower(hash, 0, 8);
+        var length = Encoding.UTF8.GetMaxByteCount(tool.Length + 1 + argumentsJson.Length);
+        byte[]? rented = null;
+        var buffer = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(tool, buffer);
+            buffer[written++] = (byte)'\n';
+            written += Encoding.UTF8.GetBytes(argumentsJson, buffer[written..]);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..written], hash);
+            return BinaryPrimitives.ReadUInt64BigEndian(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -6,7 +6,9 @@ namespace SafeMcp.Grains.Sessions;
 /// <summary>
 /// One decided call in a session's recent history. Not part of the stored state document: the audit rows hold every
 /// field's source, and <see cref="FromStored"/> rebuilds the record from them at activation, so a turn writes only what
-/// it changed.
+/// it changed. A value, not an object: a record lives for several turns of its session, and under load every object
+/// that lives that long is promoted and copied by the collector; the history's list holds the records themselves, so a
+/// call adds at most its excerpts' strings to the heap.
 /// </summary>
 /// <param name="Sequence">The decision's sequence number.</param>
 /// <param name="Tool">The tool called.</param>
@@ -14,7 +16,7 @@ namespace SafeMcp.Grains.Sessions;
 /// <param name="ArgumentsHash">A short hash of the arguments, to spot repeated identical calls.</param>
 /// <param name="Arguments">The start of the arguments, secrets redacted (bounded by <see cref="SessionGrainOptions.TrajectoryExcerptChars"/>), for the world model's trajectory prefix.</param>
 /// <param name="Observation">The start of the reported result's audit excerpt (same bound); null until reported.</param>
-public sealed record CallRecord(long Sequence, string Tool, Verdict Verdict, string ArgumentsHash, string Arguments, string? Observation = null)
+public readonly record struct CallRecord(long Sequence, string Tool, Verdict Verdict, ulong ArgumentsHash, string Arguments, string? Observation = null)
 {
     /// <summary>The record of a call decided now, with its arguments as the audit row keeps them.</summary>
     public static CallRecord Decided(long sequence, string tool, Verdict verdict, string argumentsJson, SessionGrainOptions options) =>

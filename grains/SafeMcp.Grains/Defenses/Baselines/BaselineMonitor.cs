@@ -34,15 +34,15 @@ public sealed class BaselineMonitor(BaselineOptions options, TimeProvider time) 
     /// <inheritdoc />
     public void Observe(SessionState session, CallRecord? call, OutcomeReport report, DateTimeOffset now, List<WithheldTool> withhold)
     {
-        if (call is null || report.IsError)
+        if (call is not { Tool: var tool } || report.IsError)
         {
             return;
         }
-        var baseline = _baselines.GetOrAdd((session.TenantId, call.Tool), _ => new ToolBaseline());
+        var baseline = _baselines.GetOrAdd((session.TenantId, tool), _ => new ToolBaseline());
         if (baseline.ObserveResult(report.ResultBytes, options))
         {
-            withhold.Add(new WithheldTool(call.Tool,
-                $"[{Layer}] '{call.Tool}' returned {report.ResultBytes} bytes, far above its baseline (database dump).",
+            withhold.Add(new WithheldTool(tool,
+                $"[{Layer}] '{tool}' returned {report.ResultBytes} bytes, far above its baseline (database dump).",
                 [Techniques.DatabaseDump, Techniques.AnomalyDetection]));
         }
     }
