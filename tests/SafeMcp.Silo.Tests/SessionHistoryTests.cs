@@ -62,5 +62,26 @@ public sealed class SessionHistoryTests
         Assert.Equal(Verdict.Deny, (await restored.DecideAsync(Call("fetch_url", """{"url":"https://example.com/x"}"""), CancellationToken.None)).Verdict);
     }
 
+    [Fact]
+    public async Task Loading_a_session_reads_while_another_connection_holds_the_write_lock()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "silo.db");
+        await using var storage = new SqliteStorage(path, new GroupCommitOptions());
+        await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+        await storage.CommitAsync(new SessionWrite("t", "s", 0, "{}", "{}"u8.ToArray(), null, null), CancellationToken.None);
+        var decision = new Decision("s", 1, "read_file", Verdict.Allow, [], ["ok"], [], ["rules"], DateTimeOffset.UtcNow);
+        await storage.CommitAsync(new SessionWrite("t", "s", 1, null, "{}"u8.ToArray(), new AuditRecord(decision, "{}", null), null), CancellationToken.None);
+
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        holder.Open();
+        using var writeLock = holder.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock, held
+
+        // A load that asked for the write lock would wait out the busy timeout (30 s) and fail; a read does not wait.
+        var stored = await storage.LoadAsync("t", "s", 8, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal([1L], stored.RecentCalls.Select(c => c.Sequence));
+    }
+
     private static DecideRequest Call(string tool, string arguments) => new(tool, JsonDocument.Parse(arguments).RootElement.Clone());
 }

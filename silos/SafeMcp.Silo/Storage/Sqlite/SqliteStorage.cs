@@ -68,10 +68,12 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     {
         ArgumentOutOfRangeException.ThrowIfNegative(recentCalls);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        // One read transaction: the state and the calls are of the same commit.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One read transaction, so the state and the calls are of the same commit. Deferred: a plain BEGIN takes no lock
+        // until the first read, and then only a read snapshot; the default (IMMEDIATE) would take the write lock and wait
+        // for the writer's batches.
+        using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)transaction;
+        command.Transaction = transaction;
         command.CommandText = """
             SELECT d.definition, s.state, s.version FROM sessions s
             JOIN session_definitions d ON d.tenant_id = s.tenant_id AND d.session_id = s.session_id
