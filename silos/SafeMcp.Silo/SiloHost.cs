@@ -51,7 +51,7 @@ public static class SiloHost
         {
             // Hosting starts an Activity and a log scope for every request as soon as its diagnostics category is enabled
             // at any level, only to log the request's start and end at Information. Above that level those objects (and
-            // the async-local writes that carry them) are a fifth of a decision's allocations for nothing: the category
+            // the async-local writes that carry them) were a tenth of a decision's allocations, for nothing: the category
             // is switched off. A failure at start still ends the process with its exception.
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         }
