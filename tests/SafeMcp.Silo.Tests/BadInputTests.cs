@@ -82,6 +82,31 @@ public sealed class BadInputTests(SiloProcessFixture fixture) : IClassFixture<Si
     }
 
     [Fact]
+    public async Task Requests_of_different_keys_on_one_connection_each_act_as_their_own_tenant()
+    {
+        var session = await OpenSessionAsync();
+        // One connection for every request: whatever a request leaves on the connection must not reach the next one.
+        using var oneConnection = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { Timeout = TimeSpan.FromSeconds(30) };
+        async Task<HttpStatusCode> ReadAsync(string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Silo.BaseAddress, $"v1/sessions/{session}"));
+            if (key is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+            using var response = await oneConnection.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(fixture.Key));
+        Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(fixture.OtherKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync("smk_" + new string('x', 43)));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(fixture.Key));
+        Assert.Equal(HttpStatusCode.NotFound, await ReadAsync(fixture.OtherKey));
+    }
+
+    [Fact]
     public async Task Unknown_session_is_not_found_and_not_created()
     {
         using var client = Client(fixture.Key);

@@ -173,10 +173,10 @@ public sealed partial class SessionGrain
             next.Sequence,
             request.Tool,
             verdict.Verdict,
-            next.Withheld.Keys.Concat(next.Gated.Keys).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            verdict.Reasons.Count == 0 ? ["No hazard found."] : verdict.Reasons,
+            HiddenTools(next),
+            verdict.Reasons.Count == 0 ? s_noHazard : verdict.Reasons,
             verdict.Techniques,
-            verdict.DecidedBy.Count == 0 ? [HazardRules.Layer] : verdict.DecidedBy,
+            verdict.DecidedBy.Count == 0 ? s_decidedByRules : verdict.DecidedBy,
             now);
         await CommitAsync(next, definitionChanged: false, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
         return decision;
@@ -349,6 +349,38 @@ public sealed partial class SessionGrain
         {
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_session_id", "A session id is 1–128 characters of letters, digits, '.', '_', ':' or '-'.");
         }
+    }
+
+    private static readonly string[] s_noHazard = ["No hazard found."];
+    private static readonly string[] s_decidedByRules = [HazardRules.Layer];
+
+    /// <summary>The tools <paramref name="state"/> withholds or holds back, sorted by name; the shared empty array when none.</summary>
+    private static string[] HiddenTools(SessionState state)
+    {
+        var count = state.Withheld.Count;
+        foreach (var name in state.Gated.Keys)
+        {
+            count += state.Withheld.ContainsKey(name) ? 0 : 1;
+        }
+        if (count == 0)
+        {
+            return [];
+        }
+        var names = new string[count];
+        var i = 0;
+        foreach (var name in state.Withheld.Keys)
+        {
+            names[i++] = name;
+        }
+        foreach (var name in state.Gated.Keys)
+        {
+            if (!state.Withheld.ContainsKey(name))
+            {
+                names[i++] = name;
+            }
+        }
+        Array.Sort(names, StringComparer.Ordinal);
+        return names;
     }
 
     /// <summary>A copy of the session's state for a turn to change, in the spare state when there is one.</summary>

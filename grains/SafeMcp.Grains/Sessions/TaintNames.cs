@@ -10,9 +10,14 @@ public static class TaintNames
         (Taint.UntrustedInstructions, "untrusted_instructions"),
     ];
 
-    /// <summary>The names of the labels set in <paramref name="taint"/>.</summary>
-    public static IReadOnlyList<string> Of(Taint taint) =>
-        s_names.Where(n => (taint & n.Flag) != 0).Select(n => n.Name).ToArray();
+    private const Taint Known = Taint.Secrets | Taint.Pii | Taint.UntrustedInstructions;
+
+    // Every combination of the labels, made once: every turn writes its session's taint, most of them none.
+    private static readonly string[][] s_combinations = [.. Enumerable.Range(0, (int)Known + 1)
+        .Select(bits => s_names.Where(n => (bits & (int)n.Flag) != 0).Select(n => n.Name).ToArray())];
+
+    /// <summary>The names of the labels set in <paramref name="taint"/> (a shared array: never change it).</summary>
+    public static IReadOnlyList<string> Of(Taint taint) => s_combinations[(int)(taint & Known)];
 
     /// <summary>Parses names written by <see cref="Of"/>; unknown names are ignored.</summary>
     public static Taint Parse(IEnumerable<string> names) =>

@@ -6,8 +6,6 @@ namespace SafeMcp.Silo.Api;
 /// <summary>Authenticates every <c>/v1</c> request by its API key and records the tenant on the request.</summary>
 internal sealed class TenantAuthentication(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
-    private const string OwnerItem = "safemcp.key-owner";
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/v1"))
@@ -38,7 +36,8 @@ internal sealed class TenantAuthentication(RequestDelegate next, ApiKeyAuthentic
             await ApiErrors.Error(StatusCodes.Status401Unauthorized, "invalid_api_key", "The API key is unknown or revoked.").ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
-        context.Items[OwnerItem] = owner;
+        // A feature, not an item: Items is a dictionary made for each request, features of a connection reuse their list.
+        context.Features.Set(owner);
         await next(context).ConfigureAwait(false);
     }
 
@@ -47,7 +46,7 @@ internal sealed class TenantAuthentication(RequestDelegate next, ApiKeyAuthentic
 
     /// <summary>The authenticated key's tenant and role.</summary>
     public static KeyOwner OwnerOf(HttpContext context) =>
-        context.Items[OwnerItem] as KeyOwner ?? throw new InvalidOperationException("The request was not authenticated.");
+        context.Features.Get<KeyOwner>() ?? throw new InvalidOperationException("The request was not authenticated.");
 
     /// <summary>
     /// An endpoint filter that admits only admin keys: approving a quarantined tool, granting or revoking and setting

@@ -23,12 +23,16 @@ internal sealed class RateLimitDetector : ICallDetector, IDisposable
 
     public RateLimitDetector(RateLimitOptions options)
     {
-        _tenant = PartitionedRateLimiter.Create<CallContext, string>(call =>
-            RateLimitPartition.GetTokenBucketLimiter(call.Session.TenantId, _ => Bucket(options.TenantPerSecond, options.TenantBurst)));
+        // The limiters' factories are made once: a partition built per call with a lambda over the options allocated two
+        // delegates a check, three checks a decision.
+        Func<string, RateLimiter> tenantLimiter = _ => new TokenBucketRateLimiter(Bucket(options.TenantPerSecond, options.TenantBurst));
+        Func<(string, string), RateLimiter> sessionLimiter = _ => new TokenBucketRateLimiter(Bucket(options.SessionPerSecond, options.SessionBurst));
+        Func<(string, string), RateLimiter> toolLimiter = _ => new TokenBucketRateLimiter(Bucket(options.ToolPerSecond, options.ToolBurst));
+        _tenant = PartitionedRateLimiter.Create<CallContext, string>(call => RateLimitPartition.Get(call.Session.TenantId, tenantLimiter));
         _session = PartitionedRateLimiter.Create<CallContext, (string, string)>(call =>
-            RateLimitPartition.GetTokenBucketLimiter((call.Session.TenantId, call.Session.SessionId), _ => Bucket(options.SessionPerSecond, options.SessionBurst)));
+            RateLimitPartition.Get((call.Session.TenantId, call.Session.SessionId), sessionLimiter));
         _tool = PartitionedRateLimiter.Create<CallContext, (string, string)>(call =>
-            RateLimitPartition.GetTokenBucketLimiter((call.Session.TenantId, call.Tool.Name), _ => Bucket(options.ToolPerSecond, options.ToolBurst)));
+            RateLimitPartition.Get((call.Session.TenantId, call.Tool.Name), toolLimiter));
     }
 
     private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()

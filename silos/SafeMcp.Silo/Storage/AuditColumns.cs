@@ -63,7 +63,8 @@ internal static class AuditColumns
     /// <summary>The text of a stored PostgreSQL timestamp the audit chain hashes (round-trip format, as SQLite stores it).</summary>
     public static string PostgresTimestampText(DateTimeOffset at) => at.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string List(IReadOnlyList<string> items) => JsonSerializer.Serialize(items, AuditJsonContext.Default.IReadOnlyListString);
+    public static string List(IReadOnlyList<string> items) =>
+        items.Count == 0 ? "[]" : JsonSerializer.Serialize(items, AuditJsonContext.Default.IReadOnlyListString);
 
     public static IReadOnlyList<string> ParseList(string json) => JsonSerializer.Deserialize(json, AuditJsonContext.Default.IReadOnlyListString) ?? [];
 }

@@ -33,11 +33,11 @@ public static class JsonSchemaValidator
     public static IReadOnlyList<string> Validate(JsonElement schema, JsonElement instance)
     {
         var errors = new List<string>();
-        Validate(schema, instance, "$", errors, 0);
+        Validate(schema, instance, new SchemaPath("$"), errors, 0);
         return errors;
     }
 
-    private static void Validate(JsonElement schema, JsonElement value, string path, List<string> errors, int depth)
+    private static void Validate(JsonElement schema, JsonElement value, SchemaPath path, List<string> errors, int depth)
     {
         if (errors.Count >= MaxErrors || depth > MaxDepth)
         {
@@ -57,8 +57,7 @@ public static class JsonSchemaValidator
             errors.Add($"{path}: expected {Describe(type)}, got {KindName(value)}");
             return;
         }
-        if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
-            && !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
+        if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array && !Contains(allowed, value))
         {
             errors.Add($"{path}: {Shorten(value.GetRawText())} is not one of {Shorten(allowed.GetRawText())}");
         }
@@ -83,7 +82,7 @@ public static class JsonSchemaValidator
         }
     }
 
-    private static void ValidateObject(JsonElement schema, JsonElement value, string path, List<string> errors, int depth)
+    private static void ValidateObject(JsonElement schema, JsonElement value, SchemaPath path, List<string> errors, int depth)
     {
         var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
         if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
@@ -97,25 +96,38 @@ public static class JsonSchemaValidator
             }
         }
         schema.TryGetProperty("additionalProperties", out var additional);
+        var parent = path.ToString();
         foreach (var property in value.EnumerateObject())
         {
-            var childPath = $"{path}.{property.Name}";
-            if (hasProperties && properties.TryGetProperty(property.Name, out var propertySchema))
+            var name = property.Name;
+            if (hasProperties && properties.TryGetProperty(name, out var propertySchema))
             {
-                Validate(propertySchema, property.Value, childPath, errors, depth + 1);
+                Validate(propertySchema, property.Value, new SchemaPath(parent, name), errors, depth + 1);
             }
             else if (additional.ValueKind == JsonValueKind.False)
             {
-                errors.Add($"{path}: property '{property.Name}' is not allowed");
+                errors.Add($"{path}: property '{name}' is not allowed");
             }
             else if (additional.ValueKind == JsonValueKind.Object)
             {
-                Validate(additional, property.Value, childPath, errors, depth + 1);
+                Validate(additional, property.Value, new SchemaPath(parent, name), errors, depth + 1);
             }
         }
     }
 
-    private static void ValidateArray(JsonElement schema, JsonElement value, string path, List<string> errors, int depth)
+    private static bool Contains(JsonElement array, JsonElement value)
+    {
+        foreach (var item in array.EnumerateArray())
+        {
+            if (JsonElement.DeepEquals(item, value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void ValidateArray(JsonElement schema, JsonElement value, SchemaPath path, List<string> errors, int depth)
     {
         var count = value.GetArrayLength();
         if (schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var minItems) && count < minItems)
@@ -129,14 +141,15 @@ public static class JsonSchemaValidator
         if (schema.TryGetProperty("items", out var items) && items.ValueKind is JsonValueKind.Object or JsonValueKind.False)
         {
             var index = 0;
+            var parent = path.ToString();
             foreach (var item in value.EnumerateArray())
             {
-                Validate(items, item, $"{path}[{index++}]", errors, depth + 1);
+                Validate(items, item, new SchemaPath(parent, index: index++), errors, depth + 1);
             }
         }
     }
 
-    private static void ValidateString(JsonElement schema, string text, string path, List<string> errors)
+    private static void ValidateString(JsonElement schema, string text, SchemaPath path, List<string> errors)
     {
         var length = CodePoints(text);
         if (schema.TryGetProperty("minLength", out var min) && min.TryGetInt32(out var minLength) && length < minLength)
@@ -166,7 +179,7 @@ public static class JsonSchemaValidator
         }
     }
 
-    private static void ValidateNumber(JsonElement schema, double number, string path, List<string> errors)
+    private static void ValidateNumber(JsonElement schema, double number, SchemaPath path, List<string> errors)
     {
         if (schema.TryGetProperty("minimum", out var min) && min.ValueKind == JsonValueKind.Number && number < min.GetDouble())
         {
@@ -186,25 +199,37 @@ public static class JsonSchemaValidator
         }
     }
 
-    private static bool MatchesType(JsonElement type, JsonElement value) => type.ValueKind switch
+    private static bool MatchesType(JsonElement type, JsonElement value)
     {
-        JsonValueKind.String => MatchesType(type.GetString()!, value),
-        JsonValueKind.Array => type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && MatchesType(t.GetString()!, value)),
-        _ => true,
-    };
+        switch (type.ValueKind)
+        {
+            case JsonValueKind.String:
+                return MatchesTypeName(type, value);
+            case JsonValueKind.Array:
+                foreach (var name in type.EnumerateArray())
+                {
+                    if (name.ValueKind == JsonValueKind.String && MatchesTypeName(name, value))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            default:
+                return true;
+        }
+    }
 
-    private static bool MatchesType(string type, JsonElement value) => type switch
-    {
-        "object" => value.ValueKind == JsonValueKind.Object,
-        "array" => value.ValueKind == JsonValueKind.Array,
-        "string" => value.ValueKind == JsonValueKind.String,
-        "number" => value.ValueKind == JsonValueKind.Number,
-        "integer" => value.ValueKind == JsonValueKind.Number && IsInteger(value),
-        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "null" => value.ValueKind == JsonValueKind.Null,
+    /// <summary>Whether <paramref name="value"/> is of the type <paramref name="name"/> (a JSON string, compared in place).</summary>
+    private static bool MatchesTypeName(JsonElement name, JsonElement value) =>
+        name.ValueEquals("object") ? value.ValueKind == JsonValueKind.Object
+        : name.ValueEquals("array") ? value.ValueKind == JsonValueKind.Array
+        : name.ValueEquals("string") ? value.ValueKind == JsonValueKind.String
+        : name.ValueEquals("number") ? value.ValueKind == JsonValueKind.Number
+        : name.ValueEquals("integer") ? value.ValueKind == JsonValueKind.Number && IsInteger(value)
+        : name.ValueEquals("boolean") ? value.ValueKind is JsonValueKind.True or JsonValueKind.False
+        : name.ValueEquals("null") ? value.ValueKind == JsonValueKind.Null
         // An unknown type name constrains nothing we can check.
-        _ => true,
-    };
+        : true;
 
     private static bool IsInteger(JsonElement value) =>
         value.TryGetInt64(out _) || (double.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && Math.Floor(d) == d && !double.IsInfinity(d));
@@ -254,6 +279,16 @@ public static class JsonSchemaValidator
         JsonValueKind.True or JsonValueKind.False => "boolean",
         _ => "null",
     };
+
+    /// <summary>
+    /// Where a value sits (<c>$.a.b[2]</c>): its parent's path and its own name or index, written out only when an error
+    /// names it. A conforming call of flat arguments builds no path string; an object or array nested in the arguments
+    /// writes its own path once, for its children.
+    /// </summary>
+    private readonly struct SchemaPath(string parent, string? name = null, int index = -1)
+    {
+        public override string ToString() => name is not null ? $"{parent}.{name}" : index >= 0 ? $"{parent}[{index}]" : parent;
+    }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }
