@@ -298,17 +298,10 @@ public static partial class CallInspector
         {
             signals |= CallSignal.SecretValue;
         }
-        foreach (Match url in UrlPattern().Matches(text))
+        // Every URL the pattern finds has "://": most strings have none, and then no match collection is made.
+        if (text.Contains("://", StringComparison.Ordinal))
         {
-            var host = url.Groups["host"].Value;
-            if (!IsLoopbackHost(host))
-            {
-                signals |= CallSignal.ExternalTarget;
-                if (HiddenServicePattern().IsMatch(host))
-                {
-                    signals |= CallSignal.HiddenService;
-                }
-            }
+            signals |= UrlSignals(text);
         }
         if (EmbeddedCredentialPattern().IsMatch(text))
         {
@@ -395,6 +388,25 @@ public static partial class CallInspector
 
     [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", RegexOptions.CultureInvariant)]
     private static partial Regex SecretValuePattern();
+
+    /// <summary>The signals of the URLs in <paramref name="text"/>: an external target, a hidden service.</summary>
+    private static CallSignal UrlSignals(string text)
+    {
+        var signals = CallSignal.None;
+        foreach (Match url in UrlPattern().Matches(text))
+        {
+            var host = url.Groups["host"].Value;
+            if (!IsLoopbackHost(host))
+            {
+                signals |= CallSignal.ExternalTarget;
+                if (HiddenServicePattern().IsMatch(host))
+                {
+                    signals |= CallSignal.HiddenService;
+                }
+            }
+        }
+        return signals;
+    }
 
     [GeneratedRegex(@"\b(?:https?|ftp|wss?)://(?<host>\[[0-9a-f:]+\]|[^/\s:""'?#]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UrlPattern();

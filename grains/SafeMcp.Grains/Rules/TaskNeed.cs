@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SafeMcp.Grains.Text;
 
 namespace SafeMcp.Grains.Rules;
@@ -86,7 +87,18 @@ public static class TaskNeed
         {
             return false;
         }
-        var present = WordSplitter.Words(instruction);
-        return words.Any(present.Contains);
+        var present = s_instructionWords.GetValue(instruction, static text => WordSplitter.Words(text));
+        foreach (var word in words)
+        {
+            if (present.Contains(word))
+            {
+                return true;
+            }
+        }
+        return false;
     }
+
+    // An instruction's words, split once: a session keeps its instruction string for its life and the rules ask about it
+    // on many of its calls. Read only: the sets are shared.
+    private static readonly ConditionalWeakTable<string, HashSet<string>> s_instructionWords = new();
 }

@@ -198,9 +198,11 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         _commands.Begin();
         try
         {
+            // One commit time for the batch's rows: they become visible together.
+            var now = DateTimeOffset.UtcNow.ToString("O");
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = _commands.Apply(batch[i]);
+                results[i] = _commands.Apply(batch[i], now);
             }
             _commands.WriteChainHeads();
             _commands.Commit();
@@ -324,10 +326,9 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
             }
         }
 
-        /// <summary>Applies one write inside the open transaction; returns why it was refused, or null.</summary>
-        public Exception? Apply(SessionWrite write)
+        /// <summary>Applies one write inside the open transaction, written at <paramref name="now"/>; returns why it was refused, or null.</summary>
+        public Exception? Apply(SessionWrite write, string now)
         {
-            var now = DateTimeOffset.UtcNow.ToString("O");
             var session = (write.ExpectedVersion == 0 ? _insertSession : _updateSession)
                 .Text(1, write.TenantId).Text(2, write.SessionId).Utf8Text(3, write.StateUtf8)
                 .Integer(4, write.NewVersion).Integer(5, write.Epoch).Text(6, now);
