@@ -7,8 +7,8 @@ public sealed class SqliteStorageOptions
     /// Pages in the write-ahead log at which the writer copies what the background checkpoints left and the log starts
     /// over from its beginning (see <see cref="WalCheckpointer"/>). Session rows are rewritten by every turn, so a longer
     /// log folds many writes of one page into one copy; a shorter one keeps the log's index small. It is checked at each
-    /// background pass, so the log reaches this plus what one <see cref="CheckpointIntervalMilliseconds"/> adds (at
-    /// 12,000 decisions a second and the default interval, about 30,000 pages, 120 MB). Default 10000 (about 40 MB).
+    /// background pass, so the log grows to whichever is larger: this, or what one <see cref="CheckpointIntervalMilliseconds"/>
+    /// writes (at 12,000 decisions a second and the default interval, about 30,000 pages, 120 MB). Default 10000 (about 40 MB).
     /// </summary>
     public int WalRestartPages { get; set; } = 10_000;
 
