@@ -17,6 +17,14 @@ namespace SafeMcp.Contracts;
 /// <param name="ForwardedRequests">Requests passed on to the silo owning their session (0 on a single silo; a client that routes by membership keeps it near 0).</param>
 /// <param name="JitMilliseconds">Time the runtime spent compiling methods (every tier), all threads; 0 from a silo that does not report it.</param>
 /// <param name="JitMethods">Methods compiled so far (each tier of a method counts); 0 from a silo that does not report it.</param>
+/// <param name="CommitWaitMicroseconds">
+/// How long writes waited for their group commit to be durable, from the turn handing the write over to its
+/// acknowledgement: counts by <see cref="LatencyBuckets"/>. Null from a silo that does not report it.
+/// </param>
+/// <param name="LogSyncMicroseconds">
+/// How long the syncs of the embedded store's log took (<see cref="LatencyBuckets"/>); null when the store has no sync
+/// stage of its own (PostgreSQL syncs inside its commit).
+/// </param>
 public sealed record SiloRuntimeStats(
     string Silo,
     double UptimeSeconds,
@@ -29,4 +37,6 @@ public sealed record SiloRuntimeStats(
     double CpuMilliseconds,
     long ForwardedRequests,
     double JitMilliseconds = 0,
-    long JitMethods = 0);
+    long JitMethods = 0,
+    IReadOnlyList<long>? CommitWaitMicroseconds = null,
+    IReadOnlyList<long>? LogSyncMicroseconds = null);

@@ -50,5 +50,9 @@ public sealed class RuntimeStatsTests(SiloProcessFixture fixture) : IClassFixtur
         // A process that served requests has compiled methods, and the counters never go back.
         Assert.True(after.JitMethods > 0 && after.JitMilliseconds > 0, $"compiled {after.JitMethods} methods in {after.JitMilliseconds} ms");
         Assert.True(after.JitMethods >= before.JitMethods && after.JitMilliseconds >= before.JitMilliseconds);
+        // Every decision waited for its commit once; the embedded store synced its log at least once for them.
+        Assert.Equal(LatencyBuckets.Count, after.CommitWaitMicroseconds!.Count);
+        Assert.True(after.CommitWaitMicroseconds.Sum() - before.CommitWaitMicroseconds!.Sum() >= 50);
+        Assert.True(after.LogSyncMicroseconds!.Sum() > before.LogSyncMicroseconds!.Sum());
     }
 }

@@ -28,12 +28,12 @@ internal static class HealthEndpoints
             })
             .WithTags("health").Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
 
-        app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options, IServiceProvider services) =>
-                Results.Json(RuntimeStats(options.Value.Name, services.GetService<RequestForwarder>()?.Forwarded ?? 0), SafeMcpJsonContext.Default.SiloRuntimeStats))
-            .WithTags("health").WithSummary("This silo process's garbage collections, pauses, allocations, processor and compilation time since it started").Produces<SiloRuntimeStats>();
+        app.MapGet("/v1/silo/runtime", (IOptions<SiloOptions> options, IStorageProbe storage, IServiceProvider services) =>
+                Results.Json(RuntimeStats(options.Value.Name, services.GetService<RequestForwarder>()?.Forwarded ?? 0, storage), SafeMcpJsonContext.Default.SiloRuntimeStats))
+            .WithTags("health").WithSummary("This silo process's garbage collections, pauses, allocations, processor and compilation time, and its commit-wait and log-sync histograms, since it started").Produces<SiloRuntimeStats>();
     }
 
-    private static SiloRuntimeStats RuntimeStats(string silo, long forwarded)
+    private static SiloRuntimeStats RuntimeStats(string silo, long forwarded, IStorageProbe storage)
     {
         using var process = Process.GetCurrentProcess();
         return new SiloRuntimeStats(
@@ -48,6 +48,8 @@ internal static class HealthEndpoints
             process.TotalProcessorTime.TotalMilliseconds,
             forwarded,
             System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
-            System.Runtime.JitInfo.GetCompiledMethodCount());
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            storage.CommitWait.Snapshot(),
+            storage.LogSync?.Snapshot());
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace SafeMcp.Silo.Storage;
 
 /// <summary>
@@ -89,9 +91,16 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     /// <summary>Writes committed (and made durable) so far.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>How long each acknowledged write took, from <see cref="CommitAsync"/> to its acknowledgement (room, batch, commit and sync).</summary>
+    public DurationHistogram CommitWait { get; } = new();
+
+    /// <summary>How long each sync of the flush stage took (empty without one).</summary>
+    public DurationHistogram LogSync { get; } = new();
+
     /// <summary>Queues <paramref name="write"/> and completes once its batch is committed (or throws why not).</summary>
     public async Task CommitAsync(TWrite write, CancellationToken cancellationToken)
     {
+        var handedOver = Stopwatch.GetTimestamp();
         await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Pending(write);
         lock (_queueGate)
@@ -108,6 +117,7 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
             }
         }
         await pending.Completion.Task.ConfigureAwait(false);
+        CommitWait.RecordSince(handedOver);
     }
 
     /// <summary>
@@ -290,7 +300,9 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
                 Exception? failed = null;
                 try
                 {
+                    var syncStarted = Stopwatch.GetTimestamp();
                     _flush!(CancellationToken.None).GetAwaiter().GetResult();
+                    LogSync.RecordSince(syncStarted);
                 }
                 catch (Exception error)
                 {

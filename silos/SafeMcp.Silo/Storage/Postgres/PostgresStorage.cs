@@ -118,6 +118,11 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
 
     public string Name => "postgres";
 
+    public DurationHistogram CommitWait => _committer.CommitWait;
+
+    // PostgreSQL syncs its log inside each commit: the commit wait holds it.
+    public DurationHistogram? LogSync => null;
+
     /// <summary>Whether the database answers a trivial query (readiness).</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
     {

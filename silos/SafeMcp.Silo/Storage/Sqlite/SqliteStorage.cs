@@ -61,6 +61,10 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     /// <summary>Writes committed (for diagnostics and benchmarks).</summary>
     public long Writes => _committer.Writes;
 
+    public DurationHistogram CommitWait => _committer.CommitWait;
+
+    public DurationHistogram? LogSync => _committer.LogSync;
+
     /// <summary>The checkpoints beside the writer (for diagnostics and tests).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
 
