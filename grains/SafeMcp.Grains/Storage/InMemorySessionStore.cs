@@ -16,7 +16,8 @@ public sealed class InMemorySessionStore : ISessionStore
         {
             return Task.FromResult<StoredSession?>(null);
         }
-        return Task.FromResult<StoredSession?>(new StoredSession(entry.DefinitionJson, entry.StateJson, entry.Version, entry.Calls.TakeLast(recentCalls).ToArray()));
+        return Task.FromResult<StoredSession?>(new StoredSession(entry.DefinitionJson, entry.StateJson, entry.Version,
+            entry.Audit.TakeLast(recentCalls).Select(row => row.Call).ToArray()));
     }
 
     /// <inheritdoc />
@@ -32,18 +33,19 @@ public sealed class InMemorySessionStore : ISessionStore
             }
             var definition = write.DefinitionJson ?? current?.DefinitionJson
                 ?? throw new InvalidOperationException("A new session is written with its definition.");
-            var decisions = current?.Decisions ?? [];
-            var calls = current?.Calls ?? [];
+            var rows = current?.Audit ?? [];
             if (write.Audit is { } audit)
             {
-                decisions = [.. decisions, audit.Decision];
-                calls = [.. calls, new StoredCall(audit.Decision.Sequence, audit.Decision.Tool, audit.Decision.Verdict, audit.ArgumentsJson, null)];
+                var d = audit.Decision;
+                rows = [.. rows, new AuditRow(d, new StoredCall(d.Sequence, d.Tool, d.Verdict, audit.ArgumentsJson, null))];
             }
             if (write.Outcome is { } outcome)
             {
-                calls = [.. calls.Select(call => call.Sequence == outcome.Sequence ? call with { ObservationExcerpt = outcome.ObservationExcerpt } : call)];
+                rows = [.. rows.Select(row => row.Call.Sequence == outcome.Sequence
+                    ? row with { Call = row.Call with { ObservationExcerpt = outcome.ObservationExcerpt } }
+                    : row)];
             }
-            _sessions[key] = new Entry(definition, System.Text.Encoding.UTF8.GetString(write.StateUtf8), write.NewVersion, decisions, calls);
+            _sessions[key] = new Entry(definition, System.Text.Encoding.UTF8.GetString(write.StateUtf8), write.NewVersion, rows);
         }
         return Task.CompletedTask;
     }
@@ -52,10 +54,13 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<IReadOnlyList<Decision>> ReadDecisionsAsync(string tenantId, string sessionId, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         IReadOnlyList<Decision> decisions = _sessions.TryGetValue((tenantId, sessionId), out var entry)
-            ? entry.Decisions.Where(d => d.Sequence > afterSequence).Take(limit).ToArray()
+            ? entry.Audit.Select(row => row.Decision).Where(d => d.Sequence > afterSequence).Take(limit).ToArray()
             : [];
         return Task.FromResult(decisions);
     }
 
-    private sealed record Entry(string DefinitionJson, string StateJson, long Version, IReadOnlyList<Decision> Decisions, IReadOnlyList<StoredCall> Calls);
+    private sealed record Entry(string DefinitionJson, string StateJson, long Version, IReadOnlyList<AuditRow> Audit);
+
+    /// <summary>A decision as its audit row keeps it: the decision, and the call the session's history is rebuilt from.</summary>
+    private sealed record AuditRow(Decision Decision, StoredCall Call);
 }

@@ -36,15 +36,14 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             // One round trip. The two reads are two snapshots; a write between them is another activation's, whose
             // version makes this activation's first write fail, so the state it loaded is never built on.
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(TenantBatch.SetTenant(tenantId));
-            batch.BatchCommands.Add(TenantBatch.Statement("SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", tenantId, sessionId));
-            batch.BatchCommands.Add(TenantBatch.Statement("""
-                SELECT sequence, tool, verdict, arguments, observation FROM decisions
-                WHERE tenant_id = $1 AND session_id = $2 ORDER BY sequence DESC LIMIT $3
-                """, tenantId, sessionId, recentCalls));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId),
+            [
+                TenantBatch.Statement("SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", tenantId, sessionId),
+                TenantBatch.Statement("""
+                    SELECT sequence, tool, verdict, arguments, observation FROM decisions
+                    WHERE tenant_id = $1 AND session_id = $2 ORDER BY sequence DESC LIMIT $3
+                    """, tenantId, sessionId, recentCalls),
+            ], cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;

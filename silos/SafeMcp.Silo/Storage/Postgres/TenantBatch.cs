@@ -47,12 +47,22 @@ internal static class TenantBatch
     /// Runs <paramref name="sql"/> after <paramref name="scope"/> in one round trip (the batch is one implicit
     /// transaction) and returns a reader positioned on the statement's results.
     /// </summary>
-    public static async Task<NpgsqlDataReader> ReadAsync(NpgsqlConnection connection, NpgsqlBatchCommand scope, string sql, object?[] values, CancellationToken cancellationToken)
+    public static Task<NpgsqlDataReader> ReadAsync(NpgsqlConnection connection, NpgsqlBatchCommand scope, string sql, object?[] values, CancellationToken cancellationToken) =>
+        ReadAsync(connection, scope, [Statement(sql, values)], cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> after <paramref name="scope"/> in one round trip (one implicit transaction) and
+    /// returns a reader positioned on the first statement's results (<c>NextResultAsync</c> moves to the next).
+    /// </summary>
+    public static async Task<NpgsqlDataReader> ReadAsync(NpgsqlConnection connection, NpgsqlBatchCommand scope, IEnumerable<NpgsqlBatchCommand> statements, CancellationToken cancellationToken)
     {
         // Not disposed here: the reader returned uses it; disposing the connection ends both.
         var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(scope);
-        batch.BatchCommands.Add(Statement(sql, values));
+        foreach (var statement in statements)
+        {
+            batch.BatchCommands.Add(statement);
+        }
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         return reader;
