@@ -35,6 +35,7 @@ internal sealed class WalCheckpointer : IDisposable
     private long _catchUps;
     private long _databaseSyncs;
     private long _walPages;
+    private long _lastCopied; // only the pass's thread
     private Exception? _lastError;
 
     /// <param name="connectionString">Opens the background pass's own connection.</param>
@@ -98,32 +99,41 @@ internal sealed class WalCheckpointer : IDisposable
 
     private void Run()
     {
-        var lastCopied = 0L;
         while (!_stopping.Wait(_interval))
         {
-            try
+            RunPass();
+        }
+    }
+
+    /// <summary>
+    /// One background pass: copies the committed log, syncs the database file when it copied pages, and marks a restart
+    /// due when the log is long. Run by the background thread (tests with a long interval run it themselves).
+    /// A failure is kept in <see cref="LastError"/>.
+    /// </summary>
+    internal void RunPass()
+    {
+        try
+        {
+            var (pages, copied) = Checkpoint(_connection);
+            // Copied counts every frame copied since the log last started over: it changes when this pass copied.
+            // (Only an optimization: SQLite's own sync before the log starts over is what keeps the data safe.)
+            if (copied != _lastCopied)
             {
-                var (pages, copied) = Checkpoint(_connection);
-                // Copied counts every frame copied since the log last started over: it changes when this pass copied.
-                // (Only an optimization: SQLite's own sync before the log starts over is what keeps the data safe.)
-                if (copied != lastCopied)
-                {
-                    _database.Flush();
-                    lastCopied = copied;
-                    Interlocked.Increment(ref _databaseSyncs);
-                }
-                Interlocked.Exchange(ref _walPages, pages);
-                Interlocked.Increment(ref _passes);
-                if (pages >= _restartPages)
-                {
-                    _restartDue = true;
-                }
-                LastError = null;
+                _database.Flush();
+                _lastCopied = copied;
+                Interlocked.Increment(ref _databaseSyncs);
             }
-            catch (Exception error) when (error is SqliteException or IOException)
+            Interlocked.Exchange(ref _walPages, pages);
+            Interlocked.Increment(ref _passes);
+            if (pages >= _restartPages)
             {
-                LastError = error;
+                _restartDue = true;
             }
+            LastError = null;
+        }
+        catch (Exception error) when (error is SqliteException or IOException)
+        {
+            LastError = error;
         }
     }
 
