@@ -1,0 +1,42 @@
+-- safemcp_commit_group's fence checked a group's leases with a join the planner was free to turn around: with the
+-- leases table's statistics taken while it was small (or never), it scanned every lease of the tenant and hashed the
+-- group's sessions, a thousand rows read and share-locked-checked for a group of eight, more with more sessions (in
+-- the cluster benchmark over a quarter of PostgreSQL's processor time). Each session's lease is now looked up by its
+-- key, one index probe a write, whatever the statistics say: the lookup is a lateral subquery that locks its row,
+-- which the planner keeps as a subquery evaluated for each session. Same conditions as before (version 6).
+CREATE OR REPLACE FUNCTION safemcp_commit_group(
+    p_tenant text, p_genesis text,
+    p_sessions text[], p_expected bigint[], p_versions bigint[], p_epochs bigint[], p_states bytea[],
+    p_chain_sessions text[], p_chain_versions bigint[], p_chain_epochs bigint[], p_sequences bigint[],
+    p_tools text[], p_verdicts text[], p_reasons text[], p_techniques text[], p_decided_by text[], p_withheld text[],
+    p_arguments text[], p_thoughts text[], p_decided_at timestamptz[], p_heads bytea[], p_tails bytea[])
+RETURNS boolean[] LANGUAGE plpgsql AS $$
+DECLARE
+    v_count int := coalesce(array_length(p_sessions, 1), 0);
+    v_took_effect boolean[] := '{}';
+BEGIN
+    IF v_count > 0 THEN
+        WITH lease AS (
+            SELECT u.ord
+            FROM unnest(p_sessions, p_epochs) WITH ORDINALITY AS u(session_id, epoch, ord)
+            CROSS JOIN LATERAL (
+                SELECT 1 FROM leases l
+                WHERE l.tenant_id = p_tenant AND l.grain_key = u.session_id AND l.epoch = u.epoch
+                FOR SHARE) AS held),
+        w AS (
+            UPDATE sessions s
+            SET state = convert_from(u.state, 'UTF8'), version = u.version, epoch = u.epoch, updated_at = now()
+            FROM unnest(p_sessions, p_expected, p_versions, p_epochs, p_states) WITH ORDINALITY AS u(session_id, expected, version, epoch, state, ord)
+            WHERE s.tenant_id = p_tenant AND s.session_id = u.session_id AND s.version = u.expected
+              AND u.ord IN (SELECT ord FROM lease)
+            RETURNING u.ord)
+        SELECT array_agg(w.ord IS NOT NULL ORDER BY o.ord) INTO v_took_effect
+        FROM generate_series(1, v_count) AS o(ord) LEFT JOIN w ON w.ord = o.ord;
+    END IF;
+    IF coalesce(array_length(p_chain_sessions, 1), 0) > 0 THEN
+        PERFORM safemcp_chain_append(p_tenant, p_genesis, p_chain_sessions, p_chain_versions, p_chain_epochs, p_sequences,
+            p_tools, p_verdicts, p_reasons, p_techniques, p_decided_by, p_withheld, p_arguments, p_thoughts, p_decided_at,
+            p_heads, p_tails);
+    END IF;
+    RETURN v_took_effect;
+END $$;
