@@ -137,21 +137,34 @@ public sealed class FencingTests(PostgresFixture postgres)
 
         // The planner's statistics are taken while the tenant holds a few leases, then it gains thousands: the cluster
         // benchmark's case (statistics from its first minute), where the group's lease check read every lease of the tenant.
-        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "ANALYZE leases");
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "ANALYZE leases; ANALYZE sessions");
         await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
             $"INSERT INTO leases (tenant_id, grain_key, owner_address, owner_generation, epoch) SELECT $1, 'other-' || g, 'old', 1, 1 FROM generate_series(1, {others}) g", tenant);
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
+            $"INSERT INTO sessions (tenant_id, session_id, definition, state, version, epoch) SELECT $1, 'other-' || g, '{{}}', '{{}}', 1, 1 FROM generate_series(1, {others}) g", tenant);
 
         // One group's common writes, the statement the group commit sends, and the lease rows its transaction read.
         await using var connection = dataSource.CreateConnection();
         await using var transaction = await TestCluster.BeginAsTenantAsync(connection, tenant);
-        var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), null, null, Epoch: 1)).ToArray();
-        await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, [])! } };
+        var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), Audit(s), null, Epoch: 1)).ToArray();
+        await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, writes)! } };
         var tookEffect = (bool[])(await batchCommand.ExecuteScalarAsync())!;
         Assert.Equal(Enumerable.Repeat(true, batch), tookEffect);
-        await using var read = new NpgsqlCommand(
-            "SELECT pg_stat_get_xact_tuples_returned('leases'::regclass) + pg_stat_get_xact_tuples_fetched('leases'::regclass)", connection, transaction);
-        var leaseRowsRead = (long)(await read.ExecuteScalarAsync())!;
+        var leaseRowsRead = await CountAsync(connection, transaction,
+            "SELECT pg_stat_get_xact_tuples_returned('leases'::regclass) + pg_stat_get_xact_tuples_fetched('leases'::regclass)");
+        // A lookup by key counts its index entry and its row; the fence looks each write's lease up once.
         Assert.True(leaseRowsRead <= 2 * batch, $"the fence read {leaseRowsRead} lease rows for {batch} writes ({batch + others} leases in the tenant)");
+        var sessionRowsRead = await CountAsync(connection, transaction,
+            "SELECT pg_stat_get_xact_tuples_returned('sessions'::regclass) + pg_stat_get_xact_tuples_fetched('sessions'::regclass)");
+        // Each write's session row is looked up twice: by the update, and by the audit chain's check of which writes took effect.
+        Assert.True(sessionRowsRead <= 4 * batch, $"the group read {sessionRowsRead} session rows for {batch} writes ({batch + others} sessions in the tenant)");
+        Assert.Equal(batch, await CountAsync(connection, transaction, "SELECT count(*) FROM decisions WHERE chain_index IS NOT NULL"));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private sealed class LeasedStore : IAsyncDisposable

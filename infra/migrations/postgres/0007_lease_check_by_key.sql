@@ -1,16 +1,20 @@
--- safemcp_commit_group's fence checked a group's leases with a join the planner was free to turn around: with the
--- leases table's statistics taken while it was small (or never), it scanned every lease of the tenant and hashed the
--- group's sessions, a thousand rows read and share-locked-checked for a group of eight, more with more sessions (in
--- the cluster benchmark over a quarter of PostgreSQL's processor time). Each session's lease is now looked up by its
--- key, one index probe a write, whatever the statistics say: the lookup is a lateral subquery that locks its row,
--- which the planner keeps as a subquery evaluated for each session. Same conditions as before (version 6).
+-- The group commit's statements join a group's arrays (a few dozen writes) with the tenant's leases and sessions. The
+-- planner was free to turn those joins around: with statistics taken while the tables were small (or never), it
+-- scanned every lease and every session of the tenant and hashed the group's rows, thousands of rows read for a group
+-- of eight, more with every session (in the cluster benchmark with 5,000 sessions, half of PostgreSQL's processor
+-- time). Now each write's lease and session row are looked up by their keys, one index probe each, whatever the
+-- statistics say: the lease check is a lateral subquery that locks its row (which the planner keeps as a subquery run
+-- for each write), and both functions plan without hash joins, merge joins, bitmap scans or sequential scans, which
+-- leaves nested loops over the primary keys. Same conditions and results as before (versions 4 and 6).
 CREATE OR REPLACE FUNCTION safemcp_commit_group(
     p_tenant text, p_genesis text,
     p_sessions text[], p_expected bigint[], p_versions bigint[], p_epochs bigint[], p_states bytea[],
     p_chain_sessions text[], p_chain_versions bigint[], p_chain_epochs bigint[], p_sequences bigint[],
     p_tools text[], p_verdicts text[], p_reasons text[], p_techniques text[], p_decided_by text[], p_withheld text[],
     p_arguments text[], p_thoughts text[], p_decided_at timestamptz[], p_heads bytea[], p_tails bytea[])
-RETURNS boolean[] LANGUAGE plpgsql AS $$
+RETURNS boolean[] LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off SET enable_bitmapscan = off SET enable_seqscan = off
+AS $$
 DECLARE
     v_count int := coalesce(array_length(p_sessions, 1), 0);
     v_took_effect boolean[] := '{}';
@@ -40,3 +44,7 @@ BEGIN
     END IF;
     RETURN v_took_effect;
 END $$;
+
+ALTER FUNCTION safemcp_chain_append(text, text, text[], bigint[], bigint[], bigint[], text[], text[], text[], text[], text[],
+    text[], text[], text[], timestamptz[], bytea[], bytea[])
+    SET enable_hashjoin = off SET enable_mergejoin = off SET enable_bitmapscan = off SET enable_seqscan = off;
