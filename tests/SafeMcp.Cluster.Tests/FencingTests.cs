@@ -143,8 +143,10 @@ public sealed class FencingTests(PostgresFixture postgres)
         await TestCluster.ExecuteAsTenantAsync(dataSource, tenant,
             $"INSERT INTO sessions (tenant_id, session_id, definition, state, version, epoch) SELECT $1, 'other-' || g, '{{}}', '{{}}', 1, 1 FROM generate_series(1, {others}) g", tenant);
 
-        // One group's common writes, the statement the group commit sends, and the lease rows its transaction read.
-        await using var connection = dataSource.CreateConnection();
+        // One group's common writes, the statement the group commit sends, and the rows its transaction read. A server
+        // process keeps counting until it reports its statistics (at most once a second), so the transaction runs on a
+        // connection of its own, opened for it: the counts are this transaction's alone.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString);
         await using var transaction = await TestCluster.BeginAsTenantAsync(connection, tenant);
         var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), Audit(s), null, Epoch: 1)).ToArray();
         await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, writes)! } };
