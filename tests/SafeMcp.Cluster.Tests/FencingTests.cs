@@ -127,7 +127,7 @@ public sealed class FencingTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task The_fence_reads_only_the_leases_of_a_batch_however_many_the_tenant_holds()
+    public async Task A_group_commit_reads_only_its_own_leases_and_sessions_however_many_the_tenant_holds()
     {
         const int batch = 32, others = 3000;
         var sessions = Enumerable.Range(0, batch).Select(i => $"b{i}").ToArray();

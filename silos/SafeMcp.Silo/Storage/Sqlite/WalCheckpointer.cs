@@ -35,7 +35,7 @@ internal sealed class WalCheckpointer : IDisposable
     private long _catchUps;
     private long _databaseSyncs;
     private long _walPages;
-    private long _lastCopied; // only the pass's thread
+    private long _lastCopied; // read and written by passes, which run one at a time
     private Exception? _lastError;
 
     /// <param name="connectionString">Opens the background pass's own connection.</param>
