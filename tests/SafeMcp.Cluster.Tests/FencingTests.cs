@@ -150,7 +150,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         await using var transaction = await TestCluster.BeginAsTenantAsync(connection, tenant);
         var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), Audit(s), null, Epoch: 1)).ToArray();
         await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, writes)! } };
-        var tookEffect = (bool[])(await batchCommand.ExecuteScalarAsync())!;
+        var tookEffect = GroupCommitStatement.Applied((long[])(await batchCommand.ExecuteScalarAsync())!, batch);
         Assert.Equal(Enumerable.Repeat(true, batch), tookEffect);
         var leaseRowsRead = await CountAsync(connection, transaction,
             "SELECT pg_stat_get_xact_tuples_returned('leases'::regclass) + pg_stat_get_xact_tuples_fetched('leases'::regclass)");

@@ -5,7 +5,7 @@ namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
 /// The audit-chain part of a tenant's group in a group-commit batch: the arrays <c>safemcp_chain_append</c> (migrations
-/// 0004 and 0006, called by <c>safemcp_commit_group</c>) takes to link the group's decisions to the tenant's audit chain,
+/// 0004 and 0007, called by <c>safemcp_commit_writes</c>) takes to link the group's decisions to the tenant's audit chain,
 /// in batch order, and insert their rows — only those whose session write took effect. Only the linking locks the
 /// tenant's chain head, so batches of different silos (and a silo's overlapping transactions) run their session writes
 /// in parallel and wait on each other only for the linking and the commit. The silo computes each row's hashed text

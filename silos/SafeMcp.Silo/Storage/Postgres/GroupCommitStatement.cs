@@ -5,15 +5,34 @@ using SafeMcp.Grains.Storage;
 namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
-/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_group</c> (migration 0006) applies
-/// the group's common writes with one UPDATE over arrays, fenced like <see cref="SessionWriteStatement"/>, then links
-/// the group's decisions to the tenant's audit chain (<see cref="AuditChainArrays"/>). It returns, in the order given,
-/// whether each common write took effect.
+/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_writes</c> (migration 0007) applies
+/// the group's common writes with one UPDATE over arrays, fenced like <see cref="SessionWriteStatement"/> and looking
+/// each write's lease and session row up by key, then links the group's decisions to the tenant's audit chain
+/// (<see cref="AuditChainArrays"/>). It returns the positions (1-based, in the order given) of the common writes that
+/// took effect (<see cref="Applied"/>).
 /// </summary>
 internal static class GroupCommitStatement
 {
-    private static readonly string Sql = "SELECT safemcp_commit_group("
+    private static readonly string Sql = "SELECT safemcp_commit_writes("
         + string.Join(", ", Enumerable.Range(1, 7 + AuditChainArrays.ValueCount).Select(i => "$" + i)) + ")";
+
+    /// <summary>
+    /// Which of <paramref name="count"/> common writes took effect, from the positions the statement returned. A position
+    /// out of range means the server and the silo disagree on the statement: an error, so the batch fails closed.
+    /// </summary>
+    public static bool[] Applied(long[] positions, int count)
+    {
+        var applied = new bool[count];
+        foreach (var position in positions)
+        {
+            if (position < 1 || position > count)
+            {
+                throw new InvalidOperationException($"The group commit reported write {position} applied, of {count}.");
+            }
+            applied[position - 1] = true;
+        }
+        return applied;
+    }
 
     /// <summary>
     /// Whether <paramref name="write"/> can go in the set-based update: its session exists and only its state changes.

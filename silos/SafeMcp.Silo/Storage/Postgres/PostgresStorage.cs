@@ -191,7 +191,7 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
                 {
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                     await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    var tookEffect = reader.GetFieldValue<bool[]>(0);
+                    var tookEffect = GroupCommitStatement.Applied(reader.GetFieldValue<long[]>(0), group.Common.Length);
                     for (var c = 0; c < group.Common.Length; c++)
                     {
                         if (!tookEffect[c])
