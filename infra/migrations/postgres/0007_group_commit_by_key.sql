@@ -48,6 +48,7 @@ BEGIN
 END $$;
 
 -- The audit chain's check of which writes took effect joins the group's decisions with their session rows: by key too.
+-- (A later CREATE OR REPLACE of safemcp_chain_append drops these settings unless it states them again.)
 ALTER FUNCTION safemcp_chain_append(text, text, text[], bigint[], bigint[], bigint[], text[], text[], text[], text[], text[],
     text[], text[], text[], timestamptz[], bytea[], bytea[])
     SET enable_hashjoin = off SET enable_mergejoin = off SET enable_bitmapscan = off SET enable_seqscan = off;
