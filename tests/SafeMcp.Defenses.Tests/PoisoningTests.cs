@@ -3,6 +3,7 @@ using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Defenses.Poisoning;
 using SafeMcp.Grains.Defenses.Poisoning.Evaluation;
+using SafeMcp.Grains.Tools;
 using SafeMcp.Testing;
 
 namespace SafeMcp.Defenses.Tests;

@@ -14,6 +14,7 @@ public sealed class ModelFileTests : IDisposable
         weights.ToolThreshold = 0.35f;
         weights.SafeBias = 1.25f;
         weights.CurrentActionWeight = 0.75f;
+        weights.ReadsToolText = false;
         var path = Path.Combine(_directory, "m.smwm");
         ModelFileFormat.Write(weights, path);
 
@@ -23,7 +24,43 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(0.35f, read.ToolThreshold);
         Assert.Equal(1.25f, read.SafeBias);
         Assert.Equal(0.75f, read.CurrentActionWeight);
+        Assert.False(read.ReadsToolText);
         Assert.Equal(weights.Parameters, read.Parameters);
+
+        weights.ReadsToolText = true;
+        Assert.True(ModelFileFormat.Deserialize(ModelFileFormat.Serialize(weights), "m").ReadsToolText);
+    }
+
+    [Fact]
+    public void A_version_2_file_is_read_as_a_model_that_reads_tool_text()
+    {
+        var weights = WorldModelWeights.Initialize(TestModels.Tiny, seed: 3);
+        weights.ReadsToolText = false;
+        weights.SafeBias = 0.5f;
+        var current = ModelFileFormat.Serialize(weights);
+        // Version 2: the same header without the flags field at offset 40, checksum over what precedes it.
+        var old = new byte[current.Length - 4];
+        current.AsSpan(0, 40).CopyTo(old);
+        current.AsSpan(44, current.Length - 44 - 32).CopyTo(old.AsSpan(40));
+        old[4] = 2;
+        System.Security.Cryptography.SHA256.HashData(old.AsSpan(0, old.Length - 32), old.AsSpan(old.Length - 32));
+
+        var read = ModelFileFormat.Deserialize(old, "v2");
+
+        Assert.True(read.ReadsToolText);
+        Assert.Equal(0.5f, read.SafeBias);
+        Assert.Equal(weights.Parameters, read.Parameters);
+    }
+
+    [Fact]
+    public void Unknown_flags_are_rejected()
+    {
+        var bytes = ModelFileFormat.Serialize(WorldModelWeights.Initialize(TestModels.Tiny, seed: 3));
+        bytes[40] |= 0x02;
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFileFormat.Deserialize(bytes, "m"));
+        Assert.Contains("unknown flags", error.Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SafeMcp.Grains.Defenses.Catalog;
 using SafeMcp.Grains.Defenses.Poisoning.Evaluation;
+using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Cli.Commands;
 

@@ -26,15 +26,16 @@ internal static class EvalCommand
 
         var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the whole decision path (session grain, rule layer, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
         var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer out (the world model inside the session grain)." };
+        var catalogue = WorldModelPaths.ToolCatalogue();
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures, the labels' confusion matrix and the latency of a check by percentile." };
 
-        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, html };
+        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, catalogue, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var predictor = WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) });
-                var rows = TrajectoryJsonl.Read(parse.GetValue(data)!);
+                var rows = WorldModelPaths.Describe(TrajectoryJsonl.Read(parse.GetValue(data)!), parse.GetValue(catalogue));
                 var outcomes = new (SafetyLabel Label, IReadOnlyList<string> FilteredTools)[rows.Count];
                 var latencies = new double[rows.Count];
                 if (parse.GetValue(decisionPath))

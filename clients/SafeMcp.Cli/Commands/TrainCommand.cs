@@ -37,13 +37,14 @@ internal static class TrainCommand
         var ensemble = new Option<int>("--ensemble") { Description = "Networks averaged, each a k-th as wide, packed into one network of the full shape.", DefaultValueFactory = _ => defaults.EnsembleMembers };
         var presumedSafe = new Option<double>("--presumed-safe-prefix") { Description = "Share of the training rows' prefix calls added to stage 2 as safe examples (0: none).", DefaultValueFactory = _ => defaults.PresumedSafePrefixShare };
         var presumedSafeWeight = new Option<float>("--presumed-safe-weight") { Description = "Loss weight of each presumed-safe prefix call against a labelled row's 1.", DefaultValueFactory = _ => defaults.PresumedSafeWeight };
+        var catalogue = WorldModelPaths.ToolCatalogue();
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and each stage's loss per epoch." };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
             dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
-            toolPositiveWeight, learningRate, ensemble, presumedSafe, presumedSafeWeight, html,
+            toolPositiveWeight, learningRate, ensemble, presumedSafe, presumedSafeWeight, catalogue, html,
         };
         command.SetAction((parse, _) =>
         {
@@ -62,6 +63,7 @@ internal static class TrainCommand
                     Console.WriteLine($"+ {more.Count} rows from {file}");
                     rows.AddRange(more.Where(r => r.Label is not null));
                 }
+                rows = WorldModelPaths.Describe(rows, parse.GetValue(catalogue));
                 var options = new TrainingOptions
                 {
                     Seed = parse.GetValue(seed),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SafeMcp.WorldModel.Data;
 
 namespace SafeMcp.Cli.Commands;
 
@@ -32,6 +33,17 @@ internal static class WorldModelPaths
         Description = $"The world model file (default: {DefaultModel} in the repository).",
         DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), DefaultModel),
     };
+
+    /// <summary>Where the descriptions of the data's tools come from, if anywhere.</summary>
+    public static Option<string?> ToolCatalogue() => new("--tool-catalogue")
+    {
+        Description = "A ToolEmu toolkit file (the data folder's toolemu/all_toolkits.json): give each tool of a row the description and "
+            + "argument schema its MCP server would declare. Default: none, the tools as the rows name them.",
+    };
+
+    /// <summary><paramref name="rows"/> with their tools described from the catalogue at <paramref name="path"/>, or unchanged without one.</summary>
+    public static List<TrajectoryRow> Describe(List<TrajectoryRow> rows, string? path) =>
+        path is null ? rows : WorldModel.Data.ToolCatalogue.Load(RequireFile(path, "The tool catalogue (--tool-catalogue)")).Describe(rows);
 
     /// <summary>The path of a data file, or a clear message when it is missing.</summary>
     public static string RequireFile(string path, string what)

@@ -23,7 +23,7 @@ public sealed class SessionInputBuilder(FeatureOptions options)
         var tools = new List<ToolInfo>(session.Tools.Count);
         foreach (var name in session.VisibleTools())
         {
-            tools.Add(_tools.GetValue(session.Tools[name], Describe));
+            tools.Add(_tools.GetValue(session.Tools[name], tool => ToolInfo.From(tool.Descriptor)));
         }
         var prefix = new List<TrajectoryStep>(session.RecentCalls.Count);
         foreach (var record in session.RecentCalls)
@@ -39,11 +39,5 @@ public sealed class SessionInputBuilder(FeatureOptions options)
             arguments = text[..options.MaxFieldChars];
         }
         return new WorldModelInput(session.Instruction, tools, prefix, new TrajectoryStep(call.Tool.Name, arguments, null, call.Request.Thought));
-    }
-
-    private ToolInfo Describe(ToolProfile tool)
-    {
-        var schema = tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } s ? s.GetRawText() : null;
-        return new ToolInfo(tool.Name, tool.Descriptor.Description, schema);
     }
 }

@@ -23,4 +23,16 @@ public sealed class FeatureOptions
 
     /// <summary>Longest text read from any one field, in characters. Default 4096.</summary>
     public int MaxFieldChars { get; set; } = 4096;
+
+    /// <summary>The bounds a model reads with: these, without tool descriptions and schemas if it was not trained on them.</summary>
+    public FeatureOptions For(Network.WorldModelWeights weights)
+    {
+        if (weights.ReadsToolText)
+        {
+            return this;
+        }
+        var options = (FeatureOptions)MemberwiseClone();
+        options.MaxToolWords = 0;
+        return options;
+    }
 }

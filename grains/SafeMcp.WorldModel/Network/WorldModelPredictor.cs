@@ -20,7 +20,7 @@ public sealed class WorldModelPredictor
         InferenceCacheOptions? cache = null)
     {
         Network = new WorldModelNetwork(weights, backend);
-        _extractor = new FeatureExtractor(new FeatureHasher(weights.Shape.Buckets), features ?? new FeatureOptions());
+        _extractor = new FeatureExtractor(new FeatureHasher(weights.Shape.Buckets), (features ?? new FeatureOptions()).For(weights));
         _pass = new CachedForwardPass(Network, _extractor, new InferenceCache(_extractor, Network, cache ?? new InferenceCacheOptions()));
         _lookAhead = new LookAheadPlanner(_pass.Predict, lookAhead);
     }

@@ -36,6 +36,13 @@ public sealed class WorldModelWeights
     /// </summary>
     public float CurrentActionWeight { get; set; }
 
+    /// <summary>
+    /// Whether the model was trained on tools' descriptions and argument schemas. When it was not, inference does not
+    /// read them: their words would only land in hash buckets trained for other features. Default true (a model file
+    /// of format version 2 has no such field and read them).
+    /// </summary>
+    public bool ReadsToolText { get; set; } = true;
+
     /// <summary>A freshly initialized model: small random embeddings, He-scaled dense weights, zero biases.</summary>
     public static WorldModelWeights Initialize(ModelShape shape, int seed)
     {
@@ -51,7 +58,7 @@ public sealed class WorldModelWeights
     }
 
     /// <summary>A deep copy.</summary>
-    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold) { SafeBias = SafeBias, CurrentActionWeight = CurrentActionWeight };
+    public WorldModelWeights Clone() => new(Shape, (float[])Parameters.Clone(), ToolThreshold) { SafeBias = SafeBias, CurrentActionWeight = CurrentActionWeight, ReadsToolText = ReadsToolText };
 
     private static void Fill(Span<float> target, Random random, float scale)
     {

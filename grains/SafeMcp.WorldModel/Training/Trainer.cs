@@ -34,6 +34,7 @@ public sealed class Trainer(TrainingOptions options, FeatureExtractor extractor,
                 + $"{crossValidation.PrefixInterventionRate:P1} of {crossValidation.PrefixCalls} prefix calls called unsafe or critical");
         }
         var weights = Fit(rows, summary, progress);
+        weights.ReadsToolText = rows.Any(row => row.Input.Tools.Any(tool => tool.Description is not null || tool.SchemaText is not null));
         if (crossValidation is not null)
         {
             weights.SafeBias = crossValidation.SafeBias;
