@@ -32,10 +32,12 @@ internal static class BenchInferenceCommand
         var seconds = new Option<double>("--seconds") { Description = "Duration of each measurement.", DefaultValueFactory = _ => 3 };
         var batch = new Option<int>("--batch") { Description = "The large batch compared with batch 1.", DefaultValueFactory = _ => 64 };
         var callers = new Option<int>("--callers") { Description = "Concurrent callers of the batching service.", DefaultValueFactory = _ => 64 };
+        var maxBatch = new Option<int>("--max-batch") { Description = "The batching service's B.", DefaultValueFactory = _ => new InferenceOptions().MaxBatch };
+        var maxDelay = new Option<int>("--max-delay") { Description = "The batching service's T, in microseconds.", DefaultValueFactory = _ => new InferenceOptions().MaxDelayMicroseconds };
 
         var command = new Command("bench-inference", "Measure world-model inference: batch-1 vs batch-B throughput and per-check latency under batching.")
         {
-            model, dataDir, seconds, batch, callers,
+            model, dataDir, seconds, batch, callers, maxBatch, maxDelay,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,7 +73,7 @@ internal static class BenchInferenceCommand
                 Console.WriteLine($"decision path (session grain, in-memory store), rules only:          {rulesOnly:F1} µs/decision");
                 Console.WriteLine($"decision path (session grain, in-memory store), rules + world model: {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
 
-                var options = new InferenceOptions();
+                var options = new InferenceOptions { MaxBatch = parse.GetValue(maxBatch), MaxDelayMicroseconds = parse.GetValue(maxDelay) };
                 await using var service = new BatchingInferenceService(predictor, Options.Create(options));
                 foreach (var concurrency in new[] { 1, 8, parse.GetValue(callers) })
                 {
