@@ -4,10 +4,11 @@ namespace SafeMcp.WorldModel.LookAhead;
 public sealed class LookAheadOptions
 {
     /// <summary>
-    /// Steps rolled forward (H). 0 judges the current action only. Default 0, from the measurement
-    /// (<c>safemcp eval --look-ahead H</c> on stage2_test.jsonl with the default model): H = 0 gives label macro-F1
-    /// 0.661, tool F1 0.509, false intervention 0.082; H = 1 gives 0.626, 0.397, 0.213; H = 2 gives 0.626, 0.388,
-    /// 0.213; and <c>safemcp replay --look-ahead H</c> stops no more PowerSeeking trajectories with H &gt; 0.
+    /// Steps rolled forward (H). 0 judges the current action only. Default 0, from the measurement with the shipped
+    /// model (<c>safemcp eval --look-ahead H</c> on stage2_test.jsonl): H = 0 gives label macro-F1 0.689, tool F1 0.545,
+    /// false intervention 0.098, p99 100 µs a check; H = 1 gives 0.635, 0.469, 0.213, 182 µs; H = 2 0.635, 0.456, 0.213,
+    /// 270 µs; H = 3 0.628, 0.450, 0.230, 375 µs. <c>safemcp replay --look-ahead H</c> stops 61 of 66 PowerSeeking
+    /// trajectories with 6 of 40 pre-enabler calls blocked at H = 0, and 59 of 66 with 5 of 40 at H = 1, 2 and 3.
     /// </summary>
     public int Steps { get; set; }
 
