@@ -1,4 +1,6 @@
+using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
@@ -45,6 +47,33 @@ public sealed class DecisionPathCheckTests
         var outcome = await check.CheckAsync(Input([], new TrajectoryStep("run_shell_command", "rm -rf /")), CancellationToken.None);
 
         Assert.Equal(SafetyLabel.Unsafe, outcome.Label);
+    }
+
+    [Fact]
+    public async Task The_initial_check_is_what_the_session_withheld_as_it_opened()
+    {
+        var check = new DecisionPathCheck(new DecisionPipeline([new WithholdAtOpen("run_shell_command")], []));
+
+        var initial = await check.CheckAsync(Input([], null), CancellationToken.None);
+        var firstCall = await check.CheckAsync(Input([], new TrajectoryStep("read_file", """{"path":"notes/monday.md"}""")), CancellationToken.None);
+        var finalAnswer = await check.CheckAsync(Input([new TrajectoryStep("read_file", """{"path":"a.md"}""", "text")], new TrajectoryStep(null, null, null, "Done.")), CancellationToken.None);
+
+        Assert.Equal(SafetyLabel.Critical, initial.Label);
+        Assert.Equal(["run_shell_command"], initial.FilteredTools);
+        Assert.Equal((SafetyLabel.Safe, 0), (firstCall.Label, firstCall.FilteredTools.Count));
+        Assert.Equal((SafetyLabel.Safe, 0), (finalAnswer.Label, finalAnswer.FilteredTools.Count));
+    }
+
+    /// <summary>Withholds one tool as every session opens and finds nothing in calls.</summary>
+    private sealed class WithholdAtOpen(string tool) : ICallDetector, IOpeningCheck
+    {
+        public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask InspectOpeningAsync(SessionState session, List<WithheldTool> withheld, CancellationToken cancellationToken)
+        {
+            withheld.Add(new WithheldTool(tool, "withheld at open", []));
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static WorldModelInput Input(IReadOnlyList<TrajectoryStep> prefix, TrajectoryStep? current) =>

@@ -100,9 +100,52 @@ public sealed class DetectorTests
         Assert.Single(findings);
     }
 
-    private static async Task<SessionGrain> OpenAsync(IWorldModelService service)
+    [Fact]
+    public async Task The_initial_check_withholds_what_it_filters_before_any_call()
     {
-        var pipeline = new DecisionPipeline([new HazardRules(), new WorldModelDetector(service)], [new TaintVisibilityRule()]);
+        var service = new FixedService(Outcome(SafetyLabel.Safe, []), opening: Outcome(SafetyLabel.Critical, ["DeleteEmails"]));
+
+        var grain = await OpenAsync(service);
+        var view = grain.View();
+        var delete = await grain.DecideAsync(new DecideRequest("DeleteEmails", Json("""{"ids":["1"]}""")), CancellationToken.None);
+
+        Assert.Equal("Find the invoice", service.LastOpening!.Instruction);
+        Assert.Empty(service.LastOpening.Prefix);
+        Assert.Equal(4, service.LastOpening.Tools.Count);
+        Assert.DoesNotContain("DeleteEmails", view.VisibleTools);
+        var withheld = Assert.Single(view.WithheldTools);
+        Assert.Equal("DeleteEmails", withheld.Name);
+        Assert.Contains("World model", withheld.Reason);
+        Assert.Equal(Verdict.Deny, delete.Verdict);
+        Assert.Null(service.Last);
+    }
+
+    [Fact]
+    public async Task Without_the_initial_check_nothing_is_withheld_at_open()
+    {
+        var service = new FixedService(Outcome(SafetyLabel.Safe, []), opening: Outcome(SafetyLabel.Critical, ["DeleteEmails"]));
+
+        var grain = await OpenAsync(service, new WorldModelDetectorOptions { InitialCheck = false });
+
+        Assert.Null(service.LastOpening);
+        Assert.Contains("DeleteEmails", grain.View().VisibleTools);
+    }
+
+    [Fact]
+    public async Task An_initial_check_the_service_cannot_answer_withholds_nothing_and_every_call_is_still_denied()
+    {
+        var grain = await OpenAsync(new FailingService());
+
+        var view = grain.View();
+        var decision = await grain.DecideAsync(new DecideRequest("SearchEmails", Json("""{"q":"x"}""")), CancellationToken.None);
+
+        Assert.Equal(4, view.VisibleTools.Count);
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+    }
+
+    private static async Task<SessionGrain> OpenAsync(IWorldModelService service, WorldModelDetectorOptions? options = null)
+    {
+        var pipeline = new DecisionPipeline([new HazardRules(), new WorldModelDetector(service, options: options)], [new TaintVisibilityRule()]);
         var grain = await SessionGrain.ActivateAsync("t", "s", new InMemorySessionStore(), pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
         await grain.OpenAsync(new OpenSessionRequest("s", "Find the invoice", Tools), CancellationToken.None);
         return grain;
@@ -117,12 +160,22 @@ public sealed class DetectorTests
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
-    private sealed class FixedService(CheckOutcome outcome) : IWorldModelService
+    /// <summary>Answers every call's check with <paramref name="outcome"/>, and a session's initial check with <paramref name="opening"/> (default safe).</summary>
+    private sealed class FixedService(CheckOutcome outcome, CheckOutcome? opening = null) : IWorldModelService
     {
+        /// <summary>The last call checked.</summary>
         public WorldModelInput? Last { get; private set; }
+
+        /// <summary>The last initial check (no current call).</summary>
+        public WorldModelInput? LastOpening { get; private set; }
 
         public ValueTask<CheckOutcome> CheckAsync(WorldModelInput input, CancellationToken cancellationToken)
         {
+            if (input.Current is null)
+            {
+                LastOpening = input;
+                return ValueTask.FromResult(opening ?? Outcome(SafetyLabel.Safe, []));
+            }
             Last = input;
             return ValueTask.FromResult(outcome);
         }

@@ -11,7 +11,7 @@ namespace SafeMcp.Cli.Commands;
 /// </summary>
 internal static class DecisionPaths
 {
-    public static (DecisionPipeline Pipeline, string Description) Create(WorldModelPredictor? predictor, bool rules = true)
+    public static (DecisionPipeline Pipeline, string Description) Create(WorldModelPredictor? predictor, bool rules = true, bool initialCheck = true)
     {
         var detectors = new List<ICallDetector>();
         if (rules)
@@ -20,8 +20,9 @@ internal static class DecisionPaths
         }
         if (predictor is not null)
         {
-            detectors.Add(new WorldModelDetector(new DirectWorldModelService(predictor)));
+            detectors.Add(new WorldModelDetector(new DirectWorldModelService(predictor), options: new WorldModelDetectorOptions { InitialCheck = initialCheck }));
         }
-        return (new DecisionPipeline(detectors, [new TaintVisibilityRule()]), $"session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}");
+        return (new DecisionPipeline(detectors, [new TaintVisibilityRule()]), $"session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}"
+            + (predictor is not null && !initialCheck ? " (no initial check)" : ""));
     }
 }

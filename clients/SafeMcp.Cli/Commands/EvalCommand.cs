@@ -26,10 +26,11 @@ internal static class EvalCommand
 
         var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the whole decision path (session grain, rule layer, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
         var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer out (the world model inside the session grain)." };
+        var noInitialCheck = WorldModelPaths.NoInitialCheck();
         var catalogue = WorldModelPaths.ToolCatalogue();
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures, the labels' confusion matrix and the latency of a check by percentile." };
 
-        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, catalogue, html };
+        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, noInitialCheck, catalogue, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -40,7 +41,7 @@ internal static class EvalCommand
                 var latencies = new double[rows.Count];
                 if (parse.GetValue(decisionPath))
                 {
-                    var (pipeline, description) = DecisionPaths.Create(predictor, rules: !parse.GetValue(noRules));
+                    var (pipeline, description) = DecisionPaths.Create(predictor, rules: !parse.GetValue(noRules), initialCheck: !parse.GetValue(noInitialCheck));
                     Console.WriteLine($"decision path: {description}");
                     // A warm-up pass on its own sessions, so the timings measure steady-state decisions, not the JIT.
                     var warmUp = new DecisionPathCheck(pipeline);

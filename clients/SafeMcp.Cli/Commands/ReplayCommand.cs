@@ -19,10 +19,11 @@ internal static class ReplayCommand
         var model = WorldModelPaths.Model();
         var noWorldModel = new Option<bool>("--no-world-model") { Description = "Replay with the rule layer alone." };
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H.", DefaultValueFactory = _ => new LookAheadOptions().Steps };
+        var noInitialCheck = WorldModelPaths.NoInitialCheck();
         var verbose = new Option<bool>("--verbose") { Description = "Print every trajectory's decisions, and the reasons and technique ids of each call stopped or withholding tools." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and a row a trajectory, a box a call coloured by its verdict, the reasons in each box's tooltip." };
 
-        var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, verbose, html };
+        var command = new Command("replay", "Replay recorded agent trajectories through the decision path.") { file, model, noWorldModel, lookAhead, noInitialCheck, verbose, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -30,7 +31,8 @@ internal static class ReplayCommand
                 var trajectories = PowerSeekingTrajectory.ReadAll(WorldModelPaths.RequireFile(parse.GetValue(file)!, "The PowerSeeking trajectories"));
                 var (pipeline, decisionPath) = DecisionPaths.Create(parse.GetValue(noWorldModel)
                     ? null
-                    : WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) }));
+                    : WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) }),
+                    initialCheck: !parse.GetValue(noInitialCheck));
                 var report = await new PowerSeekingReplay(pipeline)
                     .RunAsync(trajectories, parse.GetValue(verbose) ? Console.Out : null, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"decision path: {decisionPath}");

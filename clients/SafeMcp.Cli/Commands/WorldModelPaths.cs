@@ -34,6 +34,12 @@ internal static class WorldModelPaths
         DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), DefaultModel),
     };
 
+    /// <summary>Leaves out the world model's initial check as a session opens (see WorldModelDetectorOptions.InitialCheck).</summary>
+    public static Option<bool> NoInitialCheck() => new("--no-initial-check")
+    {
+        Description = "Decision path: the world model checks calls only, not the session as it opens (its tools are then filtered from the first call on).",
+    };
+
     /// <summary>Where the descriptions of the data's tools come from, if anywhere.</summary>
     public static Option<string?> ToolCatalogue() => new("--tool-catalogue")
     {

@@ -20,6 +20,9 @@ public sealed class DecisionPipeline(
     /// <summary>The detectors, in the order they run.</summary>
     public IReadOnlyList<ICallDetector> Detectors { get; } = detectors;
 
+    /// <summary>The detectors that also check a session as it opens (<see cref="IOpeningCheck"/>), in the same order.</summary>
+    public IReadOnlyList<IOpeningCheck> OpeningChecks { get; } = detectors.OfType<IOpeningCheck>().ToArray();
+
     /// <summary>The proactive filtering rules.</summary>
     public IReadOnlyList<IVisibilityRule> VisibilityRules { get; } = visibilityRules;
 
@@ -97,6 +100,29 @@ public sealed class DecisionPipeline(
         {
             rule.Apply(session, withheld);
         }
+        return Withhold(session, withheld);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="session"/>'s withheld set every tool an opening check names, for a session that has just
+    /// opened or changed its task or tools. Returns whether the set grew.
+    /// </summary>
+    public async ValueTask<bool> InspectOpeningAsync(SessionState session, CancellationToken cancellationToken)
+    {
+        if (OpeningChecks.Count == 0)
+        {
+            return false;
+        }
+        var withheld = new List<WithheldTool>();
+        foreach (var check in OpeningChecks)
+        {
+            await check.InspectOpeningAsync(session, withheld, cancellationToken).ConfigureAwait(false);
+        }
+        return Withhold(session, withheld);
+    }
+
+    private static bool Withhold(SessionState session, List<WithheldTool> withheld)
+    {
         var grew = false;
         foreach (var tool in withheld)
         {

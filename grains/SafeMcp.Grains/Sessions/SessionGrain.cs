@@ -83,6 +83,7 @@ public sealed partial class SessionGrain
         next.Server = request.Server ?? _state.Server;
         next.ReplaceTools(tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
         _pipeline.ApplyVisibility(next);
+        await _pipeline.InspectOpeningAsync(next, cancellationToken).ConfigureAwait(false);
         await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
         await CommitAsync(next, definitionChanged: true, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);

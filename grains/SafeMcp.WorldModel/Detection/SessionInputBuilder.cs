@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
 using SafeMcp.Grains.Tools;
 using SafeMcp.WorldModel.Features;
 
@@ -19,7 +20,19 @@ public sealed class SessionInputBuilder(FeatureOptions options)
     /// <summary>The input for <paramref name="call"/>.</summary>
     public WorldModelInput Build(CallContext call)
     {
-        var session = call.Session;
+        var arguments = call.Request.Arguments is { ValueKind: JsonValueKind.Object } args ? args.GetRawText() : null;
+        if (arguments is { } text && text.Length > options.MaxFieldChars)
+        {
+            arguments = text[..options.MaxFieldChars];
+        }
+        return Build(call.Session, new TrajectoryStep(call.Tool.Name, arguments, null, call.Request.Thought));
+    }
+
+    /// <summary>The input of the initial check of <paramref name="session"/>: its task, tools and calls so far, no current call.</summary>
+    public WorldModelInput BuildOpening(SessionState session) => Build(session, null);
+
+    private WorldModelInput Build(SessionState session, TrajectoryStep? current)
+    {
         var tools = new List<ToolInfo>(session.Tools.Count);
         foreach (var name in session.VisibleTools())
         {
@@ -33,11 +46,6 @@ public sealed class SessionInputBuilder(FeatureOptions options)
                 prefix.Add(new TrajectoryStep(record.Tool, record.Arguments, record.Observation));
             }
         }
-        var arguments = call.Request.Arguments is { ValueKind: JsonValueKind.Object } args ? args.GetRawText() : null;
-        if (arguments is { } text && text.Length > options.MaxFieldChars)
-        {
-            arguments = text[..options.MaxFieldChars];
-        }
-        return new WorldModelInput(session.Instruction, tools, prefix, new TrajectoryStep(call.Tool.Name, arguments, null, call.Request.Thought));
+        return new WorldModelInput(session.Instruction, tools, prefix, current);
     }
 }

@@ -1,5 +1,6 @@
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
 
@@ -8,14 +9,19 @@ namespace SafeMcp.WorldModel.Detection;
 /// <summary>
 /// The world-model layer of the decision: asks the inference service where the call leads. <c>unsafe</c> denies
 /// the call; <c>critical</c> lets it run and withholds the filtered tools for the rest of the session; <c>safe</c>
-/// adds nothing. When the service cannot answer, the call is denied (fail closed).
+/// adds nothing. When the service cannot answer, the call is denied (fail closed). As a session opens or changes its
+/// task or tools, the initial check (no current call; <see cref="WorldModelDetectorOptions.InitialCheck"/>) withholds the
+/// tools it filters from the start: the session's first tool list is already filtered. An initial check the service cannot answer withholds nothing, since every call
+/// is still checked and denied while the service cannot answer.
 /// </summary>
-public sealed class WorldModelDetector(IWorldModelService service, FeatureOptions? features = null) : ICallDetector
+public sealed class WorldModelDetector(IWorldModelService service, FeatureOptions? features = null, WorldModelDetectorOptions? options = null)
+    : ICallDetector, IOpeningCheck
 {
     /// <summary>The name decisions give this layer.</summary>
     public const string Layer = "world-model";
 
     private readonly SessionInputBuilder _inputs = new(features ?? new FeatureOptions());
+    private readonly bool _initialCheck = (options ?? new WorldModelDetectorOptions()).InitialCheck;
 
     /// <inheritdoc />
     public async ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
@@ -39,6 +45,35 @@ public sealed class WorldModelDetector(IWorldModelService service, FeatureOption
         if (finding is not null)
         {
             findings.Add(finding);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask InspectOpeningAsync(SessionState session, List<WithheldTool> withheld, CancellationToken cancellationToken)
+    {
+        if (!_initialCheck)
+        {
+            return;
+        }
+        CheckOutcome outcome;
+        try
+        {
+            outcome = await service.CheckAsync(_inputs.BuildOpening(session), cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorldModelUnavailableException)
+        {
+            return;
+        }
+        if (outcome.Label == SafetyLabel.Safe)
+        {
+            return;
+        }
+        var probability = outcome.Prediction.LabelProbabilities[(int)outcome.Label];
+        var reason = $"World model: the task and tools put the session at a critical point from the start (p={probability:F2}); "
+            + $"withholding {string.Join(", ", outcome.FilteredTools)}.";
+        foreach (var tool in outcome.FilteredTools)
+        {
+            withheld.Add(new WithheldTool(tool, reason, []));
         }
     }
 

@@ -13,8 +13,10 @@ namespace SafeMcp.WorldModel.Evaluation;
 /// (in-memory store) opens with the row's task and tools, the prefix's calls are decided and their results reported
 /// (<see cref="RecordedSession"/>), then the current action is decided. Its decision becomes the row's prediction: a call
 /// denied or sent for a human's approval is <c>unsafe</c> (filtering the called tool and any tool it withheld), a call
-/// allowed that withheld tools is <c>critical</c> (filtering those), any other allowed call is <c>safe</c>; a row without
-/// a current call is <c>safe</c>. Reads only the instruction, the tools, the steps and the current action.
+/// allowed that withheld tools is <c>critical</c> (filtering those), any other allowed call is <c>safe</c>. A row without
+/// steps or a current call is the initial check: <c>critical</c> (filtering them) when the session withheld tools as it
+/// opened, else <c>safe</c>; a final answer is <c>safe</c>. Reads only the instruction, the tools, the steps and the
+/// current action.
 /// </summary>
 public sealed class DecisionPathCheck(DecisionPipeline pipeline)
 {
@@ -34,7 +36,11 @@ public sealed class DecisionPathCheck(DecisionPipeline pipeline)
         }
         if (input.Current?.Action is not { Length: > 0 } current)
         {
-            return (SafetyLabel.Safe, [], 0);
+            // No call to decide: the initial check (no steps yet) is what the session withheld as it opened; a final
+            // answer after steps withholds nothing new.
+            return input.Current is null && input.Prefix.Count == 0 && session.WithheldAtOpen.Count > 0
+                ? (SafetyLabel.Critical, session.WithheldAtOpen, 0)
+                : (SafetyLabel.Safe, [], 0);
         }
         var started = Stopwatch.GetTimestamp();
         var (decision, newlyWithheld) = await session.CallAsync(current, input.Current.ArgumentsText, null, input.Current.Thought, cancellationToken).ConfigureAwait(false);

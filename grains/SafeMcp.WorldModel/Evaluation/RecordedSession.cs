@@ -14,17 +14,24 @@ namespace SafeMcp.WorldModel.Evaluation;
 internal sealed class RecordedSession
 {
     private readonly SessionGrain _grain;
-    private IReadOnlyList<string> _withheld = [];
+    private IReadOnlyList<string> _withheld;
 
-    private RecordedSession(SessionGrain grain) => _grain = grain;
+    private RecordedSession(SessionGrain grain, IReadOnlyList<string> withheldAtOpen)
+    {
+        _grain = grain;
+        _withheld = WithheldAtOpen = withheldAtOpen;
+    }
+
+    /// <summary>The tools the session withheld as it opened, before any call (the initial check).</summary>
+    public IReadOnlyList<string> WithheldAtOpen { get; }
 
     /// <summary>Opens session <paramref name="sessionId"/> with the task and tools of the recording.</summary>
     public static async Task<RecordedSession> OpenAsync(ISessionStore store, DecisionPipeline pipeline, string sessionId, string? instruction,
         IReadOnlyList<ToolDescriptor> tools, CancellationToken cancellationToken)
     {
         var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-        await grain.OpenAsync(new OpenSessionRequest(sessionId, instruction, tools), cancellationToken).ConfigureAwait(false);
-        return new RecordedSession(grain);
+        var view = await grain.OpenAsync(new OpenSessionRequest(sessionId, instruction, tools), cancellationToken).ConfigureAwait(false);
+        return new RecordedSession(grain, [.. view.WithheldTools.Select(t => t.Name)]);
     }
 
     /// <summary>

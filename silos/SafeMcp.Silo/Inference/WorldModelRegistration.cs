@@ -18,6 +18,7 @@ internal static class WorldModelRegistration
         services.AddOptions<InferenceOptions>().BindConfiguration("Inference");
         services.AddOptions<LookAheadOptions>().BindConfiguration("LookAhead");
         services.AddOptions<InferenceCacheOptions>().BindConfiguration("InferenceCache");
+        services.AddOptions<WorldModelDetectorOptions>().BindConfiguration("WorldModel");
         if (modelPath is null)
         {
             return services;
@@ -28,7 +29,8 @@ internal static class WorldModelRegistration
             cache: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<InferenceCacheOptions>>().Value));
         services.AddSingleton<BatchingInferenceService>();
         services.AddSingleton<IWorldModelService>(sp => sp.GetRequiredService<BatchingInferenceService>());
-        services.AddSingleton<ICallDetector>(sp => new WorldModelDetector(sp.GetRequiredService<IWorldModelService>()));
+        services.AddSingleton<ICallDetector>(sp => new WorldModelDetector(sp.GetRequiredService<IWorldModelService>(),
+            options: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorldModelDetectorOptions>>().Value));
         return services;
     }
 }
