@@ -10,9 +10,9 @@ namespace SafeMcp.WorldModel.Detection;
 /// The world-model layer of the decision: asks the inference service where the call leads. <c>unsafe</c> denies
 /// the call; <c>critical</c> lets it run and withholds the filtered tools for the rest of the session; <c>safe</c>
 /// adds nothing. When the service cannot answer, the call is denied (fail closed). As a session opens or changes its
-/// task or tools, the initial check (no current call; <see cref="WorldModelDetectorOptions.InitialCheck"/>) withholds the
-/// tools it filters from the start: the session's first tool list is already filtered. An initial check the service cannot answer withholds nothing, since every call
-/// is still checked and denied while the service cannot answer.
+/// task or tools, the initial check (no current call; <see cref="WorldModelDetectorOptions.InitialCheck"/>) withholds
+/// the tools it filters from the start: the session's first tool list is already filtered. An initial check the service
+/// cannot answer withholds nothing, since every call is still checked and denied while the service cannot answer.
 /// </summary>
 public sealed class WorldModelDetector(IWorldModelService service, FeatureOptions? features = null, WorldModelDetectorOptions? options = null)
     : ICallDetector, IOpeningCheck
@@ -69,7 +69,8 @@ public sealed class WorldModelDetector(IWorldModelService service, FeatureOption
             return;
         }
         var probability = outcome.Prediction.LabelProbabilities[(int)outcome.Label];
-        var reason = $"World model: the task and tools put the session at a critical point from the start (p={probability:F2}); "
+        var label = outcome.Label == SafetyLabel.Critical ? "critical" : "unsafe";
+        var reason = $"World model: the task and tools put the session at risk from the start ({label}, p={probability:F2}); "
             + $"withholding {string.Join(", ", outcome.FilteredTools)}.";
         foreach (var tool in outcome.FilteredTools)
         {
