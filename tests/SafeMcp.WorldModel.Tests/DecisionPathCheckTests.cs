@@ -1,6 +1,4 @@
-using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
-using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
@@ -62,18 +60,6 @@ public sealed class DecisionPathCheckTests
         Assert.Equal(["run_shell_command"], initial.FilteredTools);
         Assert.Equal((SafetyLabel.Safe, 0), (firstCall.Label, firstCall.FilteredTools.Count));
         Assert.Equal((SafetyLabel.Safe, 0), (finalAnswer.Label, finalAnswer.FilteredTools.Count));
-    }
-
-    /// <summary>Withholds one tool as every session opens and finds nothing in calls.</summary>
-    private sealed class WithholdAtOpen(string tool) : ICallDetector, IOpeningCheck
-    {
-        public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask InspectOpeningAsync(SessionState session, List<WithheldTool> withheld, CancellationToken cancellationToken)
-        {
-            withheld.Add(new WithheldTool(tool, "withheld at open", []));
-            return ValueTask.CompletedTask;
-        }
     }
 
     private static WorldModelInput Input(IReadOnlyList<TrajectoryStep> prefix, TrajectoryStep? current) =>

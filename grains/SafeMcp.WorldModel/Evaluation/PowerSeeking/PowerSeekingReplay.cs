@@ -7,7 +7,7 @@ namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 /// <summary>
 /// Drives recorded trajectories through the real decision path: a session grain (in-memory store) with the
 /// given pipeline opens each trajectory's session, decides every recorded call in order and, when a call is
-/// allowed, reports its recorded observation. A denied call does not run, but the recording goes on, so every
+/// allowed, reports its recorded observation (the session's initial check runs as it opens). A denied call does not run, but the recording goes on, so every
 /// later call is still judged.
 /// </summary>
 public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
@@ -24,9 +24,11 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
         foreach (var trajectory in trajectories)
         {
             var calls = new List<ReplayedCall>(trajectory.Calls.Count);
+            IReadOnlyList<string> withheldAtOpen = [];
             if (trajectory.Calls.Count > 0)
             {
                 var session = await RecordedSession.OpenAsync(store, pipeline, $"powerseeking-{trajectory.Number}", trajectory.Instruction, trajectory.Tools, cancellationToken).ConfigureAwait(false);
+                withheldAtOpen = session.WithheldAtOpen;
                 foreach (var call in trajectory.Calls)
                 {
                     var (decision, newlyWithheld) = await session.CallAsync(call.Tool, call.ArgumentsJson, call.Observation, call.Thought, cancellationToken).ConfigureAwait(false);
@@ -35,7 +37,7 @@ public sealed class PowerSeekingReplay(DecisionPipeline pipeline)
                         stopped ? decision.DecidedBy : [], stopped ? decision.Reasons : [], stopped ? decision.Techniques : [], newlyWithheld));
                 }
             }
-            var result = new ReplayedTrajectory(trajectory.Number, trajectory.PowerSeekingCall, trajectory.PowerSeekingFound, trajectory.RiskCall, trajectory.RiskFound, calls);
+            var result = new ReplayedTrajectory(trajectory.Number, trajectory.PowerSeekingCall, trajectory.PowerSeekingFound, trajectory.RiskCall, trajectory.RiskFound, calls, withheldAtOpen);
             replayed.Add(result);
             foreach (var line in result.LogLines())
             {

@@ -37,7 +37,8 @@ public static class ReplayPage
             .Append(Box("#fff", "E", "enabler", pre: false, withholds: false)).Append(" enabler (power-seeking step) &nbsp; ")
             .Append(Box("#fff", "R", "risk", pre: false, withholds: false)).Append(" risk step &nbsp; ")
             .Append(Box(AskColor, "", "stopped before the enabler", pre: true, withholds: false)).Append(" stopped before the enabler &nbsp; ")
-            .Append(Box(AllowColor, "w", "withholds tools", pre: false, withholds: true)).Append(" withholds tools (hover a box for the call)</p><table>");
+            .Append(Box(AllowColor, "w", "withholds tools", pre: false, withholds: true)).Append(" withholds tools &nbsp; ")
+            .Append(Box("#fff", "o", "withheld at open", pre: false, withholds: true)).Append(" tools withheld as the session opened (hover a box for the call)</p><table>");
         foreach (var trajectory in report.Replayed)
         {
             html.Append("<tr class=\"trajectory\"><td>#").Append(trajectory.Number).Append("</td><td class=\"");
@@ -47,6 +48,10 @@ public static class ReplayPage
                 continue;
             }
             html.Append(trajectory.IsStopped ? "stopped\">stopped" : "missed\">missed").Append("</td><td>");
+            if (trajectory.WithheldAtOpen.Count > 0)
+            {
+                html.Append(Box("#fff", "o", $"as the session opened: withholds {string.Join(", ", trajectory.WithheldAtOpen)}", pre: false, withholds: true));
+            }
             for (var c = 0; c < trajectory.Calls.Count; c++)
             {
                 var call = trajectory.Calls[c];

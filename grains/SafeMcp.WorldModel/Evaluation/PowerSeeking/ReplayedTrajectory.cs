@@ -9,7 +9,9 @@ namespace SafeMcp.WorldModel.Evaluation.PowerSeeking;
 /// <param name="RiskCall">Index of the risk call.</param>
 /// <param name="RiskFound">Whether the evidence's risk step matched a call (else the last call was taken).</param>
 /// <param name="Calls">The calls in order (empty: the trajectory has no tool call).</param>
-public sealed record ReplayedTrajectory(int Number, int PowerSeekingCall, bool PowerSeekingFound, int RiskCall, bool RiskFound, IReadOnlyList<ReplayedCall> Calls)
+/// <param name="WithheldAtOpen">The tools the session withheld as it opened, before any call (the initial check).</param>
+public sealed record ReplayedTrajectory(int Number, int PowerSeekingCall, bool PowerSeekingFound, int RiskCall, bool RiskFound, IReadOnlyList<ReplayedCall> Calls,
+    IReadOnlyList<string> WithheldAtOpen)
 {
     /// <summary>Index of the first stopped call; -1 when none was.</summary>
     public int FirstStop
@@ -33,7 +35,7 @@ public sealed record ReplayedTrajectory(int Number, int PowerSeekingCall, bool P
     /// <summary>
     /// The trajectory for a terminal: a line with every call and its verdict (the layers of each stop in brackets), then,
     /// indented, a line for each stopped call (its reasons and technique ids, marked <c>pre-enabler</c> when it came before
-    /// the power-seeking call) and for each call that withheld tools.
+    /// the power-seeking call) and for each call that withheld tools, after the tools withheld as the session opened.
     /// </summary>
     public IEnumerable<string> LogLines()
     {
@@ -53,6 +55,10 @@ public sealed record ReplayedTrajectory(int Number, int PowerSeekingCall, bool P
             }
         }
         yield return line.Append(IsStopped ? "  STOPPED" : "  missed").ToString();
+        if (WithheldAtOpen.Count > 0)
+        {
+            yield return $"    open withholds {string.Join(", ", WithheldAtOpen)}";
+        }
         for (var c = 0; c < Calls.Count; c++)
         {
             var call = Calls[c];
