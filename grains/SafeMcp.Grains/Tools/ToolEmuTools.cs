@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SafeMcp.Contracts;
-using SafeMcp.Grains.Defenses.Poisoning.Evaluation;
 
 namespace SafeMcp.Grains.Tools;
 
@@ -70,7 +69,7 @@ public static class ToolEmuTools
         return new ToolDescriptor(
             tool.GetProperty("name").GetString()!,
             Description: tool.GetProperty("summary").GetString(),
-            InputSchema: JsonSerializer.SerializeToElement(schema, EvaluationJsonContext.Default.JsonObject));
+            InputSchema: JsonSerializer.SerializeToElement(schema, ToolSchemaJsonContext.Default.JsonObject));
     }
 
     private static string SchemaType(string? toolEmuType) => toolEmuType switch

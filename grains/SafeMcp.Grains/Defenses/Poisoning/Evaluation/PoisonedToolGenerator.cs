@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Defenses.Poisoning.Evaluation;
 
@@ -152,7 +153,7 @@ public sealed class PoisonedToolGenerator(IReadOnlyList<ToolDescriptor> benign, 
                 properties[Pick(s_params)] = new JsonObject { ["type"] = "string", ["title"] = Hide("Optional note", Directive(marked: false)) };
                 break;
         }
-        return tool with { InputSchema = JsonSerializer.SerializeToElement(schema, EvaluationJsonContext.Default.JsonObject) };
+        return tool with { InputSchema = JsonSerializer.SerializeToElement(schema, ToolSchemaJsonContext.Default.JsonObject) };
     }
 
     private static ToolDescriptor WithDescription(ToolDescriptor tool, string description) => tool with { Description = description };
