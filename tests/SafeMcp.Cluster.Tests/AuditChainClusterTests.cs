@@ -43,6 +43,26 @@ public sealed class AuditChainClusterTests(PostgresFixture postgres)
         Assert.Equal(0, cefExported);
         Assert.StartsWith("CEF:0|SafeMCP|SafeMCP Cluster|", cef);
 
+        // The same log as training rows: each session's initial check, then one row a decision.
+        var trajectories = Path.Combine(Path.GetTempPath(), $"safemcp-trajectories-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var (trained, trainOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--tenant", tenant, "--out", trajectories);
+            Assert.True(trained == 0, trainOutput);
+            Assert.Contains($"Wrote {sessions.Length + rows} rows of {sessions.Length} sessions", trainOutput);
+            var exportedRows = SafeMcp.WorldModel.Data.TrajectoryJsonl.Read(trajectories);
+            Assert.Equal(sessions.Length, exportedRows.Count(r => r.Input.Current is null));
+            Assert.Equal(rows / 2, exportedRows.Count(r => r.Input.Current?.Action == "http_post"));
+        }
+        finally
+        {
+            File.Delete(trajectories);
+        }
+        var (noTenant, noTenantOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--out", trajectories);
+        Assert.Equal(2, noTenant);
+        Assert.Contains("--postgres needs --tenant", noTenantOutput);
+        Assert.False(File.Exists(trajectories));
+
         // Modified: the row is named.
         var verdict = await TamperAsync(cluster, tenant, "UPDATE decisions SET verdict = 'deny' WHERE tenant_id = $1 AND chain_index = 5 RETURNING (SELECT verdict FROM decisions WHERE tenant_id = $1 AND chain_index = 5)");
         var (modified, modifiedOutput) = await VerifyAsync(cluster, tenant);

@@ -1,4 +1,5 @@
 using SafeMcp.Testing;
+using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.ModelFile;
 using SafeMcp.WorldModel.Network;
 
@@ -23,6 +24,21 @@ public sealed class WorldModelTests
         Assert.Empty(tools);
         Assert.True(call.IsError);
         Assert.Contains("World model", SampleServerSession.Text(call));
+
+        // The audit log as training rows: the initial check filtered every tool, then the call was denied.
+        var exported = Path.Combine(directory.Path, "observed.jsonl");
+        var (exitCode, output) = await SafemcpCli.RunAsync("export-trajectories", "--sqlite", silo.SqlitePath, "--out", exported);
+        Assert.True(exitCode == 0, output);
+        var rows = TrajectoryJsonl.Read(exported);
+        Assert.Equal(2, rows.Count);
+        Assert.Null(rows[0].Input.Current);
+        Assert.Equal(SafetyLabel.Critical, rows[0].Label!.Safety);
+        Assert.Equal(rows[0].Input.Tools.Select(t => t.Name), rows[0].Label!.FilteredTools);
+        Assert.Contains("read_file", rows[0].Label!.FilteredTools);
+        Assert.Equal("Summarize my notes.", rows[0].Input.Instruction);
+        Assert.Equal("read_file", rows[1].Input.Current!.Action);
+        Assert.Equal(SafetyLabel.Unsafe, rows[1].Label!.Safety);
+        Assert.Empty(rows[1].Input.Tools);
     }
 
     [Fact]

@@ -294,6 +294,41 @@ public sealed class SessionGrainTests
     }
 
     /// <summary>A store that refuses every commit while <see cref="Refuse"/> is set.</summary>
+    [Fact]
+    public async Task The_definition_keeps_what_its_opening_withheld_and_a_reopening_only_what_it_withheld_itself()
+    {
+        var pipeline = new DecisionPipeline([new WithholdNamedInTask()], []);
+        var grain = await SessionGrain.ActivateAsync("t", "s", _store, pipeline, new SessionGrainOptions(), TimeProvider.System, default);
+        await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command.", s_tools), default);
+        Assert.Equal(["run_shell_command"], await WithheldAtOpenAsync());
+
+        await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command, then fetch_url.", s_tools), default);
+
+        Assert.Equal(["fetch_url", "run_shell_command"], grain.State.Withheld.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["fetch_url"], await WithheldAtOpenAsync());
+        var restored = await SessionGrain.ActivateAsync("t", "s", _store, pipeline, new SessionGrainOptions(), TimeProvider.System, default);
+        Assert.Equal("Clean up with run_shell_command, then fetch_url.", restored.State.Instruction);
+
+        // A document written before the field existed reads as nothing withheld.
+        Assert.Null(SessionCodec.ReadDefinition("""{"instruction":"x","tools":[{"name":"read_file"}]}""").WithheldAtOpen);
+        Assert.Throws<JsonException>(() => SessionCodec.ReadDefinition("""{"tools":"none"}"""));
+    }
+
+    private async Task<IEnumerable<string>> WithheldAtOpenAsync() =>
+        (SessionCodec.ReadDefinition((await _store.LoadAsync("t", "s", 8, default))!.DefinitionJson).WithheldAtOpen ?? []).Select(w => w.Name);
+
+    /// <summary>An opening check that withholds each tool the task names.</summary>
+    private sealed class WithholdNamedInTask : ICallDetector, IOpeningCheck
+    {
+        public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask InspectOpeningAsync(SessionState session, List<WithheldTool> withheld, CancellationToken cancellationToken)
+        {
+            withheld.AddRange(session.Tools.Keys.Where(name => session.Instruction?.Contains(name, StringComparison.Ordinal) == true).Select(name => new WithheldTool(name, "named in the task", [])));
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class RefusingStore(ISessionStore inner) : ISessionStore
     {
         public bool Refuse { get; set; }

@@ -5,6 +5,7 @@ using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Storage;
 using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Network;
 
 namespace SafeMcp.WorldModel.Tests;
@@ -30,18 +31,105 @@ public sealed class AuditExportTests : IDisposable
         }
         SqliteConnection.ClearAllPools();
 
-        var rows = AuditTrajectoryExporter.Export(path);
+        var rows = await ExportAsync(path);
 
-        Assert.Equal(2, rows.Count);
+        Assert.Equal([0L, 1, 2], rows.Select(r => r.Index));
+        Assert.Null(rows[0].Input.Current); // the initial check: nothing withheld at open
         Assert.Equal(SafetyLabel.Safe, rows[0].Label!.Safety);
-        Assert.Empty(rows[0].Input.Prefix);
-        Assert.Equal("SearchEmails", rows[0].Input.Current!.Action);
-        Assert.Equal(SafetyLabel.Unsafe, rows[1].Label!.Safety);
-        Assert.Equal(["DeleteEmails"], rows[1].Label!.FilteredTools);
-        var step = Assert.Single(rows[1].Input.Prefix);
+        Assert.Equal(["SearchEmails", "DeleteEmails"], rows[0].Input.Tools.Select(t => t.Name));
+        Assert.Equal(SafetyLabel.Safe, rows[1].Label!.Safety);
+        Assert.Empty(rows[1].Input.Prefix);
+        Assert.Equal("SearchEmails", rows[1].Input.Current!.Action);
+        Assert.Equal(SafetyLabel.Unsafe, rows[2].Label!.Safety);
+        Assert.Equal(["DeleteEmails"], rows[2].Label!.FilteredTools);
+        var step = Assert.Single(rows[2].Input.Prefix);
         Assert.Equal("SearchEmails", step.Action);
         Assert.Equal("3 emails found", step.Observation);
-        Assert.Equal("Summarize my inbox", rows[1].Input.Instruction);
+        Assert.Equal("Summarize my inbox", rows[2].Input.Instruction);
+    }
+
+    [Fact]
+    public async Task Tools_withheld_at_open_label_the_initial_check_critical_and_are_not_counted_again_at_the_first_call()
+    {
+        var path = Path.Combine(_directory, "silo.db");
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal")], []);
+            var opened = await SessionGrain.ActivateAsync("t", "a", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await opened.OpenAsync(new OpenSessionRequest("a", "Tidy the logs", [new("ReadFile"), new("Terminal")]), CancellationToken.None);
+            await opened.DecideAsync(new DecideRequest("ReadFile", JsonDocument.Parse("""{"path":"app.log"}""").RootElement.Clone()), CancellationToken.None);
+            // Opened, never called: its initial check is still a row.
+            var idle = await SessionGrain.ActivateAsync("t", "b", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await idle.OpenAsync(new OpenSessionRequest("b", "Nothing yet", [new("Terminal")]), CancellationToken.None);
+            // Another tenant's session is left out when one tenant is asked for.
+            await storage.CreateTenantAsync("u", "u", CancellationToken.None);
+            var other = await SessionGrain.ActivateAsync("u", "c", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await other.OpenAsync(new OpenSessionRequest("c", "Elsewhere", [new("ReadFile")]), CancellationToken.None);
+        }
+        SqliteConnection.ClearAllPools();
+
+        var rows = await ExportAsync(path, "t");
+
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(SafetyLabel.Critical, rows[0].Label!.Safety);
+        Assert.Equal(["Terminal"], rows[0].Label!.FilteredTools);
+        Assert.Equal(["ReadFile", "Terminal"], rows[0].Input.Tools.Select(t => t.Name));
+        Assert.Equal("ReadFile", rows[1].Input.Current!.Action);
+        Assert.Equal(SafetyLabel.Safe, rows[1].Label!.Safety);
+        Assert.Equal(["ReadFile"], rows[1].Input.Tools.Select(t => t.Name));
+        Assert.Null(rows[2].Input.Current);
+        Assert.Equal("Nothing yet", rows[2].Input.Instruction);
+        Assert.Equal(SafetyLabel.Critical, rows[2].Label!.Safety);
+
+        var everyTenant = await ExportAsync(path);
+        Assert.Equal(4, everyTenant.Count);
+        Assert.Equal("Elsewhere", everyTenant[3].Input.Instruction);
+        Assert.Equal(SafetyLabel.Safe, everyTenant[3].Label!.Safety);
+    }
+
+    [Fact]
+    public async Task The_export_round_trips_through_the_jsonl_reader()
+    {
+        var path = Path.Combine(_directory, "silo.db");
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal"), new DenyTool("DeleteEmails")], []);
+            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", "Clean up", [new("SearchEmails"), new("DeleteEmails"), new("Terminal")]), CancellationToken.None);
+            await grain.DecideAsync(new DecideRequest("DeleteEmails", JsonDocument.Parse("""{"ids":["all"]}""").RootElement.Clone(), "They are old."), CancellationToken.None);
+        }
+        SqliteConnection.ClearAllPools();
+        var rows = await ExportAsync(path);
+        var file = Path.Combine(_directory, "rows.jsonl");
+        TrajectoryJsonl.Write(file, rows);
+
+        var read = TrajectoryJsonl.Read(file);
+
+        Assert.Equal(rows.Count, read.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(rows[i].Input.Current?.Action, read[i].Input.Current?.Action);
+            Assert.Equal(rows[i].Input.Current?.Thought, read[i].Input.Current?.Thought);
+            Assert.Equal(rows[i].Label!.Safety, read[i].Label!.Safety);
+            Assert.Equal(rows[i].Label!.FilteredTools, read[i].Label!.FilteredTools);
+            Assert.Equal(rows[i].Input.Tools.Select(t => t.Name), read[i].Input.Tools.Select(t => t.Name));
+        }
+        Assert.Equal("They are old.", read[1].Input.Current!.Thought);
+        Assert.Equal(SafetyLabel.Unsafe, read[1].Label!.Safety);
+    }
+
+    private static async Task<List<TrajectoryRow>> ExportAsync(string path, string? tenant = null)
+    {
+        var log = new SqliteAuditLog(path);
+        var tenants = tenant is null ? await log.TenantsAsync(CancellationToken.None) : [tenant];
+        var rows = new List<TrajectoryRow>();
+        await foreach (var row in AuditTrajectoryExporter.RowsAsync(log, tenants, CancellationToken.None))
+        {
+            rows.Add(row);
+        }
+        return rows;
     }
 
     private sealed class DenyTool(string tool) : ICallDetector

@@ -1,33 +1,53 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using SafeMcp.Silo.Storage.Sqlite;
+using SafeMcp.Silo.Storage;
 using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Network;
 
 namespace SafeMcp.Cli.Commands;
 
-/// <summary><c>safemcp export-trajectories</c>: the silo's audit log as SafeMCP JSONL, for <c>safemcp train --extra</c>.</summary>
+/// <summary><c>safemcp export-trajectories</c>: the audit log (embedded file or cluster database) as SafeMCP JSONL, for <c>safemcp train --extra</c>.</summary>
 internal static class ExportTrajectoriesCommand
 {
     public static Command Create()
     {
-        var sqlite = CommonOptions.Sqlite();
+        var log = new AuditLogOptions();
         var output = new Option<string>("--out") { Description = "The JSONL file to write.", Required = true };
-        var command = new Command("export-trajectories", "Export the audit log (sessions and decisions) as SafeMCP-format JSONL.") { sqlite, output };
-        command.SetAction((parse, _) =>
+        var command = new Command("export-trajectories",
+            "Export the audit log as SafeMCP-format JSONL: each session's initial check, then one row a decided call, labelled with the cluster's decisions.");
+        log.AddTo(command);
+        command.Options.Add(output);
+        command.SetAction((parse, cancellationToken) => log.WithLogAsync(parse, async (audit, tenants) =>
         {
+            var path = parse.GetValue(output)!;
+            long notSafe = 0, sessions = 0;
             try
             {
-                var rows = AuditTrajectoryExporter.Export(parse.GetValue(sqlite)!);
-                TrajectoryJsonl.Write(parse.GetValue(output)!, rows);
-                Console.WriteLine($"Wrote {rows.Count} rows ({rows.Count(r => r.Label!.Safety != SafeMcp.WorldModel.Network.SafetyLabel.Safe)} not safe) to {parse.GetValue(output)}.");
-                return Task.FromResult(0);
+                using var writer = new TrajectoryJsonlWriter(File.Create(path));
+                await foreach (var row in AuditTrajectoryExporter.RowsAsync(audit, tenants, cancellationToken).ConfigureAwait(false))
+                {
+                    writer.Write(row);
+                    sessions += row.Input.Current is null ? 1 : 0;
+                    notSafe += row.Label!.Safety != SafetyLabel.Safe ? 1 : 0;
+                    if (writer.Rows % 10_000 == 0)
+                    {
+                        Console.Error.Write($"\r{writer.Rows:N0} rows, {sessions:N0} sessions");
+                    }
+                }
+                if (writer.Rows >= 10_000)
+                {
+                    Console.Error.WriteLine();
+                }
+                Console.WriteLine($"Wrote {writer.Rows} rows of {sessions} sessions ({notSafe} not safe) to {path}.");
+                return 0;
             }
-            catch (Exception e) when (e is FileNotFoundException or SqliteException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is SqliteException or JsonException or InvalidDataException)
             {
-                Console.Error.WriteLine(e.Message);
-                return Task.FromResult(1);
+                Console.Error.WriteLine($"The audit log cannot be exported: {e.Message}");
+                return 2;
             }
-        });
+        }, cancellationToken));
         return command;
     }
 }

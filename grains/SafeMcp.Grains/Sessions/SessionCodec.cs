@@ -9,11 +9,23 @@ namespace SafeMcp.Grains.Sessions;
 /// <summary>Turns a session's state into the JSON documents storage keeps, and back.</summary>
 public static class SessionCodec
 {
-    /// <summary>The definition document: instruction and tools. Written when the session is opened.</summary>
-    public static string DefinitionJson(SessionState state) =>
+    /// <summary>
+    /// The definition document: instruction and tools, and the tools the opening withheld (<paramref name="withheldAtOpen"/>:
+    /// by visibility rules and the initial check, before any call; an export of the audit log labels the session's
+    /// initial check with them). Written when the session is opened or its task or tools change.
+    /// </summary>
+    public static string DefinitionJson(SessionState state, IReadOnlyList<WithheldTool> withheldAtOpen) =>
         JsonSerializer.Serialize(
-            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server),
+            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server,
+                withheldAtOpen.Count == 0 ? null : withheldAtOpen),
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
+
+    /// <summary>Reads a definition document (see <see cref="DefinitionJson"/>).</summary>
+    /// <exception cref="InvalidDataException">The document is empty.</exception>
+    /// <exception cref="JsonException">The document is not a definition.</exception>
+    public static SessionDefinitionDocument ReadDefinition(string definitionJson) =>
+        JsonSerializer.Deserialize(definitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
+            ?? throw new InvalidDataException("Empty session definition document.");
 
     /// <summary>
     /// The mutable document, UTF-8 JSON: what every turn rewrites (written as bytes, the form stores take it in). The
@@ -32,8 +44,7 @@ public static class SessionCodec
     /// <summary>Rebuilds a session from storage, its recent calls from the audit rows <paramref name="stored"/> carries.</summary>
     public static SessionState Restore(string tenantId, string sessionId, StoredSession stored, SessionGrainOptions options)
     {
-        var definition = JsonSerializer.Deserialize(stored.DefinitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
-            ?? throw new InvalidDataException($"Session {sessionId}: empty definition document.");
+        var definition = ReadDefinition(stored.DefinitionJson);
         var document = JsonSerializer.Deserialize(stored.StateJson, SessionDocumentsJsonContext.Default.SessionStateDocument)
             ?? throw new InvalidDataException($"Session {sessionId}: empty state document.");
 
@@ -61,7 +72,12 @@ public static class SessionCodec
     }
 }
 
-internal sealed record SessionDefinitionDocument(string? Instruction, IReadOnlyList<ToolDescriptor> Tools, string? Server = null);
+/// <summary>What a session was opened with: its task, its tools, their server, and the tools its opening withheld (null when none).</summary>
+public sealed record SessionDefinitionDocument(
+    string? Instruction,
+    IReadOnlyList<ToolDescriptor> Tools,
+    string? Server = null,
+    IReadOnlyList<WithheldTool>? WithheldAtOpen = null);
 
 internal sealed record SessionStateDocument(
     long Sequence,

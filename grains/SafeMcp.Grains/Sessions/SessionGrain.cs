@@ -85,7 +85,8 @@ public sealed partial class SessionGrain
         _pipeline.ApplyVisibility(next);
         await _pipeline.InspectOpeningAsync(next, cancellationToken).ConfigureAwait(false);
         await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
-        await CommitAsync(next, definitionChanged: true, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
+        var withheldAtOpen = next.Withheld.Values.Where(tool => !_state.Withheld.ContainsKey(tool.Name)).ToArray();
+        await CommitAsync(next, SessionCodec.DefinitionJson(next, withheldAtOpen), audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -179,7 +180,7 @@ public sealed partial class SessionGrain
             verdict.Techniques,
             verdict.DecidedBy.Count == 0 ? s_decidedByRules : verdict.DecidedBy,
             now);
-        await CommitAsync(next, definitionChanged: false, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
         return decision;
     }
 
@@ -219,7 +220,7 @@ public sealed partial class SessionGrain
             next.RecentCalls[reported] = next.RecentCalls[reported].Reported(outcome.ObservationExcerpt, _options);
         }
         _pipeline.ApplyVisibility(next);
-        await CommitAsync(next, definitionChanged: false, audit: null, outcome, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(next, definitionJson: null, audit: null, outcome, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -247,7 +248,7 @@ public sealed partial class SessionGrain
         var next = NextState();
         next.Taint |= found;
         _pipeline.ApplyVisibility(next);
-        await CommitAsync(next, definitionChanged: false, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(next, definitionJson: null, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -260,13 +261,13 @@ public sealed partial class SessionGrain
             CapabilityNames.Of(_state.CapabilitiesUsed), _state.Sequence, decisions);
     }
 
-    private async Task CommitAsync(SessionState next, bool definitionChanged, AuditRecord? audit, OutcomeRecord? outcome, CancellationToken cancellationToken)
+    private async Task CommitAsync(SessionState next, string? definitionJson, AuditRecord? audit, OutcomeRecord? outcome, CancellationToken cancellationToken)
     {
         var write = new SessionWrite(
             next.TenantId,
             next.SessionId,
             _state.Version,
-            definitionChanged ? SessionCodec.DefinitionJson(next) : null,
+            definitionJson,
             SessionCodec.StateUtf8(next),
             audit,
             outcome,

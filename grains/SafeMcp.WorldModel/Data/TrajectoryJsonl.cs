@@ -98,19 +98,15 @@ public static class TrajectoryJsonl
     /// <summary>Writes <paramref name="rows"/> as JSONL.</summary>
     public static void Write(string path, IEnumerable<TrajectoryRow> rows)
     {
-        using var stream = File.Create(path);
-        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
-        var newline = "\n"u8.ToArray();
+        using var writer = new TrajectoryJsonlWriter(File.Create(path));
         foreach (var row in rows)
         {
-            WriteRow(writer, row);
-            writer.Flush();
-            stream.Write(newline);
-            writer.Reset();
+            writer.Write(row);
         }
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, TrajectoryRow row)
+    /// <summary>Writes one row as a JSON object (no newline).</summary>
+    internal static void WriteRow(Utf8JsonWriter writer, TrajectoryRow row)
     {
         writer.WriteStartObject();
         writer.WriteNumber("index", row.Index);

@@ -19,6 +19,14 @@ internal abstract class AuditLog
         FROM decisions WHERE tenant_id = $1 AND chain_index IS NOT NULL ORDER BY chain_index
         """;
 
+    private const string CallsQuery = """
+        SELECT session_id, tool, verdict, withheld, arguments, thought, observation
+        FROM decisions WHERE tenant_id = $1 ORDER BY session_id, sequence
+        """;
+
+    /// <summary>The store's query for a tenant's sessions' definitions: <c>session_id, definition</c>, tenant in <c>$1</c>.</summary>
+    protected abstract string DefinitionsQuery { get; }
+
     /// <summary>Opens a connection with a transaction whose reads all see one snapshot of <paramref name="tenantId"/>'s rows.</summary>
     protected abstract Task<ReadScope> BeginReadAsync(string tenantId, CancellationToken cancellationToken);
 
@@ -63,6 +71,56 @@ internal abstract class AuditLog
         await foreach (var row in ReadRowsAsync(scope, tenantId, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
+        }
+    }
+
+    /// <summary>
+    /// A tenant's sessions with their decided calls (chained or not), read in one snapshot: sessions with calls first, in
+    /// session order, then those opened without a call. Decisions of a session with no definition are left out.
+    /// </summary>
+    public async IAsyncEnumerable<SessionHistory> ReadHistoriesAsync(string tenantId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginReadAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var definitions = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var command = Command(scope, DefinitionsQuery, tenantId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                definitions[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = Command(scope, CallsQuery, tenantId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string? session = null;
+            var calls = new List<HistoryCall>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(0);
+                if (id != session)
+                {
+                    if (session is not null && definitions.TryGetValue(session, out var previous))
+                    {
+                        yield return new SessionHistory(session, previous, calls);
+                    }
+                    session = id;
+                    seen.Add(id);
+                    calls = [];
+                }
+                calls.Add(new HistoryCall(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+            if (session is not null && definitions.TryGetValue(session, out var last))
+            {
+                yield return new SessionHistory(session, last, calls);
+            }
+        }
+        foreach (var (id, definition) in definitions.Where(d => !seen.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            yield return new SessionHistory(id, definition, []);
         }
     }
 

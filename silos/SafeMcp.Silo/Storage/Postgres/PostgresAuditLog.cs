@@ -27,6 +27,8 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : AuditLog
         }
     }
 
+    protected override string DefinitionsQuery => "SELECT session_id, definition FROM sessions WHERE tenant_id = $1";
+
     protected override DbParameter FirstParameter(object value) => new NpgsqlParameter { Value = value };
 
     // timestamptz is read back in UTC, as the chain hashed it (see AuditColumns.ToPostgresTimestamp).

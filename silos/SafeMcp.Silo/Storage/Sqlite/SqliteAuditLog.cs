@@ -12,12 +12,12 @@ internal sealed class SqliteAuditLog(string path) : AuditLog
         Mode = SqliteOpenMode.ReadOnly,
     }.ToString();
 
-    /// <summary>The tenants that have decisions or a chain head.</summary>
+    /// <summary>The tenants that have sessions, decisions or a chain head.</summary>
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tenant_id FROM decisions UNION SELECT tenant_id FROM audit_chain_heads ORDER BY 1";
+        command.CommandText = "SELECT tenant_id FROM decisions UNION SELECT tenant_id FROM audit_chain_heads UNION SELECT tenant_id FROM session_definitions ORDER BY 1";
         var tenants = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -33,6 +33,8 @@ internal sealed class SqliteAuditLog(string path) : AuditLog
         // A deferred transaction: in WAL mode its reads share the snapshot of the first, while a silo keeps writing.
         return new ReadScope(connection, connection.BeginTransaction(deferred: true));
     }
+
+    protected override string DefinitionsQuery => "SELECT session_id, definition FROM session_definitions WHERE tenant_id = $1";
 
     protected override DbParameter FirstParameter(object value) => new SqliteParameter("$1", value);
 

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using SafeMcp.Grains.Sessions;
+using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
+
+namespace SafeMcp.Silo.Storage;
+
+/// <summary>
+/// Turns a store's audit log into rows of the SafeMCP JSONL format, so a deployment can retrain on what it observed.
+/// Each session gives its initial check (the task and tools, no call yet) and then one row per decided call. The prefix
+/// holds the session's earlier allowed calls with their arguments and (redacted) observations; the label is the
+/// cluster's own decision: at open, tools withheld → critical, else safe; at a call, deny → unsafe (the call's tool
+/// filtered), tools newly withheld → critical, else safe.
+/// </summary>
+/// <remarks>
+/// A session keeps one definition, its last: calls decided before its task or tools changed are exported against it.
+/// </remarks>
+internal static class AuditTrajectoryExporter
+{
+    /// <summary>The rows of every session of <paramref name="tenants"/>, numbered from 0.</summary>
+    public static async IAsyncEnumerable<TrajectoryRow> RowsAsync(AuditLog log, IReadOnlyList<string> tenants, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long index = 0;
+        foreach (var tenant in tenants)
+        {
+            await foreach (var session in log.ReadHistoriesAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var row in Rows(session))
+                {
+                    yield return row with { Index = index++ };
+                }
+            }
+        }
+    }
+
+    /// <summary>One session's rows (indexes 0, 1, …): its initial check, then its calls.</summary>
+    public static IEnumerable<TrajectoryRow> Rows(SessionHistory session)
+    {
+        var definition = SessionCodec.ReadDefinition(session.DefinitionJson);
+        var instruction = definition.Instruction;
+        var tools = definition.Tools.Select(ToolInfo.From).ToArray();
+        var withheldBefore = (definition.WithheldAtOpen ?? []).Select(t => t.Name).Where(name => tools.Any(t => t.Name == name)).ToHashSet(StringComparer.Ordinal);
+        long index = 0;
+        var opening = withheldBefore.Count > 0
+            ? new RowLabel(SafetyLabel.Critical, tools.Select(t => t.Name).Where(withheldBefore.Contains).ToArray(), null)
+            : new RowLabel(SafetyLabel.Safe, [], null);
+        yield return new TrajectoryRow(index++, new WorldModelInput(instruction, tools, [], null), opening);
+
+        var prefix = new List<TrajectoryStep>();
+        foreach (var call in session.Calls)
+        {
+            var withheld = JsonSerializer.Deserialize<string[]>(call.WithheldJson) ?? [];
+            var available = tools.Where(t => !withheldBefore.Contains(t.Name)).ToArray();
+            var newlyWithheld = withheld.Where(t => !withheldBefore.Contains(t)).ToArray();
+            var label = call.Verdict == "deny"
+                ? new RowLabel(SafetyLabel.Unsafe, [call.Tool], call.Observation)
+                : newlyWithheld.Length > 0 ? new RowLabel(SafetyLabel.Critical, newlyWithheld, call.Observation) : new RowLabel(SafetyLabel.Safe, [], call.Observation);
+            yield return new TrajectoryRow(index++, new WorldModelInput(instruction, available, prefix.ToArray(),
+                new TrajectoryStep(call.Tool, call.Arguments, null, call.Thought)), label);
+
+            if (call.Verdict != "deny")
+            {
+                prefix.Add(new TrajectoryStep(call.Tool, call.Arguments, call.Observation, call.Thought));
+            }
+            withheldBefore.UnionWith(withheld);
+        }
+    }
+}
