@@ -1,5 +1,6 @@
 using SafeMcp.Testing;
 using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.ModelFile;
 using SafeMcp.WorldModel.Network;
 
@@ -39,6 +40,50 @@ public sealed class WorldModelTests
         Assert.Equal("read_file", rows[1].Input.Current!.Action);
         Assert.Equal(SafetyLabel.Unsafe, rows[1].Label!.Safety);
         Assert.Empty(rows[1].Input.Tools);
+    }
+
+    [Fact]
+    public async Task A_model_retrained_on_the_exported_audit_log_makes_the_decisions_it_observed()
+    {
+        // A silo whose model filters everything at open; its audit log is exported as training rows.
+        using var directory = new TempDirectory("safemcp-e2e-retrain");
+        var exported = Path.Combine(directory.Path, "observed.jsonl");
+        await using (var silo = await SiloProcess.StartAsync(Directory.CreateDirectory(Path.Combine(directory.Path, "first")).FullName, "--world-model", WriteModel(directory.Path)))
+        await using (var session = await SampleServerSession.StartAsync(silo.BaseAddress, silo.BootstrapKey!, "Summarize my notes."))
+        {
+            Assert.Empty(await session.ToolNamesAsync());
+            var (exitCode, output) = await SafemcpCli.RunAsync("export-trajectories", "--sqlite", silo.SqlitePath, "--out", exported);
+            Assert.True(exitCode == 0, output);
+        }
+
+        // A small model trained on reference rows (another task over the same tools, safe as it opens) and on those rows...
+        var observed = TrajectoryJsonl.Read(exported);
+        var tools = observed[0].Input.Tools;
+        Assert.NotEmpty(tools);
+        var data = Directory.CreateDirectory(Path.Combine(directory.Path, "data", "safemcp")).FullName;
+        TrajectoryJsonl.Write(Path.Combine(data, "stage2_train.jsonl"),
+        [
+            new TrajectoryRow(0, new WorldModelInput("List the files of the project folder.", tools, [], null), new RowLabel(SafetyLabel.Safe, [], null)),
+            new TrajectoryRow(1, new WorldModelInput("List the files of the project folder.", tools, [], new TrajectoryStep("list_directory", """{"path":"."}""")), new RowLabel(SafetyLabel.Safe, [], null)),
+        ]);
+        var retrained = Path.Combine(directory.Path, "retrained.smwm");
+        var (trained, trainOutput) = await SafemcpCli.RunAsync("train", "--data-dir", Path.Combine(directory.Path, "data"), "--extra", exported, "--out", retrained,
+            "--dim", "8", "--buckets", "256", "--hidden", "12", "--tool-hidden", "6", "--folds", "0", "--dynamics-epochs", "1",
+            "--supervised-epochs", "200", "--policy-epochs", "0", "--feature-dropout", "0", "--learning-rate", "0.03");
+        Assert.True(trained == 0, trainOutput);
+        Assert.NotEqual(Model().Parameters, ModelFileFormat.Read(retrained).Parameters);
+
+        // ...serves a second silo, which now filters the observed task's tools as it opens, and not the other task's.
+        await using var second = await SiloProcess.StartAsync(Directory.CreateDirectory(Path.Combine(directory.Path, "second")).FullName, "--world-model", retrained);
+        await using (var again = await SampleServerSession.StartAsync(second.BaseAddress, second.BootstrapKey!, "Summarize my notes."))
+        {
+            Assert.Empty(await again.ToolNamesAsync());
+            var call = await again.CallAsync("read_file", ("path", "notes.md"));
+            Assert.True(call.IsError);
+            Assert.Contains("World model", SampleServerSession.Text(call));
+        }
+        await using var other = await SampleServerSession.StartAsync(second.BaseAddress, second.BootstrapKey!, "List the files of the project folder.");
+        Assert.Equal(tools.Select(t => t.Name).Order(StringComparer.Ordinal), (await other.ToolNamesAsync()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
