@@ -37,6 +37,8 @@ public sealed class WorldModelTests
         Assert.Equal(rows[0].Input.Tools.Select(t => t.Name), rows[0].Label!.FilteredTools);
         Assert.Contains("read_file", rows[0].Label!.FilteredTools);
         Assert.Equal("Summarize my notes.", rows[0].Input.Instruction);
+        Assert.All(rows[0].Input.Tools, tool => Assert.False(string.IsNullOrEmpty(tool.Description), tool.Name)); // as the server described them
+        Assert.All(rows[0].Input.Tools, tool => Assert.StartsWith("{", tool.SchemaText));
         Assert.Equal("read_file", rows[1].Input.Current!.Action);
         Assert.Equal(SafetyLabel.Unsafe, rows[1].Label!.Safety);
         Assert.Empty(rows[1].Input.Tools);
@@ -71,7 +73,9 @@ public sealed class WorldModelTests
             "--dim", "8", "--buckets", "256", "--hidden", "12", "--tool-hidden", "6", "--folds", "0", "--dynamics-epochs", "1",
             "--supervised-epochs", "200", "--policy-epochs", "0", "--feature-dropout", "0", "--learning-rate", "0.03");
         Assert.True(trained == 0, trainOutput);
-        Assert.NotEqual(Model().Parameters, ModelFileFormat.Read(retrained).Parameters);
+        var weights = ModelFileFormat.Read(retrained);
+        Assert.NotEqual(Model().Parameters, weights.Parameters);
+        Assert.True(weights.ReadsToolText); // the exported rows carry the tools' descriptions
 
         // ...serves a second silo, which now filters the observed task's tools as it opens, and not the other task's.
         await using var second = await SiloProcess.StartAsync(Directory.CreateDirectory(Path.Combine(directory.Path, "second")).FullName, "--world-model", retrained);

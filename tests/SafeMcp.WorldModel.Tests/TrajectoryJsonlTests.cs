@@ -1,4 +1,6 @@
 using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Network;
 
 namespace SafeMcp.WorldModel.Tests;
 
@@ -26,6 +28,40 @@ public sealed class TrajectoryJsonlTests : IDisposable
             Assert.Equal(rows[i].Label!.Safety, read[i].Label!.Safety);
             Assert.Equal(rows[i].Label!.FilteredTools, read[i].Label!.FilteredTools);
         }
+    }
+
+    [Fact]
+    public void Described_tools_keep_their_descriptions_and_schemas_in_a_field_of_their_own()
+    {
+        var tools = new[]
+        {
+            new ToolInfo("SendEmail", "Send an email.", """{"type":"object","properties":{"to":{"type":"string"}}}"""),
+            new ToolInfo("ReadEmail"),
+            new ToolInfo("Archive", null, """{"type":"object"}"""),
+        };
+        var described = new TrajectoryRow(0, new WorldModelInput("Mail Bob.", tools, [], null), new RowLabel(SafetyLabel.Safe, [], null));
+        var bare = new TrajectoryRow(1, new WorldModelInput("Mail Bob.", [new ToolInfo("SendEmail")], [], null), new RowLabel(SafetyLabel.Safe, [], null));
+        var path = Path.Combine(_directory, "described.jsonl");
+
+        TrajectoryJsonl.Write(path, [described, bare]);
+        var lines = File.ReadAllLines(path);
+        var read = TrajectoryJsonl.Read(path);
+
+        Assert.Equal(tools, read[0].Input.Tools);
+        Assert.Contains("\"available_tools\":[\"SendEmail\",\"ReadEmail\",\"Archive\"]", lines[0]); // the authors' field is unchanged
+        Assert.DoesNotContain("tool_descriptions", lines[1]);
+        Assert.Equal([new ToolInfo("SendEmail")], read[1].Input.Tools);
+    }
+
+    [Fact]
+    public void Descriptions_of_tools_a_row_does_not_list_are_ignored()
+    {
+        var path = Path.Combine(_directory, "extra.jsonl");
+        File.WriteAllText(path, """{"index":0,"available_tools":["A"],"tool_descriptions":{"B":{"description":"not listed"},"A":"not an object"},"steps":[],"current_action":null,"label":{"safety":"safe","filtered_tools":[]}}""" + "\n");
+
+        var read = TrajectoryJsonl.Read(path);
+
+        Assert.Equal([new ToolInfo("A")], read[0].Input.Tools);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ namespace SafeMcp.WorldModel.Data;
 /// Reads and writes the SafeMCP stage-2 JSONL format (see the data README): <c>index</c>, <c>instruction</c>,
 /// <c>available_tools</c>, <c>steps</c>, <c>current_action</c> and <c>label</c>. Step keys are read in both
 /// spellings the data uses (<c>Action</c>/<c>action</c>, <c>Action Input</c>/<c>action_input</c>, …).
+/// One optional field of our own, which readers of the authors' format ignore: <c>tool_descriptions</c>, an object
+/// whose keys are tool names of <c>available_tools</c> and whose values hold a <c>description</c> string and an
+/// <c>input_schema</c> object (an export of the audit log writes it; MCP servers describe their tools).
 /// </summary>
 public static class TrajectoryJsonl
 {
@@ -54,6 +57,20 @@ public static class TrajectoryJsonl
                 if (tool.ValueKind == JsonValueKind.String && tool.GetString() is { Length: > 0 } name)
                 {
                     tools.Add(new ToolInfo(name));
+                }
+            }
+        }
+        if (root.TryGetProperty("tool_descriptions", out var described) && described.ValueKind == JsonValueKind.Object)
+        {
+            for (var t = 0; t < tools.Count; t++)
+            {
+                if (described.TryGetProperty(tools[t].Name, out var entry) && entry.ValueKind == JsonValueKind.Object)
+                {
+                    tools[t] = tools[t] with
+                    {
+                        Description = entry.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
+                        SchemaText = entry.TryGetProperty("input_schema", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema.GetRawText() : null,
+                    };
                 }
             }
         }
@@ -117,6 +134,10 @@ public static class TrajectoryJsonl
             writer.WriteStringValue(tool.Name);
         }
         writer.WriteEndArray();
+        if (row.Input.Tools.Any(t => t.Description is not null || t.SchemaText is not null))
+        {
+            WriteToolDescriptions(writer, row.Input.Tools);
+        }
         writer.WriteStartArray("steps");
         foreach (var step in row.Input.Prefix)
         {
@@ -143,6 +164,27 @@ public static class TrajectoryJsonl
             }
             writer.WriteEndArray();
             writer.WriteString("next_state", label.NextState ?? "");
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteToolDescriptions(Utf8JsonWriter writer, IReadOnlyList<ToolInfo> tools)
+    {
+        writer.WriteStartObject("tool_descriptions");
+        foreach (var tool in tools.Where(t => t.Description is not null || t.SchemaText is not null).DistinctBy(t => t.Name))
+        {
+            writer.WriteStartObject(tool.Name);
+            if (tool.Description is not null)
+            {
+                writer.WriteString("description", tool.Description);
+            }
+            if (tool.SchemaText is not null)
+            {
+                writer.WritePropertyName("input_schema");
+                using var schema = JsonDocument.Parse(tool.SchemaText);
+                schema.RootElement.WriteTo(writer);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
