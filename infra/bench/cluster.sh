@@ -3,13 +3,20 @@
 # N silos on it (infra/cluster/start.sh), runs the load tester against all of them (the client routes every
 # session to its owner silo), prints durable decisions/s and latency percentiles, stops everything it started.
 # With its own PostgreSQL it also prints the server's processor time per decision in the measured window.
-# Usage: infra/bench/cluster.sh [--silos N] [load tester arguments; defaults --sessions 1000 --concurrency 32 --duration 15 --warmup 30]
+# Usage: infra/bench/cluster.sh [--silos N] [--world-model] [load tester arguments; defaults --sessions 1000 --concurrency 32 --duration 15 --warmup 30]
+# --world-model (taken by this script) starts every silo with the shipped world model in its decision path.
 # The default warmup is 30 s: N silos on 2 cores each compile their hot path to optimized code (tiered JIT) under
 # load, which takes longer than one silo alone; the figures are the steady state of a running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 silos=3
 if [[ "${1:-}" == "--silos" ]]; then silos="$2"; shift 2; fi
+cluster_args=()
+rest=()
+for arg in "$@"; do
+    if [[ "$arg" == "--world-model" ]]; then cluster_args+=(--world-model); else rest+=("$arg"); fi
+done
+set -- "${rest[@]+"${rest[@]}"}"
 dotnet build clients/SafeMcp.Cli -c Release -v quiet -nologo >/dev/null
 dotnet build clients/SafeMcp.LoadTest -c Release -v quiet -nologo >/dev/null
 work=$(mktemp -d)
@@ -26,7 +33,7 @@ if [[ -z "${SAFEMCP_POSTGRES:-}" ]]; then
 fi
 # Public and internal ports below the ephemeral range, all free (an ephemeral base could collide with a client socket).
 base=$(python3 infra/cluster/free-base-port.py "$silos")
-eval "$(infra/cluster/start.sh --silos "$silos" --base-port "$base" --dir "$work/cluster" --no-build)"
+eval "$(infra/cluster/start.sh --silos "$silos" --base-port "$base" --dir "$work/cluster" --no-build "${cluster_args[@]+"${cluster_args[@]}"}")"
 key="${SAFEMCP_API_KEY:-}"
 [[ -n "$key" ]] || { echo "no bootstrap key (database not fresh): set SAFEMCP_API_KEY" >&2; exit 1; }
 urls=(); IFS=, read -ra list <<<"$SAFEMCP_SILOS"; for u in "${list[@]}"; do urls+=(--url "$u"); done

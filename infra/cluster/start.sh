@@ -4,15 +4,16 @@
 # Prints the silo URLs and the bootstrap tenant key; writes pids and logs under --dir.
 # Stop it with infra/cluster/stop.sh DIR.
 #
-# Usage: infra/cluster/start.sh [--silos N] [--base-port PORT] [--postgres CS] [--dir DIR] [--configuration C] [--no-build]
+# Usage: infra/cluster/start.sh [--silos N] [--base-port PORT] [--postgres CS] [--dir DIR] [--configuration C] [--no-build] [--world-model]
 #   --silos          number of silos (default 3)
 #   --base-port      first public port (default 5080)
 #   --postgres       connection string (default: $SAFEMCP_POSTGRES, e.g. from infra/postgres/start.sh)
 #   --dir            state directory for pids and logs (default: a new one from mktemp)
 #   --configuration  build configuration (default Release)
+#   --world-model    every silo consults the shipped world model in its decision path (default: rules alone)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SILOS=3 BASE=5080 CS="${SAFEMCP_POSTGRES:-}" DIR="" CONFIG=Release BUILD=1
+SILOS=3 BASE=5080 CS="${SAFEMCP_POSTGRES:-}" DIR="" CONFIG=Release BUILD=1 WORLD_MODEL=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --silos) SILOS="$2"; shift 2 ;;
@@ -21,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --dir) DIR="$2"; shift 2 ;;
     --configuration) CONFIG="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --world-model) WORLD_MODEL=(--world-model); shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +45,7 @@ for ((i = 0; i < SILOS; i++)); do
     # The first silo alone creates the bootstrap tenant; the others wait for it so the key is printed once.
     BOOT=() ; [[ $i -gt 0 ]] && BOOT=(--no-bootstrap)
     nohup dotnet "$DLL" silo --urls "http://127.0.0.1:$PORT" --internal-url "http://127.0.0.1:$INTERNAL" \
-      --postgres "$CS" --name "silo$i" "${BOOT[@]}" > "$DIR/silo$i.log" 2>&1 &
+      --postgres "$CS" --name "silo$i" "${BOOT[@]}" "${WORLD_MODEL[@]}" > "$DIR/silo$i.log" 2>&1 &
     echo $! > "$DIR/silo$i.pid"
   fi
   for _ in $(seq 1 600); do
