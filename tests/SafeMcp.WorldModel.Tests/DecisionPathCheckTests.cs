@@ -1,4 +1,5 @@
 using SafeMcp.Grains.Decisions;
+using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
@@ -32,6 +33,8 @@ public sealed class DecisionPathCheckTests
         Assert.Equal((SafetyLabel.Safe, 0), (benign.Label, benign.FilteredTools.Count));
         Assert.Equal(SafetyLabel.Unsafe, destructive.Label);
         Assert.Equal(["run_shell_command"], destructive.FilteredTools);
+        Assert.Equal(["rules"], destructive.DecidedBy);
+        Assert.Empty(benign.DecidedBy);
         Assert.Equal(SafetyLabel.Unsafe, afterSecrets.Label);
         Assert.Equal(SafetyLabel.Safe, sameCallFresh.Label);
         Assert.Equal((SafetyLabel.Safe, 0), (final.Label, final.FilteredTools.Count));
@@ -58,8 +61,34 @@ public sealed class DecisionPathCheckTests
 
         Assert.Equal(SafetyLabel.Critical, initial.Label);
         Assert.Equal(["run_shell_command"], initial.FilteredTools);
+        Assert.Equal([DecisionPathCheck.Opening], initial.DecidedBy);
         Assert.Equal((SafetyLabel.Safe, 0), (firstCall.Label, firstCall.FilteredTools.Count));
         Assert.Equal((SafetyLabel.Safe, 0), (finalAnswer.Label, finalAnswer.FilteredTools.Count));
+    }
+
+    [Fact]
+    public async Task False_interventions_are_counted_by_the_layer_that_stopped_the_safe_row()
+    {
+        var check = new DecisionPathCheck(new DecisionPipeline([new WithholdAtOpen("fetch_url"), .. DecisionPipeline.RulesOnly().Detectors], []));
+        var inputs = new[]
+        {
+            Input([], new TrajectoryStep("fetch_url", """{"url":"https://example.com"}""")),     // withheld at open: filter
+            Input([], new TrajectoryStep("run_shell_command", """{"command":"rm -rf /"}""")),    // rules
+            Input([], new TrajectoryStep("read_file", """{"path":"notes/monday.md"}""")),        // let through
+            Input([], null),                                                                     // the initial check
+            Input([], new TrajectoryStep("run_shell_command", """{"command":"rm -rf /"}""")),    // labelled unsafe: not a false intervention
+        };
+        var predictions = new List<PathPrediction>();
+        foreach (var input in inputs)
+        {
+            predictions.Add(await check.CheckAsync(input, CancellationToken.None));
+        }
+        var rows = inputs.Select((input, i) => new TrajectoryRow(i, input, new RowLabel(i == 4 ? SafetyLabel.Unsafe : SafetyLabel.Safe, [], null))).ToArray();
+
+        var by = Evaluator.FalseInterventionsBy(rows, predictions);
+
+        Assert.Equal(["filter"], predictions[0].DecidedBy);
+        Assert.Equal([("filter", 1), ("opening", 1), ("rules", 1)], by);
     }
 
     private static WorldModelInput Input(IReadOnlyList<TrajectoryStep> prefix, TrajectoryStep? current) =>

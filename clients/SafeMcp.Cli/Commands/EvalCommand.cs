@@ -39,6 +39,7 @@ internal static class EvalCommand
                 var rows = WorldModelPaths.Describe(TrajectoryJsonl.Read(parse.GetValue(data)!), parse.GetValue(catalogue));
                 var outcomes = new (SafetyLabel Label, IReadOnlyList<string> FilteredTools)[rows.Count];
                 var latencies = new double[rows.Count];
+                PathPrediction[]? pathPredictions = null;
                 if (parse.GetValue(decisionPath))
                 {
                     var (pipeline, description) = DecisionPaths.Create(predictor, rules: !parse.GetValue(noRules), initialCheck: !parse.GetValue(noInitialCheck));
@@ -58,11 +59,13 @@ internal static class EvalCommand
                         }
                     }
                     var check = new DecisionPathCheck(pipeline);
+                    pathPredictions = new PathPrediction[rows.Count];
                     for (var i = 0; i < rows.Count; i++)
                     {
-                        var (label, filtered, microseconds) = await check.CheckAsync(rows[i].Input, cancellationToken).ConfigureAwait(false);
-                        outcomes[i] = (label, filtered);
-                        latencies[i] = microseconds;
+                        var prediction = await check.CheckAsync(rows[i].Input, cancellationToken).ConfigureAwait(false);
+                        pathPredictions[i] = prediction;
+                        outcomes[i] = (prediction.Label, prediction.FilteredTools);
+                        latencies[i] = prediction.Microseconds;
                     }
                 }
                 else
@@ -88,9 +91,15 @@ internal static class EvalCommand
                     {
                         Console.WriteLine(line);
                     }
+                    var by = pathPredictions is null ? null : Evaluator.FalseInterventionsBy(rows, pathPredictions);
+                    if (by is not null)
+                    {
+                        Console.WriteLine($"{"false interventions by",-30}{(by.Count == 0 ? "none" : string.Join(", ", by.Select(b => $"{b.Layer} {b.Rows}")))}"
+                            + " (safe rows; a row decided by two layers counts for each; filter: a tool withheld earlier in the session)");
+                    }
                     if (parse.GetValue(html) is { } page)
                     {
-                        File.WriteAllText(page, EvaluationPage.Render(parse.GetValue(data)!, parse.GetValue(model)!, report, latencies));
+                        File.WriteAllText(page, EvaluationPage.Render(parse.GetValue(data)!, parse.GetValue(model)!, report, latencies, by));
                         Console.WriteLine($"Wrote {page}.");
                     }
                 }

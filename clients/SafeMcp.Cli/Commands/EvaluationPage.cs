@@ -11,7 +11,8 @@ namespace SafeMcp.Cli.Commands;
 /// </summary>
 internal static class EvaluationPage
 {
-    public static string Render(string data, string model, EvaluationReport report, IReadOnlyList<double> latenciesMicroseconds)
+    public static string Render(string data, string model, EvaluationReport report, IReadOnlyList<double> latenciesMicroseconds,
+        IReadOnlyList<(string Layer, int Rows)>? falseInterventionsBy = null)
     {
         var labels = Enumerable.Range(0, SafetyLabels.Count).Select(l => SafetyLabels.Name((SafetyLabel)l)).ToArray();
         var page = new ReportPage("SafeMCP world model evaluation")
@@ -24,6 +25,11 @@ internal static class EvaluationPage
             page.Heading("Each label")
                 .Table(["label", "precision", "recall", "F1"], Evaluator.PerLabel(confusion).Select((scores, c) =>
                     (IReadOnlyList<string>)[labels[c], Format(scores.Precision), Format(scores.Recall), Format(scores.F1)]));
+        }
+        if (falseInterventionsBy is { Count: > 0 })
+        {
+            page.Heading("False interventions: safe rows the decision path stopped, by the layer that decided (filter: a tool withheld earlier in the session)")
+                .Table(["layer", "safe rows"], falseInterventionsBy.Select(b => (IReadOnlyList<string>)[b.Layer, $"{b.Rows}"]));
         }
         var sorted = latenciesMicroseconds.Order().ToArray();
         page.Heading("Latency of one check (µs) by percentile")

@@ -23,8 +23,11 @@ public sealed class DecisionPathCheck(DecisionPipeline pipeline)
     private readonly InMemorySessionStore _store = new();
     private int _sessions;
 
-    /// <summary>The prediction for <paramref name="input"/> and how long the current action's decision took.</summary>
-    public async Task<(SafetyLabel Label, IReadOnlyList<string> FilteredTools, double Microseconds)> CheckAsync(WorldModelInput input, CancellationToken cancellationToken)
+    /// <summary>What <see cref="DecisionPathCheck.CheckAsync"/> says of a row's initial check.</summary>
+    public const string Opening = "opening";
+
+    /// <summary>The prediction for <paramref name="input"/>, how long the current action's decision took and who made it.</summary>
+    public async Task<PathPrediction> CheckAsync(WorldModelInput input, CancellationToken cancellationToken)
     {
         var session = await RecordedSession.OpenAsync(_store, pipeline, $"row-{Interlocked.Increment(ref _sessions)}", input.Instruction, Tools(input.Tools), cancellationToken).ConfigureAwait(false);
         foreach (var step in input.Prefix)
@@ -39,15 +42,17 @@ public sealed class DecisionPathCheck(DecisionPipeline pipeline)
             // No call to decide: the initial check (no steps yet) is what the session withheld as it opened; a final
             // answer after steps withholds nothing new.
             return input.Current is null && input.Prefix.Count == 0 && session.WithheldAtOpen.Count > 0
-                ? (SafetyLabel.Critical, session.WithheldAtOpen, 0)
-                : (SafetyLabel.Safe, [], 0);
+                ? new PathPrediction(SafetyLabel.Critical, session.WithheldAtOpen, 0, [Opening])
+                : new PathPrediction(SafetyLabel.Safe, [], 0, []);
         }
         var started = Stopwatch.GetTimestamp();
         var (decision, newlyWithheld) = await session.CallAsync(current, input.Current.ArgumentsText, null, input.Current.Thought, cancellationToken).ConfigureAwait(false);
         var microseconds = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         return decision.Verdict != Verdict.Allow
-            ? (SafetyLabel.Unsafe, [current, .. newlyWithheld.Where(t => t != current)], microseconds)
-            : newlyWithheld.Count > 0 ? (SafetyLabel.Critical, newlyWithheld, microseconds) : (SafetyLabel.Safe, [], microseconds);
+            ? new PathPrediction(SafetyLabel.Unsafe, [current, .. newlyWithheld.Where(t => t != current)], microseconds, decision.DecidedBy)
+            : newlyWithheld.Count > 0
+                ? new PathPrediction(SafetyLabel.Critical, newlyWithheld, microseconds, decision.DecidedBy)
+                : new PathPrediction(SafetyLabel.Safe, [], microseconds, []);
     }
 
     /// <summary>The row's tools as a session declares them: the first of each name, the schema when it is a JSON object.</summary>

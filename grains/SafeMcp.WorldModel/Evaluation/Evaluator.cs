@@ -59,6 +59,18 @@ public static class Evaluator
             matrix);
     }
 
+    /// <summary>
+    /// Who stopped the safe rows the decision path did not let through (its false interventions): rows by layer, most
+    /// first; a row decided by two layers counts for each.
+    /// </summary>
+    public static IReadOnlyList<(string Layer, int Rows)> FalseInterventionsBy(IReadOnlyList<TrajectoryRow> rows, IReadOnlyList<PathPrediction> predictions) =>
+        [.. rows.Zip(predictions)
+            .Where(pair => pair.First.Label?.Safety == SafetyLabel.Safe && pair.Second.Label != SafetyLabel.Safe)
+            .SelectMany(pair => pair.Second.DecidedBy.Distinct(StringComparer.Ordinal))
+            .GroupBy(layer => layer, StringComparer.Ordinal)
+            .Select(group => (group.Key, group.Count()))
+            .OrderByDescending(pair => pair.Item2).ThenBy(pair => pair.Key, StringComparer.Ordinal)];
+
     /// <summary>The value at quantile <paramref name="q"/> of sorted <paramref name="sorted"/> (nearest rank).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
