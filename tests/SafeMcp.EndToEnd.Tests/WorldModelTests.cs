@@ -42,6 +42,13 @@ public sealed class WorldModelTests
         Assert.Equal("read_file", rows[1].Input.Current!.Action);
         Assert.Equal(SafetyLabel.Unsafe, rows[1].Label!.Safety);
         Assert.Empty(rows[1].Input.Tools);
+
+        // An export that cannot be written says so and leaves nothing behind.
+        var nowhere = Path.Combine(directory.Path, "missing", "observed.jsonl");
+        var (failed, failure) = await SafemcpCli.RunAsync("export-trajectories", "--sqlite", silo.SqlitePath, "--out", nowhere);
+        Assert.Equal(2, failed);
+        Assert.Contains("cannot be exported", failure);
+        Assert.False(Directory.Exists(Path.Combine(directory.Path, "missing")));
     }
 
     [Fact]

@@ -21,29 +21,39 @@ internal static class ExportTrajectoriesCommand
         command.SetAction((parse, cancellationToken) => log.WithLogAsync(parse, async (audit, tenants) =>
         {
             var path = parse.GetValue(output)!;
-            long notSafe = 0, sessions = 0;
+            // Written beside the target and moved over it at the end, so a failed export leaves no half-written file.
+            var partial = path + ".partial";
+            long notSafe = 0, sessions = 0, rows = 0;
             try
             {
-                using var writer = new TrajectoryJsonlWriter(File.Create(path));
-                await foreach (var row in AuditTrajectoryExporter.RowsAsync(audit, tenants, cancellationToken).ConfigureAwait(false))
+                using (var writer = new TrajectoryJsonlWriter(File.Create(partial)))
                 {
-                    writer.Write(row);
-                    sessions += row.Input.Current is null ? 1 : 0;
-                    notSafe += row.Label!.Safety != SafetyLabel.Safe ? 1 : 0;
-                    if (writer.Rows % 10_000 == 0)
+                    await foreach (var row in AuditTrajectoryExporter.RowsAsync(audit, tenants, cancellationToken).ConfigureAwait(false))
                     {
-                        Console.Error.Write($"\r{writer.Rows:N0} rows, {sessions:N0} sessions");
+                        writer.Write(row);
+                        sessions += row.Input.Current is null ? 1 : 0;
+                        notSafe += row.Label!.Safety != SafetyLabel.Safe ? 1 : 0;
+                        if (writer.Rows % 10_000 == 0)
+                        {
+                            Console.Error.Write($"\r{writer.Rows:N0} rows, {sessions:N0} sessions");
+                        }
                     }
+                    rows = writer.Rows;
                 }
-                if (writer.Rows >= 10_000)
+                if (rows >= 10_000)
                 {
                     Console.Error.WriteLine();
                 }
-                Console.WriteLine($"Wrote {writer.Rows} rows of {sessions} sessions ({notSafe} not safe) to {path}.");
+                File.Move(partial, path, overwrite: true);
+                Console.WriteLine($"Wrote {rows} rows of {sessions} sessions ({notSafe} not safe) to {path}.");
                 return 0;
             }
-            catch (Exception e) when (e is SqliteException or JsonException or InvalidDataException)
+            catch (Exception e) when (e is SqliteException or JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
+                if (File.Exists(partial))
+                {
+                    File.Delete(partial);
+                }
                 Console.Error.WriteLine($"The audit log cannot be exported: {e.Message}");
                 return 2;
             }
