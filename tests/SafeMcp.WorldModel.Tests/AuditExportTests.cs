@@ -89,6 +89,36 @@ public sealed class AuditExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_sent_for_approval_is_safe_when_a_human_let_it_run_and_unsafe_when_it_never_ran()
+    {
+        var path = Path.Combine(_directory, "silo.db");
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            var pipeline = new DecisionPipeline([new AskFor("SendEmail")], []);
+            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", "Mail the team", [new("SendEmail")]), CancellationToken.None);
+            var approved = await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"team"}""").RootElement.Clone()), CancellationToken.None);
+            Assert.Equal(Verdict.RequireApproval, approved.Verdict);
+            await grain.ReportOutcomeAsync(new OutcomeReport(approved.Sequence, false, "sent", 4), CancellationToken.None); // a human approved: it ran
+            await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"everyone"}""").RootElement.Clone()), CancellationToken.None); // declined: no outcome
+            await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"boss"}""").RootElement.Clone()), CancellationToken.None);
+        }
+        SqliteConnection.ClearAllPools();
+
+        var rows = await ExportAsync(path);
+
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(SafetyLabel.Safe, rows[1].Label!.Safety);
+        Assert.Equal(SafetyLabel.Unsafe, rows[2].Label!.Safety);
+        Assert.Equal(["SendEmail"], rows[2].Label!.FilteredTools);
+        // The approved call is in the later rows' prefix; the declined one is not.
+        var step = Assert.Single(rows[3].Input.Prefix);
+        Assert.Equal("""{"to":"team"}""", step.ArgumentsText);
+        Assert.Equal("sent", step.Observation);
+    }
+
+    [Fact]
     public async Task The_export_round_trips_through_the_jsonl_reader()
     {
         var path = Path.Combine(_directory, "silo.db");
@@ -139,6 +169,18 @@ public sealed class AuditExportTests : IDisposable
             if (call.Tool.Name == tool)
             {
                 findings.Add(new Finding("test", Verdict.Deny, "denied by the test", []));
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class AskFor(string tool) : ICallDetector
+    {
+        public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
+        {
+            if (call.Tool.Name == tool)
+            {
+                findings.Add(new Finding("test", Verdict.RequireApproval, "a human decides", []));
             }
             return ValueTask.CompletedTask;
         }

@@ -20,7 +20,7 @@ internal abstract class AuditLog
         """;
 
     private const string CallsQuery = """
-        SELECT session_id, tool, verdict, withheld, arguments, thought, observation
+        SELECT session_id, tool, verdict, withheld, arguments, thought, observation, outcome_is_error IS NOT NULL
         FROM decisions WHERE tenant_id = $1 ORDER BY session_id, sequence
         """;
 
@@ -110,8 +110,8 @@ internal abstract class AuditLog
                     seen.Add(id);
                     calls = [];
                 }
-                calls.Add(new HistoryCall(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+                calls.Add(new HistoryCall(reader.GetString(1), AuditColumns.ParseVerdict(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7)));
             }
             if (session is not null && definitions.TryGetValue(session, out var last))
             {

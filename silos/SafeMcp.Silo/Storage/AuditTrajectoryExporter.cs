@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Features;
@@ -10,15 +11,17 @@ namespace SafeMcp.Silo.Storage;
 /// <summary>
 /// Turns a store's audit log into rows of the SafeMCP JSONL format, so a deployment can retrain on what it observed.
 /// Each session gives its initial check (the task and tools, no call yet) and then one row per decided call. The prefix
-/// holds the session's earlier allowed calls with their arguments and (redacted) observations; the label is the
-/// cluster's own decision: at open, tools withheld → critical, else safe; at a call, deny → unsafe (the call's tool
-/// filtered), tools newly withheld → critical, else safe.
+/// holds the session's earlier calls that ran, with their arguments and (redacted) observations; the label is the
+/// cluster's own decision, and a human's where it asked one: at open, tools withheld → critical, else safe; at a call,
+/// a call that did not run (denied, or sent for approval and not approved) → unsafe (the call's tool filtered), tools
+/// newly withheld → critical, else safe.
 /// </summary>
 /// <remarks>
 /// A session keeps one definition, its last: calls decided before its task or tools changed are exported against it.
 /// </remarks>
 internal static class AuditTrajectoryExporter
 {
+
     /// <summary>The rows of every session of <paramref name="tenants"/>, numbered from 0.</summary>
     public static async IAsyncEnumerable<TrajectoryRow> RowsAsync(AuditLog log, IReadOnlyList<string> tenants, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -54,13 +57,15 @@ internal static class AuditTrajectoryExporter
             var withheld = JsonSerializer.Deserialize<string[]>(call.WithheldJson) ?? [];
             var available = tools.Where(t => !withheldBefore.Contains(t.Name)).ToArray();
             var newlyWithheld = withheld.Where(t => !withheldBefore.Contains(t)).ToArray();
-            var label = call.Verdict == "deny"
+            // A call sent for approval ran only if a human approved it, and then its client reported what it returned.
+            var ran = call.Verdict == Verdict.Allow || (call.Verdict == Verdict.RequireApproval && call.Reported);
+            var label = !ran
                 ? new RowLabel(SafetyLabel.Unsafe, [call.Tool], call.Observation)
                 : newlyWithheld.Length > 0 ? new RowLabel(SafetyLabel.Critical, newlyWithheld, call.Observation) : new RowLabel(SafetyLabel.Safe, [], call.Observation);
             yield return new TrajectoryRow(index++, new WorldModelInput(instruction, available, prefix.ToArray(),
                 new TrajectoryStep(call.Tool, call.Arguments, null, call.Thought)), label);
 
-            if (call.Verdict != "deny")
+            if (ran)
             {
                 prefix.Add(new TrajectoryStep(call.Tool, call.Arguments, call.Observation, call.Thought));
             }
