@@ -312,6 +312,7 @@ public sealed class SessionGrainTests
         // A document written before the field existed reads as nothing withheld.
         Assert.Null(SessionCodec.ReadDefinition("""{"instruction":"x","tools":[{"name":"read_file"}]}""").WithheldAtOpen);
         Assert.Throws<JsonException>(() => SessionCodec.ReadDefinition("""{"tools":"none"}"""));
+        Assert.Throws<InvalidDataException>(() => SessionCodec.ReadDefinition("{}"));
     }
 
     private async Task<IEnumerable<string>> WithheldAtOpenAsync() =>

@@ -119,6 +119,31 @@ public sealed class AuditExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_session_whose_definition_cannot_be_read_is_named()
+    {
+        var path = Path.Combine(_directory, "silo.db");
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            var grain = await SessionGrain.ActivateAsync("t", "broken", storage, new DecisionPipeline([], []), new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("broken", "x", [new("ReadFile")]), CancellationToken.None);
+        }
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE session_definitions SET definition = '{\"instruction\":\"x\"}'";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        SqliteConnection.ClearAllPools();
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ExportAsync(path));
+
+        Assert.Contains("Session broken", error.Message);
+    }
+
+    [Fact]
     public async Task The_export_round_trips_through_the_jsonl_reader()
     {
         var path = Path.Combine(_directory, "silo.db");

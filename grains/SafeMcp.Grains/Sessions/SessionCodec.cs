@@ -21,11 +21,15 @@ public static class SessionCodec
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
 
     /// <summary>Reads a definition document (see <see cref="DefinitionJson"/>).</summary>
-    /// <exception cref="InvalidDataException">The document is empty.</exception>
+    /// <exception cref="InvalidDataException">The document is empty or has no tool list.</exception>
     /// <exception cref="JsonException">The document is not a definition.</exception>
-    public static SessionDefinitionDocument ReadDefinition(string definitionJson) =>
-        JsonSerializer.Deserialize(definitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
+    public static SessionDefinitionDocument ReadDefinition(string definitionJson)
+    {
+        var definition = JsonSerializer.Deserialize(definitionJson, SessionDocumentsJsonContext.Default.SessionDefinitionDocument)
             ?? throw new InvalidDataException("Empty session definition document.");
+        // Deserialization leaves a missing list null whatever the type says.
+        return definition.Tools is null ? throw new InvalidDataException("A session definition document without its tools.") : definition;
+    }
 
     /// <summary>
     /// The mutable document, UTF-8 JSON: what every turn rewrites (written as bytes, the form stores take it in). The

@@ -7,7 +7,8 @@ namespace SafeMcp.Silo.Storage;
 /// <summary>
 /// Reads a store's audit log for verification and export (never while deciding). The queries, the row reading and the
 /// verification are the same for every store; a store says how it opens one consistent read of a tenant (its snapshot,
-/// and on PostgreSQL the tenant that row-level security shows) and how it reads a timestamp back as the chain hashed it.
+/// and on PostgreSQL the tenant that row-level security shows), how it reads a timestamp back as the chain hashed it,
+/// and where it keeps the sessions' definitions.
 /// </summary>
 internal abstract class AuditLog
 {

@@ -41,7 +41,15 @@ internal static class AuditTrajectoryExporter
     /// <summary>One session's rows (indexes 0, 1, …): its initial check, then its calls.</summary>
     public static IEnumerable<TrajectoryRow> Rows(SessionHistory session)
     {
-        var definition = SessionCodec.ReadDefinition(session.DefinitionJson);
+        SessionDefinitionDocument definition;
+        try
+        {
+            definition = SessionCodec.ReadDefinition(session.DefinitionJson);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"Session {session.SessionId}: {e.Message}", e);
+        }
         var instruction = definition.Instruction;
         var tools = definition.Tools.Select(ToolInfo.From).ToArray();
         var withheldBefore = (definition.WithheldAtOpen ?? []).Select(t => t.Name).Where(name => tools.Any(t => t.Name == name)).ToHashSet(StringComparer.Ordinal);
