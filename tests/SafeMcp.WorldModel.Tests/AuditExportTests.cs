@@ -17,19 +17,15 @@ public sealed class AuditExportTests : IDisposable
     [Fact]
     public async Task Audit_log_exports_one_labelled_row_per_decision_with_the_allowed_prefix()
     {
-        var path = Path.Combine(_directory, "silo.db");
-        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        var path = await RecordAsync(async storage =>
         {
-            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
             var pipeline = new DecisionPipeline([new DenyTool("DeleteEmails")], []);
-            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await grain.OpenAsync(new OpenSessionRequest("s", "Summarize my inbox", [new("SearchEmails"), new("DeleteEmails")]), CancellationToken.None);
+            var grain = await OpenAsync(storage, "t", "s", pipeline, "Summarize my inbox", "SearchEmails", "DeleteEmails");
             var search = await grain.DecideAsync(new DecideRequest("SearchEmails", JsonDocument.Parse("""{"query":"inbox"}""").RootElement.Clone()), CancellationToken.None);
             await grain.ReportOutcomeAsync(new OutcomeReport(search.Sequence, false, "3 emails found", 14), CancellationToken.None);
             var delete = await grain.DecideAsync(new DecideRequest("DeleteEmails", JsonDocument.Parse("""{"ids":["all"]}""").RootElement.Clone()), CancellationToken.None);
             Assert.Equal(Verdict.Deny, delete.Verdict);
-        }
-        SqliteConnection.ClearAllPools();
+        });
 
         var rows = await ExportAsync(path);
 
@@ -51,23 +47,17 @@ public sealed class AuditExportTests : IDisposable
     [Fact]
     public async Task Tools_withheld_at_open_label_the_initial_check_critical_and_are_not_counted_again_at_the_first_call()
     {
-        var path = Path.Combine(_directory, "silo.db");
-        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        var path = await RecordAsync(async storage =>
         {
-            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
             var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal")], []);
-            var opened = await SessionGrain.ActivateAsync("t", "a", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await opened.OpenAsync(new OpenSessionRequest("a", "Tidy the logs", [new("ReadFile"), new("Terminal")]), CancellationToken.None);
+            var opened = await OpenAsync(storage, "t", "a", pipeline, "Tidy the logs", "ReadFile", "Terminal");
             await opened.DecideAsync(new DecideRequest("ReadFile", JsonDocument.Parse("""{"path":"app.log"}""").RootElement.Clone()), CancellationToken.None);
             // Opened, never called: its initial check is still a row.
-            var idle = await SessionGrain.ActivateAsync("t", "b", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await idle.OpenAsync(new OpenSessionRequest("b", "Nothing yet", [new("Terminal")]), CancellationToken.None);
+            await OpenAsync(storage, "t", "b", pipeline, "Nothing yet", "Terminal");
             // Another tenant's session is left out when one tenant is asked for.
             await storage.CreateTenantAsync("u", "u", CancellationToken.None);
-            var other = await SessionGrain.ActivateAsync("u", "c", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await other.OpenAsync(new OpenSessionRequest("c", "Elsewhere", [new("ReadFile")]), CancellationToken.None);
-        }
-        SqliteConnection.ClearAllPools();
+            await OpenAsync(storage, "u", "c", pipeline, "Elsewhere", "ReadFile");
+        });
 
         var rows = await ExportAsync(path, "t");
 
@@ -91,20 +81,16 @@ public sealed class AuditExportTests : IDisposable
     [Fact]
     public async Task A_call_sent_for_approval_is_safe_when_a_human_let_it_run_and_unsafe_when_it_never_ran()
     {
-        var path = Path.Combine(_directory, "silo.db");
-        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        var path = await RecordAsync(async storage =>
         {
-            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
             var pipeline = new DecisionPipeline([new AskFor("SendEmail")], []);
-            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await grain.OpenAsync(new OpenSessionRequest("s", "Mail the team", [new("SendEmail")]), CancellationToken.None);
+            var grain = await OpenAsync(storage, "t", "s", pipeline, "Mail the team", "SendEmail");
             var approved = await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"team"}""").RootElement.Clone()), CancellationToken.None);
             Assert.Equal(Verdict.RequireApproval, approved.Verdict);
             await grain.ReportOutcomeAsync(new OutcomeReport(approved.Sequence, false, "sent", 4), CancellationToken.None); // a human approved: it ran
             await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"everyone"}""").RootElement.Clone()), CancellationToken.None); // declined: no outcome
             await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"boss"}""").RootElement.Clone()), CancellationToken.None);
-        }
-        SqliteConnection.ClearAllPools();
+        });
 
         var rows = await ExportAsync(path);
 
@@ -121,14 +107,7 @@ public sealed class AuditExportTests : IDisposable
     [Fact]
     public async Task A_session_whose_definition_cannot_be_read_is_named()
     {
-        var path = Path.Combine(_directory, "silo.db");
-        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
-        {
-            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
-            var grain = await SessionGrain.ActivateAsync("t", "broken", storage, new DecisionPipeline([], []), new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await grain.OpenAsync(new OpenSessionRequest("broken", "x", [new("ReadFile")]), CancellationToken.None);
-        }
-        SqliteConnection.ClearAllPools();
+        var path = await RecordAsync(storage => OpenAsync(storage, "t", "broken", new DecisionPipeline([], []), "x", "ReadFile"));
         await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             await connection.OpenAsync();
@@ -146,16 +125,12 @@ public sealed class AuditExportTests : IDisposable
     [Fact]
     public async Task The_export_round_trips_through_the_jsonl_reader()
     {
-        var path = Path.Combine(_directory, "silo.db");
-        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        var path = await RecordAsync(async storage =>
         {
-            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
             var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal"), new DenyTool("DeleteEmails")], []);
-            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
-            await grain.OpenAsync(new OpenSessionRequest("s", "Clean up", [new("SearchEmails"), new("DeleteEmails"), new("Terminal")]), CancellationToken.None);
+            var grain = await OpenAsync(storage, "t", "s", pipeline, "Clean up", "SearchEmails", "DeleteEmails", "Terminal");
             await grain.DecideAsync(new DecideRequest("DeleteEmails", JsonDocument.Parse("""{"ids":["all"]}""").RootElement.Clone(), "They are old."), CancellationToken.None);
-        }
-        SqliteConnection.ClearAllPools();
+        });
         var rows = await ExportAsync(path);
         var file = Path.Combine(_directory, "rows.jsonl");
         TrajectoryJsonl.Write(file, rows);
@@ -173,6 +148,27 @@ public sealed class AuditExportTests : IDisposable
         }
         Assert.Equal("They are old.", read[1].Input.Current!.Thought);
         Assert.Equal(SafetyLabel.Unsafe, read[1].Label!.Safety);
+    }
+
+    /// <summary>Runs <paramref name="script"/> on a fresh embedded database with tenant <c>t</c>; returns the database's path.</summary>
+    private async Task<string> RecordAsync(Func<SqliteStorage, Task> script)
+    {
+        var path = Path.Combine(_directory, "silo.db");
+        await using (var storage = new SqliteStorage(path, new GroupCommitOptions()))
+        {
+            await storage.CreateTenantAsync("t", "t", CancellationToken.None);
+            await script(storage);
+        }
+        SqliteConnection.ClearAllPools();
+        return path;
+    }
+
+    /// <summary>A session of <paramref name="tenant"/> opened with <paramref name="instruction"/> and tools of these names.</summary>
+    private static async Task<SessionGrain> OpenAsync(SqliteStorage storage, string tenant, string session, DecisionPipeline pipeline, string instruction, params string[] tools)
+    {
+        var grain = await SessionGrain.ActivateAsync(tenant, session, storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+        await grain.OpenAsync(new OpenSessionRequest(session, instruction, [.. tools.Select(name => new ToolDescriptor(name))]), CancellationToken.None);
+        return grain;
     }
 
     private static async Task<List<TrajectoryRow>> ExportAsync(string path, string? tenant = null)
