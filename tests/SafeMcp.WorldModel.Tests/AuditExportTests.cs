@@ -19,7 +19,7 @@ public sealed class AuditExportTests : IDisposable
     {
         var path = await RecordAsync(async storage =>
         {
-            var pipeline = new DecisionPipeline([new DenyTool("DeleteEmails")], []);
+            var pipeline = new DecisionPipeline([new VerdictFor("DeleteEmails", Verdict.Deny)], []);
             var grain = await OpenAsync(storage, "t", "s", pipeline, "Summarize my inbox", "SearchEmails", "DeleteEmails");
             var search = await grain.DecideAsync(new DecideRequest("SearchEmails", JsonDocument.Parse("""{"query":"inbox"}""").RootElement.Clone()), CancellationToken.None);
             await grain.ReportOutcomeAsync(new OutcomeReport(search.Sequence, false, "3 emails found", 14), CancellationToken.None);
@@ -83,7 +83,7 @@ public sealed class AuditExportTests : IDisposable
     {
         var path = await RecordAsync(async storage =>
         {
-            var pipeline = new DecisionPipeline([new AskFor("SendEmail")], []);
+            var pipeline = new DecisionPipeline([new VerdictFor("SendEmail", Verdict.RequireApproval)], []);
             var grain = await OpenAsync(storage, "t", "s", pipeline, "Mail the team", "SendEmail");
             var approved = await grain.DecideAsync(new DecideRequest("SendEmail", JsonDocument.Parse("""{"to":"team"}""").RootElement.Clone()), CancellationToken.None);
             Assert.Equal(Verdict.RequireApproval, approved.Verdict);
@@ -127,7 +127,7 @@ public sealed class AuditExportTests : IDisposable
     {
         var path = await RecordAsync(async storage =>
         {
-            var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal"), new DenyTool("DeleteEmails")], []);
+            var pipeline = new DecisionPipeline([new WithholdAtOpen("Terminal"), new VerdictFor("DeleteEmails", Verdict.Deny)], []);
             var grain = await OpenAsync(storage, "t", "s", pipeline, "Clean up", "SearchEmails", "DeleteEmails", "Terminal");
             await grain.DecideAsync(new DecideRequest("DeleteEmails", JsonDocument.Parse("""{"ids":["all"]}""").RootElement.Clone(), "They are old."), CancellationToken.None);
         });
@@ -183,25 +183,14 @@ public sealed class AuditExportTests : IDisposable
         return rows;
     }
 
-    private sealed class DenyTool(string tool) : ICallDetector
+    /// <summary>A detector that gives every call of one tool the same verdict.</summary>
+    private sealed class VerdictFor(string tool, Verdict verdict) : ICallDetector
     {
         public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
         {
             if (call.Tool.Name == tool)
             {
-                findings.Add(new Finding("test", Verdict.Deny, "denied by the test", []));
-            }
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed class AskFor(string tool) : ICallDetector
-    {
-        public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
-        {
-            if (call.Tool.Name == tool)
-            {
-                findings.Add(new Finding("test", Verdict.RequireApproval, "a human decides", []));
+                findings.Add(new Finding("test", verdict, $"{verdict} by the test", []));
             }
             return ValueTask.CompletedTask;
         }

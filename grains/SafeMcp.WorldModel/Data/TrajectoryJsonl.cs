@@ -182,8 +182,7 @@ public static class TrajectoryJsonl
             if (tool.SchemaText is not null)
             {
                 writer.WritePropertyName("input_schema");
-                using var schema = JsonDocument.Parse(tool.SchemaText);
-                schema.RootElement.WriteTo(writer);
+                writer.WriteRawValue(tool.SchemaText); // validated as JSON as it is written
             }
             writer.WriteEndObject();
         }
