@@ -75,6 +75,10 @@ public sealed class SafeMcpClient : IDisposable
     public Task<SessionView> GetToolsAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<object, SessionView>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/tools", null, null, SafeMcpJsonContext.Default.SessionView, cancellationToken);
 
+    /// <summary>One server's slice of a session's tools: the plain names of its visible tools and its withheld tools.</summary>
+    public Task<SessionView> GetToolsAsync(string sessionId, string server, CancellationToken cancellationToken = default) =>
+        SendAsync<object, SessionView>(sessionId, HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}/tools?server={Uri.EscapeDataString(server)}", null, null, SafeMcpJsonContext.Default.SessionView, cancellationToken);
+
     /// <summary>Decides a call. When the cluster stays unreachable the answer follows <see cref="SafeMcpClientOptions.WhenUnavailable"/>.</summary>
     public async Task<Decision> DecideAsync(string sessionId, DecideRequest request, CancellationToken cancellationToken = default)
     {
@@ -89,7 +93,7 @@ public sealed class SafeMcpClient : IDisposable
             return new Decision(sessionId, 0, request.Tool, open ? Verdict.Allow : Verdict.Deny, [],
                 [open ? $"The cluster is unavailable ({e.Error.Message}); the call runs unsupervised (fail open)."
                       : $"The cluster is unavailable ({e.Error.Message}); the call is denied (fail closed)."],
-                [], [UnavailableLayer], DateTimeOffset.UtcNow);
+                [], [UnavailableLayer], DateTimeOffset.UtcNow, request.Server ?? SessionKeys.DefaultServer);
         }
     }
 

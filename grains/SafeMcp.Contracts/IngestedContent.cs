@@ -7,4 +7,5 @@ namespace SafeMcp.Contracts;
 /// <param name="Source">Where the content came from, e.g. <c>resources/read demo://x</c> or <c>prompts/get summarize</c>.</param>
 /// <param name="Content">The text content (may be truncated by the caller).</param>
 /// <param name="ContentBytes">The size of the whole content, in bytes.</param>
-public sealed record IngestedContent(string Source, string? Content, long ContentBytes);
+/// <param name="Server">The MCP server the content came from (default <c>default</c>); taint it carries is the whole session's.</param>
+public sealed record IngestedContent(string Source, string? Content, long ContentBytes, string? Server = null);

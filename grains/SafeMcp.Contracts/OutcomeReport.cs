@@ -5,4 +5,5 @@ namespace SafeMcp.Contracts;
 /// <param name="IsError">Whether the tool reported an error.</param>
 /// <param name="Content">The text content of the result (may be truncated by the caller).</param>
 /// <param name="ResultBytes">The size of the whole result, in bytes.</param>
-public sealed record OutcomeReport(long Sequence, bool IsError, string? Content, long ResultBytes);
+/// <param name="Server">The reporting server; when given it must be the server of the decided call (400 <c>server_mismatch</c>).</param>
+public sealed record OutcomeReport(long Sequence, bool IsError, string? Content, long ResultBytes, string? Server = null);

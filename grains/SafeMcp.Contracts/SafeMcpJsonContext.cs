@@ -16,6 +16,7 @@ namespace SafeMcp.Contracts;
 [JsonSerializable(typeof(OutcomeReport))]
 [JsonSerializable(typeof(IngestedContent))]
 [JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(ServerTools))]
 [JsonSerializable(typeof(SessionSnapshot))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Verdict))]
