@@ -314,12 +314,7 @@ public sealed partial class SessionGrain
         {
             return false;
         }
-        var count = 0;
-        foreach (var known in _state.Tools.Of(server))
-        {
-            count++;
-        }
-        if (tools.Count != count)
+        if (tools.Count != _state.Tools.Of(server).Count())
         {
             return false;
         }
