@@ -270,7 +270,7 @@ public static partial class CallInspector
     /// </summary>
     internal static bool IsPlaceholderHost(string host) => PlaceholderHostPattern().IsMatch(host);
 
-    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr)|host|hostname)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr)|host|hostname)\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderHostPattern();
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
@@ -464,7 +464,7 @@ public static partial class CallInspector
     [GeneratedRegex(@"[""']\b(password|passwd|pwd|passphrase|passcode)[""']\s*:\s*[""'](?<value>[^""']+)[""']|\b(password|passwd|pwd|passphrase|passcode)=(?<value>[^\s&;'""]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EmbeddedCredentialPattern();
 
-    [GeneratedRegex(@"^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivateAddressPattern();
 
     [GeneratedRegex(@"\.(internal|local|localdomain|lan|corp|intranet|home\.arpa)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

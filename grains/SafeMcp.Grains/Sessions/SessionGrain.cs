@@ -394,9 +394,9 @@ public sealed partial class SessionGrain
         return next;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:@/\-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._:@/\-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ServerNamePattern();
 }

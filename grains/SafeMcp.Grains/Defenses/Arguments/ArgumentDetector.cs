@@ -40,15 +40,12 @@ public sealed partial class ArgumentDetector : ICallDetector
     {
         var tool = call.Tool;
         var arguments = call.Request.Arguments is { ValueKind: JsonValueKind.Object } a ? a : s_emptyObject;
-        if (tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } schema)
+        var errors = JsonSchemaValidator.Validate(tool.Descriptor, arguments);
+        if (errors.Count > 0)
         {
-            var errors = JsonSchemaValidator.Validate(schema, arguments);
-            if (errors.Count > 0)
-            {
-                findings.Add(new Finding(SchemaLayer, Verdict.Deny,
-                    $"The arguments of '{tool.Name}' do not match its input schema: {string.Join("; ", errors)}.",
-                    [Techniques.SchemaValidation]));
-            }
+            findings.Add(new Finding(SchemaLayer, Verdict.Deny,
+                $"The arguments of '{tool.Name}' do not match its input schema: {string.Join("; ", errors)}.",
+                [Techniques.SchemaValidation]));
         }
 
         var strings = new List<ArgumentString>();
