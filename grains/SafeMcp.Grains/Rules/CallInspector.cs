@@ -55,16 +55,21 @@ public static partial class CallInspector
         {
             return capabilities;
         }
+        // Only the one operation key the tool's schema declares narrows: a second or undeclared operation key
+        // ({"op":"read","action":"delete"}) makes the call's operation ambiguous, and an ambiguous call keeps every capability.
         string? verb = null;
+        var operationKeys = 0;
         foreach (var property in args.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.String && Array.IndexOf(s_operationKeys, property.Name.ToLowerInvariant()) >= 0)
+            if (Array.IndexOf(s_operationKeys, property.Name.ToLowerInvariant()) >= 0)
             {
-                verb = property.Value.GetString()?.Trim().ToLowerInvariant();
-                break;
+                operationKeys++;
+                verb = property.Value.ValueKind == JsonValueKind.String && DeclaresProperty(tool, property.Name)
+                    ? property.Value.GetString()?.Trim().ToLowerInvariant()
+                    : null;
             }
         }
-        if (string.IsNullOrEmpty(verb))
+        if (operationKeys != 1 || string.IsNullOrEmpty(verb))
         {
             return capabilities;
         }
@@ -83,6 +88,12 @@ public static partial class CallInspector
     }
 
     private static readonly string[] s_operationKeys = ["operation", "op", "action", "verb"];
+
+    /// <summary>Whether <paramref name="tool"/>'s input schema declares the top-level property <paramref name="name"/>.</summary>
+    private static bool DeclaresProperty(ToolProfile tool, string name) =>
+        tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } schema
+        && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+        && properties.TryGetProperty(name, out _);
 
     // Keys whose value "host" gives a container the host's namespace (network, processes, IPC, users).
     private static readonly string[] s_namespaceKeys = ["network", "net", "network_mode", "networkmode", "pid", "pid_mode", "pidmode", "ipc", "ipc_mode", "userns", "userns_mode", "uts"];

@@ -42,6 +42,12 @@ public sealed class SessionState
     /// </summary>
     public bool AsksToEscapeOversight => _asksToEscapeOversight ??= Rules.OversightEvasion.Asked(_instruction);
 
+    /// <summary>
+    /// Who made the turn that last opened or re-opened the session (not stored: it matters to the gates that take note
+    /// of that turn's tool set, see <see cref="Defenses.Registry.ToolRegistry"/>). Agent until said otherwise.
+    /// </summary>
+    public SessionOpener Opener { get; set; }
+
     private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -103,6 +109,7 @@ public sealed class SessionState
         Instruction = other.Instruction;
         _asksToEscapeOversight = other._asksToEscapeOversight;
         Server = other.Server;
+        Opener = other.Opener;
         CapabilitiesUsed = other.CapabilitiesUsed;
         Taint = other.Taint;
         Sequence = other.Sequence;

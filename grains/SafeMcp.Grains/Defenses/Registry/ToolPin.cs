@@ -35,4 +35,7 @@ public static class QuarantineReason
     public const string New = "new";
     public const string Changed = "changed";
     public const string ReAdded = "re-added";
+
+    /// <summary>The tool's server name was first declared by an agent key (see <see cref="RegistryOptions.TrustNewServersFromAgentKeys"/>).</summary>
+    public const string NewServer = "new-server";
 }
