@@ -132,6 +132,10 @@ public static partial class CallInspector
                     text = text[..MaxScannedChars];
                 }
                 signals |= InspectString(text, toolCapabilities, searches);
+                if ((signals & CallSignal.SecretValue) == 0 && HidesSecret(text))
+                {
+                    signals |= CallSignal.SecretValue;
+                }
                 if (key is not null)
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
@@ -145,6 +149,25 @@ public static partial class CallInspector
                 signals |= CallSignal.SandboxEscape;
                 break;
         }
+    }
+
+    /// <summary>Whether a reading of <paramref name="text"/> (decoded, reversed, made visible: <see cref="DecodedText"/>) holds a secret.</summary>
+    public static bool HidesSecret(string text)
+    {
+        if (text.Length < DecodedText.MinChars && ContentScanner.IndexOfHiddenUnicode(text) < 0)
+        {
+            return false;
+        }
+        var variants = new List<string>(4);
+        DecodedText.Variants(text, variants);
+        foreach (var variant in variants)
+        {
+            if (SecretPatterns.Contains(variant))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The signals of a string by the key it is the value of.</summary>
@@ -301,11 +324,11 @@ public static partial class CallInspector
     public static CallSignal InspectString(string text, Capability toolCapabilities, bool searches)
     {
         var signals = CallSignal.None;
-        if (SecretLocationPattern().IsMatch(text))
+        if (SecretLocations.Named(text))
         {
             signals |= CallSignal.SecretLocation;
         }
-        if (SecretValuePattern().IsMatch(text))
+        if (SecretPatterns.Contains(text))
         {
             signals |= CallSignal.SecretValue;
         }
@@ -393,12 +416,6 @@ public static partial class CallInspector
     public static bool IsInternalHost(string host) =>
         PrivateAddressPattern().IsMatch(host) || !host.Contains('.', StringComparison.Ordinal) && !host.StartsWith('[')
         || InternalSuffixPattern().IsMatch(host);
-
-    [GeneratedRegex(@"(^|[/\\\s""'=~])(\.env(\.[a-z]+)?|\.ssh|id_rsa|id_ed25519|id_ecdsa|\.aws|\.gnupg|\.netrc|\.pgpass|\.npmrc|\.pypirc|\.git-credentials|\.kube|credentials(\.json)?|secrets?(\.[a-z]+)?|passwords?(\.[a-z]+)?|shadow|private[_-]?key|[a-z0-9_-]+\.(pem|key|p12|pfx|kdbx))($|[/\\\s""'.])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretLocationPattern();
-
-    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", RegexOptions.CultureInvariant)]
-    private static partial Regex SecretValuePattern();
 
     /// <summary>The signals of the URLs in <paramref name="text"/>: an external target, a hidden service.</summary>
     private static CallSignal UrlSignals(string text)

@@ -196,6 +196,7 @@ public sealed partial class SessionGrain
         }
         _pipeline.ApplyVisibility(next);
 
+        next.ArgumentCarry = SecretTrail.Carry(request.Arguments);
         next.Sequence++;
         var argumentsJson = CallHash.ArgumentsJson(request);
         // The session's own string for a known tool's name: the request's lives on in the history otherwise.
@@ -216,7 +217,7 @@ public sealed partial class SessionGrain
             verdict.Techniques,
             verdict.DecidedBy.Count == 0 ? s_decidedByRules : verdict.DecidedBy,
             now);
-        await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought is { } thought ? SecretPatterns.Redact(thought) : null), outcome: null, cancellationToken).ConfigureAwait(false);
         return decision;
     }
 
@@ -237,6 +238,7 @@ public sealed partial class SessionGrain
         var found = ContentScanner.Scan(report.Content);
         var next = NextState();
         next.Taint |= found;
+        next.SecretFingerprints = SecretTrail.Remember(next.SecretFingerprints, report.Content);
         foreach (var withheld in _pipeline.ObserveOutcome(next, report, _time.GetUtcNow()))
         {
             if (next.Tools.ContainsKey(withheld.Name))
@@ -283,6 +285,7 @@ public sealed partial class SessionGrain
         }
         var next = NextState();
         next.Taint |= found;
+        next.SecretFingerprints = SecretTrail.Remember(next.SecretFingerprints, content.Content);
         _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionJson: null, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);

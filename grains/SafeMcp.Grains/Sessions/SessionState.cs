@@ -48,6 +48,12 @@ public sealed class SessionState
     /// </summary>
     public SessionOpener Opener { get; set; }
 
+    /// <summary>Fingerprints of the secrets the session read (see <see cref="Rules.SecretTrail"/>); replaced, never changed in place. Not stored.</summary>
+    public ulong[] SecretFingerprints { get; set; } = [];
+
+    /// <summary>The tail of the last call's argument strings (see <see cref="Rules.SecretTrail.Carry"/>). Not stored.</summary>
+    public string ArgumentCarry { get; set; } = string.Empty;
+
     private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -110,6 +116,8 @@ public sealed class SessionState
         _asksToEscapeOversight = other._asksToEscapeOversight;
         Server = other.Server;
         Opener = other.Opener;
+        SecretFingerprints = other.SecretFingerprints;
+        ArgumentCarry = other.ArgumentCarry;
         CapabilitiesUsed = other.CapabilitiesUsed;
         Taint = other.Taint;
         Sequence = other.Sequence;

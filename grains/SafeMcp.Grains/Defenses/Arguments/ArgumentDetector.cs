@@ -80,6 +80,15 @@ public sealed partial class ArgumentDetector : ICallDetector
                 $"'{tool.Name}' chains or substitutes commands; a human confirms the whole command line.",
                 [Techniques.CommandInjection]));
         }
+        if ((call.Signals & CallSignal.SecretValue) == 0
+            && (SecretTrail.SplitAcrossCalls(call.Session.ArgumentCarry, strings) || SecretTrail.CarriesFragment(call.Session.SecretFingerprints, strings)))
+        {
+            var outbound = (call.Capabilities & Outbound) != 0;
+            findings.Add(new Finding(Layer, outbound ? Verdict.Deny : Verdict.RequireApproval,
+                $"A secret the session read, or one split across its calls, is in pieces in the arguments of '{tool.Name}'"
+                + (outbound ? ", which sends data out." : "; a human confirms it may be handed to the tool."),
+                [Techniques.ParameterExfiltration]));
+        }
         if ((call.Signals & CallSignal.SecretValue) != 0 && (call.Capabilities & Outbound) == 0)
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
