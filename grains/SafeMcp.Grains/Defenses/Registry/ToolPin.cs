@@ -35,4 +35,7 @@ public static class QuarantineReason
     public const string New = "new";
     public const string Changed = "changed";
     public const string ReAdded = "re-added";
+
+    /// <summary>An admin rejected the definition last seen; a different one is quarantined again as changed.</summary>
+    public const string Rejected = "rejected";
 }
