@@ -4,6 +4,7 @@ using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Diagnostics;
 using SafeMcp.Silo.Membership;
 using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Inference;
@@ -79,6 +80,7 @@ public static class SiloHost
         services.AddHostedService<IdleDeactivationService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SafeMcpJsonContext.Default));
         services.AddOpenApi();
+        var telemetry = services.AddSiloTelemetry(builder.Configuration, options);
 
         var app = builder.Build();
         app.UseMiddleware<TenantAuthentication>();
@@ -90,6 +92,10 @@ public static class SiloHost
             app.MapClusterEndpoints();
         }
         app.MapDefenseEndpoints();
+        if (telemetry.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
         return app;
     }
 

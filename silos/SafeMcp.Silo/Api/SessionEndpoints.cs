@@ -6,6 +6,8 @@ using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Tenants;
+using System.Diagnostics;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Api;
 
@@ -95,7 +97,13 @@ internal static class SessionEndpoints
 
     private static Task<IResult> DecideAsync(HttpContext context, SessionApi api, string sessionId) =>
         BodyTurnAsync(context, api, sessionId, SafeMcpJsonContext.Default.DecideRequest,
-            (grain, request) => grain.DecideAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.Decision);
+            async (grain, request) =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                var decision = await grain.DecideAsync(request, context.RequestAborted).ConfigureAwait(false);
+                SiloDiagnostics.RecordDecision(decision, started);
+                return decision;
+            }, SafeMcpJsonContext.Default.Decision);
 
     private static Task<IResult> OutcomeAsync(HttpContext context, SessionApi api, string sessionId) =>
         BodyTurnAsync(context, api, sessionId, SafeMcpJsonContext.Default.OutcomeReport,
