@@ -56,16 +56,13 @@ internal static class DefenseEndpoints
     private static Task<IResult> ApproveAsync(HttpContext context, ToolRegistry registry, IOptions<SiloOptions> options, string server, string tool) =>
         GuardAsync(async () =>
         {
-            string? hash = null;
-            if (context.Request.ContentLength is > 0)
+            // The body is optional but read whatever its framing: a chunked body has no Content-Length, and its hash must not be ignored.
+            var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes, optional: true).ConfigureAwait(false);
+            if (error is not null)
             {
-                var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-                if (error is not null)
-                {
-                    return error;
-                }
-                hash = body!.Hash;
+                return error;
             }
+            var hash = body?.Hash;
             var pin = await registry.ApproveAsync(TenantAuthentication.TenantOf(context), server, tool, hash, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(ToView(pin), SafeMcpJsonContext.Default.RegisteredTool);
         });
