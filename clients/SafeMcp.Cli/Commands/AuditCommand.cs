@@ -19,7 +19,9 @@ internal static class AuditCommand
         var anchorFile = new Option<string?>("--anchor") { Description = "Also check against an anchor written by 'audit anchor': rows or tenants deleted, or the log rolled back, since it." };
         var verify = new Command("verify", "Recompute every tenant's MAC chain; exit code 1 when a row was modified, reordered, inserted or deleted.");
         verifyLog.AddTo(verify);
+        var acceptUnkeyed = new Option<bool>("--accept-unkeyed") { Description = "Accept rows linked before audit keys existed (plain SHA-256, which whoever writes the database can recompute)." };
         verify.Options.Add(anchorFile);
+        verify.Options.Add(acceptUnkeyed);
         verify.SetAction((parse, cancellationToken) =>
         {
             AuditAnchor? anchor = null;
@@ -29,7 +31,7 @@ internal static class AuditCommand
                 foreach (var id in tenants)
                 {
                     var anchored = anchor?.Tenants.FirstOrDefault(t => t.TenantId == id);
-                    var (result, unchained) = await log.VerifyAsync(id, cancellationToken, anchored).ConfigureAwait(false);
+                    var (result, unchained) = await log.VerifyAsync(id, cancellationToken, anchored, parse.GetValue(acceptUnkeyed)).ConfigureAwait(false);
                     var legacy = unchained > 0 ? $" ({unchained} rows written before the chain existed)" : string.Empty;
                     var unkeyed = result.Unkeyed > 0 ? $" ({result.Unkeyed} rows linked before audit keys existed: not protected from whoever can write the database)" : string.Empty;
                     Console.WriteLine(result.IsIntact ? $"{id}: intact, {result.Rows} rows{legacy}{unkeyed}" : $"{id}: TAMPERED, {result.Rows} rows{legacy}{unkeyed}");

@@ -41,7 +41,8 @@ internal abstract class AuditLog(AuditKeyRing keys)
     public AuditKeyRing Keys => keys;
 
     /// <summary>Verifies a tenant's chain against its head (read in the same snapshot as the rows) and, when given, an anchor's record of it.</summary>
-    public async Task<(AuditVerification Result, long Unchained)> VerifyAsync(string tenantId, CancellationToken cancellationToken, AuditAnchorTenant? anchor = null)
+    public async Task<(AuditVerification Result, long Unchained)> VerifyAsync(string tenantId, CancellationToken cancellationToken, AuditAnchorTenant? anchor = null,
+        bool acceptUnkeyed = false)
     {
         await using var scope = await BeginReadAsync(tenantId, cancellationToken).ConfigureAwait(false);
         long length = 0;
@@ -66,7 +67,7 @@ internal abstract class AuditLog(AuditKeyRing keys)
             var outcome = row.OutcomeIsError is { } isError ? new AuditOutcome(isError, row.OutcomeBytes ?? 0, row.OutcomeTaint, row.Observation) : null;
             rows.Add(new AuditChainRecord(row.Entry, row.ChainHash, outcome, row.OutcomeSeal));
         }
-        return (AuditChain.Verify(tenantId, rows, length, head, keys, anchor), unchained);
+        return (AuditChain.Verify(tenantId, rows, length, head, keys, anchor, acceptUnkeyed), unchained);
     }
 
     /// <summary>A tenant's chained decisions in chain order, with their outcome columns.</summary>

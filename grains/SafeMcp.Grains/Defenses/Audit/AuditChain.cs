@@ -165,9 +165,11 @@ public static class AuditChain
     /// <summary>
     /// Checks a tenant's chain: <paramref name="rows"/> in chain order against the stored head and, when given, against
     /// an <paramref name="anchor"/> exported earlier (which shows rows deleted at the end, or the whole tenant, since).
+    /// Unkeyed rows are a problem unless <paramref name="acceptUnkeyed"/> (rows written before an upgrade to keys): anyone
+    /// who can write the database can recompute their SHA-256 chain.
     /// </summary>
     public static AuditVerification Verify(string tenantId, IEnumerable<AuditChainRecord> rows, long headLength, string? headHash, AuditKeyRing keys,
-        AuditAnchorTenant? anchor = null)
+        AuditAnchorTenant? anchor = null, bool acceptUnkeyed = false)
     {
         var problems = new List<string>();
         var previous = Genesis;
@@ -226,6 +228,10 @@ public static class AuditChain
         if (count != headLength || (headLength > 0 && !string.Equals(previous, headHash, StringComparison.Ordinal)))
         {
             problems.Add($"the chain holds {count} rows ending in {Short(previous)}, the head records {headLength} rows ending in {Short(headHash ?? Genesis)}: rows were deleted or added outside the service");
+        }
+        if (unkeyed > 0 && !acceptUnkeyed)
+        {
+            problems.Add($"{unkeyed} rows carry no key id: their plain SHA-256 chain can be recomputed by whoever writes the database (rows written before the upgrade to audit keys are accepted with --accept-unkeyed)");
         }
         if (anchor is not null)
         {
