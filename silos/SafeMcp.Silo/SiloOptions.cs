@@ -24,6 +24,13 @@ public sealed class SiloOptions
     /// <summary>Whether the silo runs in a cluster (shared PostgreSQL storage).</summary>
     public bool IsCluster => PostgresConnectionString is not null;
 
+    /// <summary>
+    /// The audit key file (<c>id base64-key</c> lines, the last one signs; see docs/audit.md). Default null: the embedded
+    /// silo uses <c>silo.db.audit-keys</c> beside its database, created on first start; a cluster silo must be given one
+    /// (every silo the same file), or it does not start.
+    /// </summary>
+    public string? AuditKeyFile { get; set; }
+
     /// <summary>Largest request body accepted, in bytes (larger: 413). Default 1 MiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

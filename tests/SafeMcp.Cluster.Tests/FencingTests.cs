@@ -34,7 +34,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         Assert.Single(await storage.ReadDecisionsAsync(tenant, "moved", 0, 10, CancellationToken.None));
 
         // The rejected write took no place in the audit chain: the two committed decisions are rows 1 and 2 of one intact chain.
-        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        var (chain, _) = await new PostgresAuditLog(dataSource, TestAuditKeys.Ring).VerifyAsync(tenant, CancellationToken.None);
         Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
         Assert.Equal(2, chain.Rows);
     }
@@ -90,7 +90,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         {
             Assert.Equal(decisions, (await storage.ReadDecisionsAsync(tenant, session, 0, 10, CancellationToken.None)).Count);
         }
-        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        var (chain, _) = await new PostgresAuditLog(dataSource, TestAuditKeys.Ring).VerifyAsync(tenant, CancellationToken.None);
         Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
         Assert.Equal(2, chain.Rows);
     }
@@ -184,7 +184,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         {
             var dataSource = NpgsqlDataSource.Create(connectionString);
             await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
-            var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+            var storage = new PostgresStorage(dataSource, new GroupCommitOptions(), TestAuditKeys.Ring);
             var tenant = $"{prefix}-{Guid.NewGuid():N}"[..20];
             await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
             foreach (var session in sessions)

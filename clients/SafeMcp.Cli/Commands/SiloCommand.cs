@@ -18,6 +18,7 @@ internal static class SiloCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
         var postgres = CommonOptions.Postgres();
         var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
+        var auditKeys = CommonOptions.AuditKeys("The audit key file (default: SAFEMCP_AUDIT_KEYS, else beside the SQLite file; required in cluster mode).");
         var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
         var worldModel = new Option<string?>("--world-model")
         {
@@ -25,7 +26,7 @@ internal static class SiloCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, postgres, internalUrl };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, postgres, internalUrl, auditKeys };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -37,6 +38,7 @@ internal static class SiloCommand
                 PostgresConnectionString = parse.GetValue(postgres),
                 InternalUrl = parse.GetValue(internalUrl),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
+                AuditKeyFile = parse.GetValue(auditKeys),
                 WorldModelPath = parse.GetResult(worldModel) is null ? null : parse.GetValue(worldModel) ?? SiloOptions.ShippedWorldModelPath,
             };
             if (parse.GetValue(name) is { } siloName)
