@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using SafeMcp.Grains.Text;
 
 namespace SafeMcp.Grains.Rules;
 
@@ -39,7 +40,7 @@ public static partial class SecretLocations
 
     /// <summary>
     /// <paramref name="text"/> with what disguises a path undone: percent-encoding decoded (twice, for double encoding),
-    /// compatibility forms folded (NFKC: fullwidth dot and letters), invisible characters removed. The same instance
+    /// compatibility forms folded (<see cref="CompatibilityFold"/>: fullwidth dot and letters), invisible characters removed. The same instance
     /// when there is nothing to undo.
     /// </summary>
     public static string Normalize(string text)
@@ -63,10 +64,7 @@ public static partial class SecretLocations
         }
         if (!Ascii.IsValid(result))
         {
-            if (!result.IsNormalized(NormalizationForm.FormKC))
-            {
-                result = result.Normalize(NormalizationForm.FormKC);
-            }
+            result = CompatibilityFold.Fold(result);
             if (ContentScanner.IndexOfHiddenUnicode(result) >= 0)
             {
                 result = DecodedText.WithoutHiddenCharacters(result);

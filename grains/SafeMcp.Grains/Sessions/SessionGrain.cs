@@ -115,8 +115,13 @@ public sealed partial class SessionGrain
         var by = opener == SessionOpener.Admin ? "an admin key" : "an agent key (it relaxes no check)";
         var decision = new Decision(next.SessionId, next.Sequence, InstructionChange.AuditTool, Verdict.Allow, HiddenTools(next),
             [$"The session's instruction was changed by {by}."], [], [SessionLayer], _time.GetUtcNow());
-        var change = new System.Text.Json.Nodes.JsonObject { ["previous"] = previous, ["instruction"] = next.Instruction, ["by"] = opener == SessionOpener.Admin ? "admin" : "agent" };
-        return new AuditRecord(decision, ContentScanner.Redact(change.ToJsonString(), int.MaxValue), Thought: null);
+        var change = new System.Text.Json.Nodes.JsonObject
+        {
+            ["previous"] = previous is null ? null : SecretPatterns.Redact(previous),
+            ["instruction"] = next.Instruction is null ? null : SecretPatterns.Redact(next.Instruction),
+            ["by"] = opener == SessionOpener.Admin ? "admin" : "agent",
+        };
+        return new AuditRecord(decision, change.ToJsonString(), Thought: null);
     }
 
     private const string SessionLayer = "session";

@@ -1,9 +1,7 @@
-using System.Text;
-
 namespace SafeMcp.Grains.Text;
 
 /// <summary>
-/// Compares tool names as a person reads them: Unicode compatibility forms folded (NFKC: fullwidth letters, ligatures)
+/// Compares tool names as a person reads them: Unicode compatibility forms folded (<see cref="CompatibilityFold"/>: fullwidth letters, ligatures)
 /// and case folded, so a policy naming <c>send_message_X</c> also covers <c>Send_message_X</c> and <c>ｓｅｎｄ_message_X</c>.
 /// </summary>
 public sealed class ToolNameComparer : IEqualityComparer<string>
@@ -18,9 +16,8 @@ public sealed class ToolNameComparer : IEqualityComparer<string>
     /// <summary>The form names are compared in.</summary>
     public static string Fold(string name)
     {
-        var folded = Ascii.IsValid(name) || name.IsNormalized(NormalizationForm.FormKC) ? name : name.Normalize(NormalizationForm.FormKC);
-        // Upper then lower: folds the letters whose lower-case form alone does not meet (e.g. the Kelvin sign, long s).
-        return folded.ToUpperInvariant().ToLowerInvariant();
+        // Upper then lower: letters whose lower-case forms alone do not meet fold together.
+        return CompatibilityFold.Fold(name).ToUpperInvariant().ToLowerInvariant();
     }
 
     /// <inheritdoc />

@@ -123,7 +123,8 @@ public static class JsonSchemaValidator
                     return;
                 }
                 var at = node.InstanceLocation.ToString();
-                errors.Add($"${(at.Length == 0 ? "" : at)}: {keyword}: {message}");
+                // A false schema (additionalProperties: false) reports under an empty keyword.
+                errors.Add($"${at}: {(keyword.Length == 0 ? "not allowed" : keyword)}: {message}");
             }
         }
     }
