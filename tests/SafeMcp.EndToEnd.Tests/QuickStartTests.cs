@@ -36,7 +36,9 @@ public sealed partial class QuickStartTests
         {
             var key = await WaitForKeyAndHealthAsync(silo, siloOutput, port);
 
-            var script = "safemcp() { dotnet run --project clients/SafeMcp.Cli -c Release --no-build -- \"$@\"; }\n" +
+            // `safemcp X` as the README spells it without installing; SAFEMCP_URL points the CLI at the test's port.
+            var script = $"export SAFEMCP_URL=http://127.0.0.1:{port}\n" +
+                "safemcp() { dotnet run --project clients/SafeMcp.Cli -c Release --no-build -- \"$@\"; }\n" +
                 KeyLine().Replace(curlSteps, $"KEY={key}")
                     .Replace("localhost:5080", $"localhost:{port}", StringComparison.Ordinal)
                     .Replace("curl -s ", "curl -s -w '\\n' ", StringComparison.Ordinal);
