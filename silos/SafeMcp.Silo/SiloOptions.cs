@@ -15,6 +15,13 @@ public sealed class SiloOptions
     /// <summary>Cluster mode: the shared PostgreSQL database (Npgsql connection string). Null: embedded SQLite. Default null.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// Cluster mode: the owner role's connection string, used only to apply migrations at start (the runtime role owns
+    /// nothing and may create nothing). Default null: migrations run on <see cref="PostgresConnectionString"/>, which works
+    /// only where that role owns the database or every migration is already applied.
+    /// </summary>
+    public string? PostgresOwnerConnectionString { get; set; }
+
     /// <summary>Cluster mode: the h2c (HTTP/2 cleartext) endpoint other silos forward requests to, e.g. <c>http://127.0.0.1:6080</c>. Default null (required in cluster mode).</summary>
     public string? InternalUrl { get; set; }
 

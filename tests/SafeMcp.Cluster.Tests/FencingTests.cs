@@ -150,8 +150,18 @@ public sealed class FencingTests(PostgresFixture postgres)
         await using var transaction = await TestCluster.BeginAsTenantAsync(connection, tenant);
         var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), Audit(s), null, Epoch: 1)).ToArray();
         await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, writes)! } };
-        var tookEffect = GroupCommitStatement.Applied((long[])(await batchCommand.ExecuteScalarAsync())!, batch);
-        Assert.Equal(Enumerable.Repeat(true, batch), tookEffect);
+        GroupCommitAnswer answer;
+        await using (var reader = await batchCommand.ExecuteReaderAsync())
+        {
+            answer = await GroupCommitStatement.ReadAsync(reader, batch, batch, CancellationToken.None);
+        }
+        Assert.Equal(Enumerable.Repeat(true, batch), answer.Applied);
+        Assert.Equal(Enumerable.Repeat(true, batch), answer.Linked);
+        // The second round trip: the silo's MACs after the locked head, inserted with the new head.
+        await using (var links = new NpgsqlBatch(connection, transaction) { BatchCommands = { ChainInsertStatement.For(tenant, TestAuditKeys.Ring, writes, answer.Linked, answer.Head!.Value) } })
+        {
+            await links.ExecuteNonQueryAsync();
+        }
         var leaseRowsRead = await CountAsync(connection, transaction,
             "SELECT pg_stat_get_xact_tuples_returned('leases'::regclass) + pg_stat_get_xact_tuples_fetched('leases'::regclass)");
         // A lookup by key counts its index entry and its row; the fence looks each write's lease up once.

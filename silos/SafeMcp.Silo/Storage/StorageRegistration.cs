@@ -47,7 +47,13 @@ internal static class StorageRegistration
             var tuning = sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Tune(options.PostgresConnectionString!, tuning));
             var dataSource = builder.Build();
-            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock.
+            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock. The owner
+            // role migrates when given (the runtime role owns nothing); the runtime role then finds every version applied.
+            if (options.PostgresOwnerConnectionString is { } owner)
+            {
+                using var ownerSource = NpgsqlDataSource.Create(owner);
+                PostgresMigrator.ApplyAsync(ownerSource, CancellationToken.None).GetAwaiter().GetResult();
+            }
             PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
             return dataSource;
         });

@@ -83,11 +83,11 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
             return decisions;
         });
 
+    /// <remarks>The tenant count (<c>tenant_totals</c>) follows by a trigger the runtime role cannot write around (migration 0009).</remarks>
     public async Task CreateTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
         var created = await ScalarAsync<int>(TenantBatch.SetTenant(tenantId), """
-            WITH ins AS (INSERT INTO tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
-                 total AS (UPDATE tenant_totals SET tenants = tenants + (SELECT count(*) FROM ins) WHERE id = 1)
+            WITH ins AS (INSERT INTO tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM ins
             """, [tenantId, name], cancellationToken).ConfigureAwait(false);
         if (created == 0)
