@@ -3,6 +3,12 @@ namespace SafeMcp.SampleServer;
 /// <summary>The sample server's settings, from arguments and environment variables.</summary>
 internal sealed class SampleServerOptions
 {
+    /// <summary>The silo address used when <c>SAFEMCP_URL</c> is not set: where <c>safemcp silo</c> listens by default.</summary>
+    public const string DefaultSiloUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The server name its tools are pinned under when <c>SAFEMCP_SERVER_NAME</c> is not set.</summary>
+    public const string DefaultServerName = "safemcp-sample-server";
+
     /// <summary>The directory the tools work in (<c>--sandbox</c> or <c>SAFEMCP_SANDBOX</c>). Default: <c>safemcp-sandbox</c> under the temp directory.</summary>
     public required string Sandbox { get; init; }
 
@@ -22,7 +28,7 @@ internal sealed class SampleServerOptions
     /// The server's implementation name (<c>--server-name</c> or <c>SAFEMCP_SERVER_NAME</c>), which the hook takes as its
     /// slice of the session's tools: two copies under two names join one session as two servers. Default <c>safemcp-sample-server</c>.
     /// </summary>
-    public string ServerName { get; init; } = "safemcp-sample-server";
+    public string ServerName { get; init; } = DefaultServerName;
 
     /// <summary>The file <c>send_message</c> appends to, inside the sandbox. Default <c>outbox.jsonl</c>.</summary>
     public string OutboxFile { get; init; } = "outbox.jsonl";
@@ -58,7 +64,7 @@ internal sealed class SampleServerOptions
         {
             Sandbox = Path.GetFullPath(sandbox),
             Unsupervised = unsupervised,
-            ServerName = serverName ?? NullIfBlank(Environment.GetEnvironmentVariable("SAFEMCP_SERVER_NAME")) ?? "safemcp-sample-server",
+            ServerName = serverName ?? NullIfBlank(Environment.GetEnvironmentVariable("SAFEMCP_SERVER_NAME")) ?? DefaultServerName,
             ShellTimeout = int.TryParse(timeout, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(10),
         };
     }

@@ -21,7 +21,7 @@ public readonly record struct CallRecord(long Sequence, string Tool, Verdict Ver
 {
     /// <summary>The record of a call of <paramref name="server"/>'s <paramref name="tool"/> decided now, with its arguments as the audit row keeps them.</summary>
     public static CallRecord Decided(long sequence, string server, string tool, Verdict verdict, string argumentsJson, SessionGrainOptions options) =>
-        new(sequence, tool, verdict, CallHash.Of(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars), null, server);
+        new(sequence, tool, verdict, CallHash.OfCall(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars), null, server);
 
     /// <summary>The called tool's identity in the session.</summary>
     public Tools.ToolKey Key => new(Server, Tool);

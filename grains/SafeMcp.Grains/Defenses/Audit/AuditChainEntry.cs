@@ -1,6 +1,9 @@
 namespace SafeMcp.Grains.Defenses.Audit;
 
-/// <summary>One decision row as the audit chain covers it: every column written at decision time, in stored form.</summary>
+/// <summary>
+/// One decision row as the audit chain covers it: every column written at decision time, in stored form, and the id of
+/// the audit key that MAC'd it (<see cref="AuditKeyRing"/>; null for a row linked before keys existed).
+/// </summary>
 /// <remarks><see cref="Server"/> is hashed only when it is not <c>default</c>, so rows written before servers were kept verify unchanged.</remarks>
 public sealed record AuditChainEntry(
     string TenantId,
@@ -16,4 +19,5 @@ public sealed record AuditChainEntry(
     string Arguments,
     string? Thought,
     string DecidedAt,
+    string? KeyId = null,
     string Server = Contracts.SessionKeys.DefaultServer);
