@@ -302,7 +302,8 @@ public sealed class SessionGrainTests
         await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command.", s_tools), default);
         Assert.Equal(["run_shell_command"], await WithheldAtOpenAsync());
 
-        await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command, then fetch_url.", s_tools), default);
+        // An admin key: the new task names a tool the first did not (an agent key may only tighten a task).
+        await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command, then fetch_url.", s_tools), SessionOpener.Admin, default);
 
         Assert.Equal(["fetch_url", "run_shell_command"], grain.State.Withheld.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["fetch_url"], await WithheldAtOpenAsync());
