@@ -156,7 +156,18 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     }
 
     /// <summary>Approves the observed definition of a tool; <paramref name="expectedHash"/>, when given, must match it.</summary>
-    public async Task<ToolPin> ApproveAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken)
+    public Task<ToolPin> ApproveAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken) =>
+        ReviewAsync(tenantId, server, tool, expectedHash, pin => pin with { Status = PinStatus.Approved, Reason = null, ApprovedHash = pin.ObservedHash, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>
+    /// Rejects the observed definition of a tool: it stays withheld (an approved one is withdrawn) until a different
+    /// definition is seen and approved; <paramref name="expectedHash"/>, when given, must match it.
+    /// </summary>
+    public Task<ToolPin> RejectAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken) =>
+        ReviewAsync(tenantId, server, tool, expectedHash, pin => pin with { Status = PinStatus.Quarantined, Reason = QuarantineReason.Rejected, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>An admin's answer to a tool's observed definition: checked against what was reviewed, then stored.</summary>
+    private async Task<ToolPin> ReviewAsync(string tenantId, string server, string tool, string? expectedHash, Func<ToolPin, ToolPin> answer, CancellationToken cancellationToken)
     {
         var pins = await GetAsync(tenantId, server, cancellationToken, reload: true).ConfigureAwait(false);
         await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -174,10 +185,10 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
             {
                 throw new DefenseRequestException(DefenseErrorKind.Conflict, "tool_removed", $"'{tool}' is no longer offered by server '{server}'.");
             }
-            var approved = pin with { Status = PinStatus.Approved, Reason = null, ApprovedHash = pin.ObservedHash, UpdatedAt = time.GetUtcNow() };
-            await store.SaveAsync([approved], cancellationToken).ConfigureAwait(false);
-            pins.Replace([approved]);
-            return approved;
+            var reviewed = answer(pin);
+            await store.SaveAsync([reviewed], cancellationToken).ConfigureAwait(false);
+            pins.Replace([reviewed]);
+            return reviewed;
         }
         finally
         {
