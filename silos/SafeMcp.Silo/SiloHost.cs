@@ -4,6 +4,8 @@ using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.WebConsole;
+using SafeMcp.Silo.Diagnostics;
 using SafeMcp.Silo.Membership;
 using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Inference;
@@ -64,7 +66,8 @@ public static class SiloHost
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
         // The decision layers: every registered detector and visibility rule takes part in every decision.
-        services.AddSingleton<ICallDetector, HazardRules>();
+        services.AddOptions<RuleOptions>().BindConfiguration("Rules");
+        services.AddSingleton<ICallDetector>(sp => new HazardRules(sp.GetRequiredService<IOptions<RuleOptions>>().Value));
         services.AddWorldModel(options.WorldModelPath);
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
         services.AddDefenses(options);
@@ -74,10 +77,12 @@ public static class SiloHost
             sp.GetServices<IToolGate>().ToArray(),
             sp.GetServices<IOutcomeObserver>().ToArray()));
         services.AddSingleton<SessionGrainRuntime>();
+        services.AddSingleton<RecentDecisions>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<IdleDeactivationService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SafeMcpJsonContext.Default));
         services.AddOpenApi();
+        var telemetry = services.AddSiloTelemetry(builder.Configuration, options);
 
         var app = builder.Build();
         app.UseMiddleware<TenantAuthentication>();
@@ -89,6 +94,11 @@ public static class SiloHost
             app.MapClusterEndpoints();
         }
         app.MapDefenseEndpoints();
+        app.MapConsoleEndpoints();
+        if (telemetry.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
         return app;
     }
 

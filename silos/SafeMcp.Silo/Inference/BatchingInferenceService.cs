@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Inference;
 
@@ -117,9 +118,11 @@ internal sealed class BatchingInferenceService : IWorldModelService, IAsyncDispo
         {
             inputs.Add(pending.Input);
         }
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var outcomes = _predictor.Check(inputs);
+            SiloDiagnostics.RecordInference(batch.Count, started);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].TrySetResult(outcomes[i]);

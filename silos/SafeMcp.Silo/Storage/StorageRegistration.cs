@@ -60,6 +60,7 @@ internal static class StorageRegistration
         // Fail closed: without the key a cluster silo would write rows no one could verify.
         var auditKeys = AuditKeyRing.Load(options.AuditKeyFile
             ?? throw new InvalidOperationException("Cluster mode needs an audit key file (--audit-keys or SAFEMCP_AUDIT_KEYS; every silo the same file, see docs/audit.md)."));
+        services.AddSingleton(auditKeys);
         services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value,
             auditKeys, sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());

@@ -9,8 +9,8 @@ public sealed class PostgresStorageOptions
     /// <summary>
     /// Group-commit transactions a silo runs at once, each on its own connection: while one waits for its WAL flush the next
     /// batch executes, and PostgreSQL flushes concurrent commits together. Batches of one tenant still take turns on its
-    /// audit chain head for their last statement and commit, and on two cores more than one did not help
-    /// (infra/bench/cluster.sh --silos 3 --synthetic: 2,692–2,950/s at 1, 2,437/s at 2). Default 1.
+    /// audit chain head for their last statement and commit. Default 1: on two cores more than one did not help
+    /// (docs/benchmarks.md, "Cluster").
     /// </summary>
     public int TransactionsInFlight { get; set; } = 1;
 
