@@ -66,7 +66,8 @@ public static class SiloHost
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
         // The decision layers: every registered detector and visibility rule takes part in every decision.
-        services.AddSingleton<ICallDetector, HazardRules>();
+        services.AddOptions<RuleOptions>().BindConfiguration("Rules");
+        services.AddSingleton<ICallDetector>(sp => new HazardRules(sp.GetRequiredService<IOptions<RuleOptions>>().Value));
         services.AddWorldModel(options.WorldModelPath);
         services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
         services.AddDefenses(options);

@@ -71,17 +71,13 @@ internal static class DefenseEndpoints
     private static Task<IResult> ReviewAsync(HttpContext context, IOptions<SiloOptions> options, Func<string?, Task<ToolPin>> review) =>
         GuardAsync(async () =>
         {
-            string? hash = null;
-            if (context.Request.ContentLength is > 0)
+            // The body is optional but read whatever its framing: a chunked body has no Content-Length, and its hash must not be ignored.
+            var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes, optional: true).ConfigureAwait(false);
+            if (error is not null)
             {
-                var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-                if (error is not null)
-                {
-                    return error;
-                }
-                hash = body!.Hash;
+                return error;
             }
-            var pin = await review(hash).ConfigureAwait(false);
+            var pin = await review(body?.Hash).ConfigureAwait(false);
             return Results.Json(ToView(pin), SafeMcpJsonContext.Default.RegisteredTool);
         });
 

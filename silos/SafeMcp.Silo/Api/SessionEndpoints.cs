@@ -5,6 +5,7 @@ using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Sessions;
+using SafeMcp.Silo.Tenants;
 using System.Diagnostics;
 using SafeMcp.Silo.WebConsole;
 using SafeMcp.Silo.Diagnostics;
@@ -88,9 +89,12 @@ internal static class SessionEndpoints
             return ApiErrors.Error(StatusCodes.Status400BadRequest, "missing_session_id", "The body needs a sessionId.");
         }
         api.Recent.Opened(TenantAuthentication.TenantOf(context), request.SessionId, request.Server);
-        return await TurnAsync(context, api, request.SessionId, grain => grain.OpenAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
+        return await TurnAsync(context, api, request.SessionId, grain => grain.OpenAsync(request, OpenerOf(context), context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
             () => JsonSerializer.SerializeToUtf8Bytes(request, SafeMcpJsonContext.Default.OpenSessionRequest)).ConfigureAwait(false);
     }
+
+    private static SessionOpener OpenerOf(HttpContext context) =>
+        TenantAuthentication.OwnerOf(context).Role == KeyRole.Admin ? SessionOpener.Admin : SessionOpener.Agent;
 
     private static Task<IResult> ToolsAsync(HttpContext context, SessionApi api, string sessionId) =>
         TurnAsync(context, api, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);

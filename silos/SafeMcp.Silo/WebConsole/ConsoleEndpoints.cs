@@ -1,3 +1,4 @@
+using SafeMcp.Grains.Defenses.Audit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SafeMcp.Silo.Api;
@@ -41,8 +42,8 @@ internal static class ConsoleEndpoints
         console.MapGet("/audit", async (HttpContext context, IServiceProvider services, IOptions<SiloOptions> options) =>
             {
                 AuditLog log = options.Value.IsCluster
-                    ? new PostgresAuditLog(services.GetRequiredService<NpgsqlDataSource>())
-                    : new SqliteAuditLog(options.Value.SqlitePath);
+                    ? new PostgresAuditLog(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<AuditKeyRing>())
+                    : new SqliteAuditLog(options.Value.SqlitePath, options.Value.AuditKeyFile is { } keyFile ? AuditKeyRing.Load(keyFile) : null);
                 try
                 {
                     var (result, unchained) = await log.VerifyAsync(TenantAuthentication.TenantOf(context), context.RequestAborted).ConfigureAwait(false);

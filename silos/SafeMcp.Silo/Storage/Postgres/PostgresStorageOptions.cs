@@ -22,6 +22,13 @@ public sealed class PostgresStorageOptions
     /// </summary>
     public bool NoResetOnClose { get; set; } = true;
 
+    /// <summary>
+    /// Longest a group commit's transaction may sit idle between its two round trips (the server's
+    /// <c>idle_in_transaction_session_timeout</c>, for that transaction): a silo frozen between them loses its transaction
+    /// (its decisions were not acknowledged), so the tenant's chain head and the leases it locked are free again. Default 2 s.
+    /// </summary>
+    public TimeSpan IdleInCommitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Largest pool of connections when the connection string does not say. Default 50.</summary>
     public int MaxPoolSize { get; set; } = 50;
 }
