@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
@@ -15,7 +16,7 @@ public sealed class GrantNameTests
     public async Task A_policy_tool_is_held_back_whatever_its_case_or_width(string declared)
     {
         var store = new MemoryDefenseStore();
-        var time = new ManualTime(Sessions.Start);
+        var time = new FakeTimeProvider(Sessions.Start);
         var gate = new GrantGate(store, new GrantOptions(), time);
         await gate.SetPolicyAsync(Sessions.Tenant, new GrantPolicy(["send_message_X"], []), CancellationToken.None);
         var grain = await Sessions.GrainAsync(Sessions.Pipeline(gates: [gate]), time);

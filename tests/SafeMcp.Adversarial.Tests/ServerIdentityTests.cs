@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
@@ -10,7 +11,7 @@ namespace SafeMcp.Adversarial.Tests;
 public sealed partial class ServerIdentityTests
 {
     private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly DecisionPipeline _pipeline;
 
     private static readonly ToolDescriptor s_honest = Sessions.Tool("read", "Read a file.");

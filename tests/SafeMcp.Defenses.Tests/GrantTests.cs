@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses;
@@ -8,7 +9,7 @@ namespace SafeMcp.Defenses.Tests;
 public sealed class GrantTests
 {
     private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly GrantGate _gate;
 
     public GrantTests() => _gate = new GrantGate(_store, new GrantOptions(), _time);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
@@ -13,7 +14,7 @@ public sealed class SharedStateTests
 {
     private static readonly TimeSpan Interval = new RegistryOptions().RefreshInterval;
     private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
 
     [Fact]
     public async Task Approval_through_one_silo_applies_on_another_after_the_refresh_interval()
