@@ -1,3 +1,4 @@
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses;
@@ -7,7 +8,7 @@ namespace SafeMcp.Defenses.Tests;
 
 public sealed class GrantTests
 {
-    private readonly MemoryDefenseStore _store = new();
+    private readonly InMemoryDefenseStore _store = new();
     private readonly ManualTime _time = new(Sessions.Start);
     private readonly GrantGate _gate;
 

@@ -1,3 +1,4 @@
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
@@ -12,7 +13,7 @@ namespace SafeMcp.Defenses.Tests;
 public sealed class SharedStateTests
 {
     private static readonly TimeSpan Interval = new RegistryOptions().RefreshInterval;
-    private readonly MemoryDefenseStore _store = new();
+    private readonly InMemoryDefenseStore _store = new();
     private readonly ManualTime _time = new(Sessions.Start);
 
     [Fact]

@@ -1,4 +1,3 @@
-using SafeMcp.Grains.Decisions;
 using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Inference;
 using SafeMcp.WorldModel.LookAhead;
@@ -29,7 +28,7 @@ internal static class WorldModelRegistration
             cache: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<InferenceCacheOptions>>().Value));
         services.AddSingleton<BatchingInferenceService>();
         services.AddSingleton<IWorldModelService>(sp => sp.GetRequiredService<BatchingInferenceService>());
-        services.AddSingleton<ICallDetector>(sp => new WorldModelDetector(sp.GetRequiredService<IWorldModelService>(),
+        services.AddSingleton(sp => new WorldModelDetector(sp.GetRequiredService<IWorldModelService>(),
             options: sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorldModelDetectorOptions>>().Value));
         return services;
     }
