@@ -63,7 +63,7 @@ public static class SiloHost
         services.AddOptions<GroupCommitOptions>().BindConfiguration("Storage:GroupCommit");
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
-        services.AddWorldModel(options.WorldModelPath);
+        services.AddWorldModel(builder.Configuration, options.WorldModelPath);
         services.AddDefenses(options);
         // The decision path, in the order SiloDecisionPath documents (the offline commands build the same one).
         services.AddSingleton(sp => SiloDecisionPath.Build(sp.GetRequiredService<DefenseLayers>(), sp.GetService<WorldModelDetector>()));
