@@ -24,6 +24,9 @@ public sealed class OnnxWorldModel : IWorldModel, IDisposable
     /// <summary>Optional metadata: the log-scale bias added to the safe label before the argmax. Default 0.</summary>
     public const string SafeBiasKey = "safemcp.safe_bias";
 
+    /// <summary>Optional metadata: the tokens a check is cut to, the length the model was trained at (else <see cref="OnnxModelOptions.MaxTokens"/>).</summary>
+    public const string MaxTokensKey = "safemcp.max_tokens";
+
     /// <summary>Optional metadata: <c>false</c> for a cased vocabulary. Default true (input lower-cased).</summary>
     public const string LowercaseKey = "safemcp.lowercase";
 
@@ -51,7 +54,11 @@ public sealed class OnnxWorldModel : IWorldModel, IDisposable
         _safeBias = Number(metadata, SafeBiasKey, 0f, path);
         _inputNames = contract.TakesTokenTypes ? [OnnxContract.InputIds, OnnxContract.AttentionMask, OnnxContract.TokenTypeIds] : [OnnxContract.InputIds, OnnxContract.AttentionMask];
         _outputNames = contract.HasNextState ? [OnnxContract.LabelLogits, OnnxContract.ToolLogits, OnnxContract.NextState] : [OnnxContract.LabelLogits, OnnxContract.ToolLogits];
-        _maxTokens = contract.SequenceLength ?? options.MaxTokens;
+        _maxTokens = contract.SequenceLength ?? (metadata.ContainsKey(MaxTokensKey) ? (int)Number(metadata, MaxTokensKey, options.MaxTokens, path) : options.MaxTokens);
+        if (_maxTokens is < 16 or > 8192)
+        {
+            throw new ModelFileException($"The ONNX world model '{path}': metadata '{MaxTokensKey}' must be between 16 and 8192 (is {_maxTokens}).");
+        }
         Description = $"onnx {Path.GetFileName(path)} on {provider}";
     }
 
@@ -118,17 +125,10 @@ public sealed class OnnxWorldModel : IWorldModel, IDisposable
         {
             return [];
         }
-        var (ids, mask, types, length) = Tokenize(inputs);
-        long[] shape = [rows, length];
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
-        OrtValue[] values = _contract.TakesTokenTypes ? [idsValue, maskValue, typesValue] : [idsValue, maskValue];
-        using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, _inputNames, values, _outputNames);
-        var labels = Rows(results[0], rows, OnnxContract.LabelLogits);
-        var tools = Rows(results[1], rows, OnnxContract.ToolLogits);
-        OutputRows? next = _contract.HasNextState ? Rows(results[2], rows, OnnxContract.NextState) : null;
+        var outputs = Run(inputs, _outputNames);
+        var labels = outputs[0];
+        var tools = outputs[1];
+        OutputRows? next = _contract.HasNextState ? outputs[2] : null;
         var predictions = new Prediction[rows];
         for (var r = 0; r < rows; r++)
         {
@@ -136,6 +136,34 @@ public sealed class OnnxWorldModel : IWorldModel, IDisposable
                 next is null ? new float[NextStateFeature.Count] : Sigmoid(next.Value.Row(r)));
         }
         return predictions;
+    }
+
+    /// <summary>
+    /// Rows of the model's output <paramref name="name"/> [batch, width] for a batch, fed exactly as checks are: how
+    /// training reads an encoder's pooled vector through the serving path's serialisation and tokens.
+    /// </summary>
+    public float[][] Output(IReadOnlyList<WorldModelInput> inputs, string name)
+    {
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+        var output = Run(inputs, [name])[0];
+        return [.. Enumerable.Range(0, inputs.Count).Select(r => output.Row(r).ToArray())];
+    }
+
+    private OutputRows[] Run(IReadOnlyList<WorldModelInput> inputs, string[] outputNames)
+    {
+        var rows = inputs.Count;
+        var (ids, mask, types, length) = Tokenize(inputs);
+        long[] shape = [rows, length];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        OrtValue[] values = _contract.TakesTokenTypes ? [idsValue, maskValue, typesValue] : [idsValue, maskValue];
+        using var runOptions = new RunOptions();
+        using var results = _session.Run(runOptions, _inputNames, values, outputNames);
+        return [.. results.Select((value, i) => Rows(value, rows, outputNames[i]))];
     }
 
     /// <summary>The batch as token arrays [rows, length], padded with zeros to the longest row (or the model's fixed length).</summary>
