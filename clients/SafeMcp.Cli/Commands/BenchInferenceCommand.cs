@@ -77,10 +77,10 @@ internal static class BenchInferenceCommand
                 Console.WriteLine($"(uncached features and network, as training computes them; with the session cache, features + network "
                     + $"{cachedSingle:F1} µs/check at batch 1, {cachedBatched:F1} µs/check at batch {inputs.Length})");
 
-                var rulesOnly = await DecisionPathAsync(DecisionPipeline.RulesOnly(), inputs, duration, cancellationToken).ConfigureAwait(false);
+                var rulesOnly = await DecisionPathAsync(DecisionPaths.Create((WorldModelPredictor?)null).Pipeline, inputs, duration, cancellationToken).ConfigureAwait(false);
                 var withModel = await DecisionPathAsync(DecisionPaths.Create(predictor).Pipeline, inputs, duration, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"decision path (session grain, in-memory store), rules only:          {rulesOnly:F1} µs/decision");
-                Console.WriteLine($"decision path (session grain, in-memory store), rules + world model: {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
+                Console.WriteLine($"decision path (session grain, in-memory store), rules + defenses:   {rulesOnly:F1} µs/decision");
+                Console.WriteLine($"decision path (session grain, in-memory store), + world model:      {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
 
                 var options = new InferenceOptions { MaxBatch = parse.GetValue(maxBatch), MaxDelayMicroseconds = parse.GetValue(maxDelay) };
                 await using var service = new BatchingInferenceService(predictor, Options.Create(options));

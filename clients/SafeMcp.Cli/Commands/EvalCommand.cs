@@ -25,8 +25,8 @@ internal static class EvalCommand
         var model = WorldModelPaths.Model();
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H (0: the current action only).", DefaultValueFactory = _ => new LookAheadOptions().Steps };
 
-        var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the whole decision path (session grain, rule layer, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
-        var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer out (the world model inside the session grain)." };
+        var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the silo's whole decision path (session grain, rules, SAFE-MCP defenses, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
+        var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer and the SAFE-MCP defenses out (the world model alone inside the session grain)." };
         var noInitialCheck = WorldModelPaths.NoInitialCheck();
         var catalogue = WorldModelPaths.ToolCatalogue();
         var tier = WorldModelPaths.Tier();
