@@ -6,6 +6,7 @@ var root = new RootCommand("SafeMCP Cluster: supervises LLM agents' MCP tool cal
     SiloCommand.Create(),
     TenantCommand.Create(),
     SessionCommand.Create(),
+    RegistryCommand.Create(),
     DefensesCommand.Create(),
     AuditCommand.Create(),
     TrainCommand.Create(),

@@ -112,6 +112,19 @@ public sealed class SafeMcpClient : IDisposable
     public Task<SiloRuntimeStats> GetRuntimeStatsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<object, SiloRuntimeStats>(null, HttpMethod.Get, "v1/silo/runtime", null, null, SafeMcpJsonContext.Default.SiloRuntimeStats, cancellationToken);
 
+    /// <summary>The tenant's pinned tools, optionally of one <paramref name="server"/> and one <paramref name="status"/>.</summary>
+    public Task<IReadOnlyList<RegisteredTool>> ListRegisteredToolsAsync(string? server = null, string? status = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', new[] { ("server", server), ("status", status) }.Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        return SendAsync<object, IReadOnlyList<RegisteredTool>>(null, HttpMethod.Get, query.Length == 0 ? "v1/registry/tools" : $"v1/registry/tools?{query}", null, null,
+            SafeMcpJsonContext.Default.IReadOnlyListRegisteredTool, cancellationToken);
+    }
+
+    /// <summary>Approves (<paramref name="approve"/>) or rejects a tool's observed definition; an admin key is needed. <paramref name="hash"/>: the reviewed definition's.</summary>
+    public Task<RegisteredTool> ReviewToolAsync(string server, string tool, bool approve, string? hash = null, CancellationToken cancellationToken = default) =>
+        SendAsync(null, HttpMethod.Post, $"v1/registry/servers/{Uri.EscapeDataString(server)}/tools/{Uri.EscapeDataString(tool)}/{(approve ? "approve" : "reject")}",
+            new ApproveToolRequest(hash), SafeMcpJsonContext.Default.ApproveToolRequest, SafeMcpJsonContext.Default.RegisteredTool, cancellationToken);
+
     private async Task<TResponse> SendAsync<TRequest, TResponse>(
         string? sessionId, HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {

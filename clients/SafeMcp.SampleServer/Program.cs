@@ -33,17 +33,20 @@ var mcp = builder.Services
 
 if (!settings.Unsupervised)
 {
-    var url = Environment.GetEnvironmentVariable("SAFEMCP_URL");
+    // A silo started with `safemcp silo` listens on the default address, so only the key is required.
+    var url = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_URL")) ?? SampleServerOptions.DefaultSiloUrl;
     var apiKey = Environment.GetEnvironmentVariable("SAFEMCP_API_KEY");
-    if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || string.IsNullOrWhiteSpace(apiKey))
+    if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || string.IsNullOrWhiteSpace(apiKey))
     {
-        Console.Error.WriteLine("Set SAFEMCP_URL (a silo's address) and SAFEMCP_API_KEY (a tenant key), or pass --unsupervised.");
+        Console.Error.WriteLine($"Set SAFEMCP_API_KEY (an agent key) and, for a silo not on {SampleServerOptions.DefaultSiloUrl}, SAFEMCP_URL; or pass --unsupervised.");
         return 2;
     }
     mcp.WithSafeMcp(options =>
     {
         options.BaseAddress = baseAddress;
         options.ApiKey = apiKey;
+        // Its own server name, so its tools are pinned apart from other servers of the tenant (`default`).
+        options.ServerName = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_SERVER_NAME")) ?? SampleServerOptions.DefaultServerName;
         options.SessionId = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_SESSION_ID"));
         options.Instruction = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_INSTRUCTION"));
     });

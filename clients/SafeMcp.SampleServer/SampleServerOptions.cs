@@ -3,6 +3,12 @@ namespace SafeMcp.SampleServer;
 /// <summary>The sample server's settings, from arguments and environment variables.</summary>
 internal sealed class SampleServerOptions
 {
+    /// <summary>The silo address used when <c>SAFEMCP_URL</c> is not set: where <c>safemcp silo</c> listens by default.</summary>
+    public const string DefaultSiloUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The server name its tools are pinned under when <c>SAFEMCP_SERVER_NAME</c> is not set.</summary>
+    public const string DefaultServerName = "safemcp-sample-server";
+
     /// <summary>The directory the tools work in (<c>--sandbox</c> or <c>SAFEMCP_SANDBOX</c>). Default: <c>safemcp-sandbox</c> under the temp directory.</summary>
     public required string Sandbox { get; init; }
 

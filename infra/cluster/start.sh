@@ -36,6 +36,11 @@ fi
 DLL="$ROOT/clients/SafeMcp.Cli/bin/$CONFIG/net10.0/safemcp.dll"
 [[ -f "$DLL" ]] || { echo "$DLL not built." >&2; exit 1; }
 
+# Every silo signs the audit chain with the same key file, outside the database: SAFEMCP_AUDIT_KEYS, else one made in --dir.
+KEYS="${SAFEMCP_AUDIT_KEYS:-$DIR/audit-keys}"
+[[ -f "$KEYS" ]] || dotnet "$DLL" audit new-key --file "$KEYS" --id k1 >&2
+# Migrations run as the owner role when SAFEMCP_POSTGRES_OWNER is set (infra/postgres/start.sh prints it); the silos read it.
+
 URLS=()
 for ((i = 0; i < SILOS; i++)); do
   PORT=$((BASE + i)) INTERNAL=$((BASE + 100 + i))
@@ -45,7 +50,7 @@ for ((i = 0; i < SILOS; i++)); do
     # The first silo alone creates the bootstrap tenant; the others wait for it so the key is printed once.
     BOOT=() ; [[ $i -gt 0 ]] && BOOT=(--no-bootstrap)
     nohup dotnet "$DLL" silo --urls "http://127.0.0.1:$PORT" --internal-url "http://127.0.0.1:$INTERNAL" \
-      --postgres "$CS" --name "silo$i" "${BOOT[@]}" "${WORLD_MODEL[@]}" > "$DIR/silo$i.log" 2>&1 &
+      --postgres "$CS" --audit-keys "$KEYS" --name "silo$i" "${BOOT[@]}" "${WORLD_MODEL[@]}" > "$DIR/silo$i.log" 2>&1 &
     echo $! > "$DIR/silo$i.pid"
   fi
   for _ in $(seq 1 600); do
@@ -58,5 +63,6 @@ done
 
 KEY="$(grep -ho 'smk_[A-Za-z0-9_-]\{43\}' "$DIR"/silo*.log | head -1 || true)"
 echo "export SAFEMCP_CLUSTER_DIR=$DIR"
+echo "export SAFEMCP_AUDIT_KEYS=$KEYS"
 echo "export SAFEMCP_SILOS=$(IFS=,; echo "${URLS[*]}")"
 [[ -n "$KEY" ]] && echo "export SAFEMCP_API_KEY=$KEY" || echo "# bootstrap tenant existed already: use its key" >&2

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL for SafeMCP Cluster: initdb in a temporary directory, loopback port,
-# an application role (no superuser, no BYPASSRLS) that owns database 'safemcp'.
+# Starts a throwaway PostgreSQL for SafeMCP Cluster: initdb in a temporary directory, loopback port, an owner role
+# (safemcp_owner: owns database 'safemcp', runs the migrations) and the runtime role the silos connect as (safemcp_app:
+# owns nothing, no superuser, no BYPASSRLS; its rights come from the group role safemcp_runtime, which the migrations
+# grant exactly what a silo needs).
 # Idempotent: run again with the same --dir and it starts the existing server (or reports it running).
-# Prints 'export SAFEMCP_POSTGRES=...' (the app role's connection string) and 'export SAFEMCP_POSTGRES_DIR=...'
-# on stdout; progress goes to stderr. Stop it with infra/postgres/stop.sh DIR.
+# Prints 'export SAFEMCP_POSTGRES=...' (the runtime role's connection string), 'export SAFEMCP_POSTGRES_OWNER=...' (the
+# owner's, for migrations) and 'export SAFEMCP_POSTGRES_DIR=...' on stdout; progress goes to stderr. Stop it with infra/postgres/stop.sh DIR.
 #
 # Usage: infra/postgres/start.sh [--dir DIR] [--port PORT]
 #   --dir   state directory (default: a new one from mktemp under $TMPDIR)
@@ -54,6 +56,7 @@ if [[ ! -f "$DIR/data/PG_VERSION" ]]; then
   umask 077
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/superuser.pw"
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/app.pw"
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/owner.pw"
   echo "$PORT" > "$DIR/port"
   [[ "$(id -u)" == "0" ]] && chown -R "$PG_USER" "$DIR"
   echo "initdb in $DIR/data" >&2
@@ -82,12 +85,21 @@ fi
 psql_super() { run_pg "'$PG_BIN/psql' -h '$DIR/socket' -p $PORT -U postgres -v ON_ERROR_STOP=1 -qAt $*"; }
 if [[ "$NEW" == "1" ]]; then
   APP_PW="$(cat "$DIR/app.pw")"
-  psql_super "-d postgres -c \"CREATE ROLE safemcp_app LOGIN PASSWORD '$APP_PW' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE\"" >&2
-  psql_super "-d postgres -c \"CREATE DATABASE safemcp OWNER safemcp_app\"" >&2
+  OWNER_PW="$(cat "$DIR/owner.pw")"
+  psql_super "-d postgres -c \"CREATE ROLE safemcp_owner LOGIN PASSWORD '$OWNER_PW' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE\"" >&2
+  psql_super "-d postgres -c \"CREATE ROLE safemcp_runtime NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE\"" >&2
+  psql_super "-d postgres -c \"CREATE ROLE safemcp_app LOGIN PASSWORD '$APP_PW' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE safemcp_runtime\"" >&2
+  psql_super "-d postgres -c \"CREATE DATABASE safemcp OWNER safemcp_owner\"" >&2
+  psql_super "-d safemcp -c \"REVOKE ALL ON DATABASE safemcp FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE safemcp TO safemcp_runtime; REVOKE CREATE ON SCHEMA public FROM PUBLIC\"" >&2
 fi
 
 APP_PW="$(cat "$DIR/app.pw")"
 CS="Host=127.0.0.1;Port=$PORT;Database=safemcp;Username=safemcp_app;Password=$APP_PW"
-printf 'export SAFEMCP_POSTGRES=%q\nexport SAFEMCP_POSTGRES_DIR=%q\n' "$CS" "$DIR" > "$DIR/env"
+if [[ -f "$DIR/owner.pw" ]]; then
+  OWNER_CS="Host=127.0.0.1;Port=$PORT;Database=safemcp;Username=safemcp_owner;Password=$(cat "$DIR/owner.pw")"
+else
+  OWNER_CS="$CS" # a server made before the owner role existed: the app role owns the database
+fi
+printf 'export SAFEMCP_POSTGRES=%q\nexport SAFEMCP_POSTGRES_OWNER=%q\nexport SAFEMCP_POSTGRES_DIR=%q\n' "$CS" "$OWNER_CS" "$DIR" > "$DIR/env"
 [[ "$(id -u)" == "0" ]] && chown "$PG_USER" "$DIR/env"
 cat "$DIR/env"

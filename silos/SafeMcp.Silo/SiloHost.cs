@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Api;
 using SafeMcp.Silo.Decisions;
+using SafeMcp.Silo.WebConsole;
+using SafeMcp.Silo.Diagnostics;
 using SafeMcp.Silo.Membership;
 using SafeMcp.Silo.Defenses;
 using SafeMcp.Silo.Inference;
@@ -63,15 +66,18 @@ public static class SiloHost
         services.AddOptions<GroupCommitOptions>().BindConfiguration("Storage:GroupCommit");
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
+        services.AddOptions<RuleOptions>().BindConfiguration("Rules");
         services.AddWorldModel(builder.Configuration, options.WorldModelPath);
         services.AddDefenses(options);
         // The decision path, in the order SiloDecisionPath documents (the offline commands build the same one).
-        services.AddSingleton(sp => SiloDecisionPath.Build(sp.GetRequiredService<DefenseLayers>(), sp.GetService<WorldModelDetector>()));
+        services.AddSingleton(sp => SiloDecisionPath.Build(sp.GetRequiredService<DefenseLayers>(), sp.GetService<WorldModelDetector>(), sp.GetRequiredService<IOptions<RuleOptions>>().Value));
         services.AddSingleton<SessionGrainRuntime>();
+        services.AddSingleton<RecentDecisions>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddHostedService<IdleDeactivationService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SafeMcpJsonContext.Default));
         services.AddOpenApi();
+        var telemetry = services.AddSiloTelemetry(builder.Configuration, options);
 
         var app = builder.Build();
         app.UseMiddleware<TenantAuthentication>();
@@ -83,6 +89,11 @@ public static class SiloHost
             app.MapClusterEndpoints();
         }
         app.MapDefenseEndpoints();
+        app.MapConsoleEndpoints();
+        if (telemetry.Prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
         return app;
     }
 

@@ -15,6 +15,13 @@ public sealed class SiloOptions
     /// <summary>Cluster mode: the shared PostgreSQL database (Npgsql connection string). Null: embedded SQLite. Default null.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// Cluster mode: the owner role's connection string, used only to apply migrations at start (the runtime role owns
+    /// nothing and may create nothing). Default null: migrations run on <see cref="PostgresConnectionString"/>, which works
+    /// only where that role owns the database or every migration is already applied.
+    /// </summary>
+    public string? PostgresOwnerConnectionString { get; set; }
+
     /// <summary>Cluster mode: the h2c (HTTP/2 cleartext) endpoint other silos forward requests to, e.g. <c>http://127.0.0.1:6080</c>. Default null (required in cluster mode).</summary>
     public string? InternalUrl { get; set; }
 
@@ -23,6 +30,13 @@ public sealed class SiloOptions
 
     /// <summary>Whether the silo runs in a cluster (shared PostgreSQL storage).</summary>
     public bool IsCluster => PostgresConnectionString is not null;
+
+    /// <summary>
+    /// The audit key file (<c>id base64-key</c> lines, the last one signs; see docs/audit.md). Default null: the embedded
+    /// silo uses <c>silo.db.audit-keys</c> beside its database, created on first start; a cluster silo must be given one
+    /// (every silo the same file), or it does not start.
+    /// </summary>
+    public string? AuditKeyFile { get; set; }
 
     /// <summary>Largest request body accepted, in bytes (larger: 413). Default 1 MiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;

@@ -22,8 +22,8 @@ public sealed class AuditChainBatchTests(PostgresFixture postgres)
         await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
         await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
         var options = new GroupCommitOptions { MaxBatch = 16 };
-        await using var first = new PostgresStorage(dataSource, options, new PostgresStorageOptions { TransactionsInFlight = 2 });
-        await using var second = new PostgresStorage(dataSource, options, new PostgresStorageOptions { TransactionsInFlight = 2 });
+        await using var first = new PostgresStorage(dataSource, options, TestAuditKeys.Ring, new PostgresStorageOptions { TransactionsInFlight = 2 });
+        await using var second = new PostgresStorage(dataSource, options, TestAuditKeys.Ring, new PostgresStorageOptions { TransactionsInFlight = 2 });
         var tenants = new[] { $"chain-a-{Guid.NewGuid():N}"[..20], $"chain-b-{Guid.NewGuid():N}"[..20] };
         foreach (var tenant in tenants)
         {
@@ -53,7 +53,7 @@ public sealed class AuditChainBatchTests(PostgresFixture postgres)
         await Task.WhenAll(work);
         Assert.True(first.Batches + second.Batches < 2 * sessions * decisions, "the commits were grouped into batches");
 
-        var audit = new PostgresAuditLog(dataSource);
+        var audit = new PostgresAuditLog(dataSource, TestAuditKeys.Ring);
         foreach (var tenant in tenants)
         {
             var (chain, _) = await audit.VerifyAsync(tenant, CancellationToken.None);

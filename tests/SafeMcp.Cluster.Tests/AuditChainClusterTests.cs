@@ -36,10 +36,10 @@ public sealed class AuditChainClusterTests(PostgresFixture postgres)
         var (intact, intactOutput) = await VerifyAsync(cluster, tenant);
         Assert.True(intact == 0, intactOutput);
         Assert.Contains($"{tenant}: intact, {rows} rows", intactOutput);
-        var (exported, jsonl) = await SafemcpCli.RunAsync("audit", "export", "--postgres", cluster.ConnectionString, "--tenant", tenant, "--format", "jsonl");
+        var (exported, jsonl) = await SafemcpCli.RunAsync("audit", "export", "--postgres", cluster.ConnectionString, "--audit-keys", cluster.AuditKeyFile, "--tenant", tenant, "--format", "jsonl");
         Assert.Equal(0, exported);
         Assert.Equal(rows, jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        var (cefExported, cef) = await SafemcpCli.RunAsync("audit", "export", "--postgres", cluster.ConnectionString, "--tenant", tenant, "--format", "cef");
+        var (cefExported, cef) = await SafemcpCli.RunAsync("audit", "export", "--postgres", cluster.ConnectionString, "--audit-keys", cluster.AuditKeyFile, "--tenant", tenant, "--format", "cef");
         Assert.Equal(0, cefExported);
         Assert.StartsWith("CEF:0|SafeMCP|SafeMCP Cluster|", cef);
 
@@ -47,7 +47,7 @@ public sealed class AuditChainClusterTests(PostgresFixture postgres)
         var trajectories = Path.Combine(Path.GetTempPath(), $"safemcp-trajectories-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var (trained, trainOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--tenant", tenant, "--out", trajectories);
+            var (trained, trainOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--audit-keys", cluster.AuditKeyFile, "--tenant", tenant, "--out", trajectories);
             Assert.True(trained == 0, trainOutput);
             Assert.Contains($"Wrote {sessions.Length + rows} rows of {sessions.Length} sessions", trainOutput);
             var exportedRows = SafeMcp.WorldModel.Data.TrajectoryJsonl.Read(trajectories);
@@ -58,7 +58,7 @@ public sealed class AuditChainClusterTests(PostgresFixture postgres)
         {
             File.Delete(trajectories);
         }
-        var (noTenant, noTenantOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--out", trajectories);
+        var (noTenant, noTenantOutput) = await SafemcpCli.RunAsync("export-trajectories", "--postgres", cluster.ConnectionString, "--audit-keys", cluster.AuditKeyFile, "--out", trajectories);
         Assert.Equal(2, noTenant);
         Assert.Contains("--postgres needs --tenant", noTenantOutput);
         Assert.False(File.Exists(trajectories));
@@ -87,7 +87,7 @@ public sealed class AuditChainClusterTests(PostgresFixture postgres)
     }
 
     private static Task<(int ExitCode, string Output)> VerifyAsync(TestCluster cluster, string tenant) =>
-        SafemcpCli.RunAsync("audit", "verify", "--postgres", cluster.ConnectionString, "--tenant", tenant);
+        SafemcpCli.RunAsync("audit", "verify", "--postgres", cluster.ConnectionString, "--audit-keys", cluster.AuditKeyFile, "--tenant", tenant);
 
     private async Task SwapAsync(TestCluster cluster, string tenant, long first, long second)
     {

@@ -34,7 +34,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         Assert.Single(await storage.ReadDecisionsAsync(tenant, "moved", 0, 10, CancellationToken.None));
 
         // The rejected write took no place in the audit chain: the two committed decisions are rows 1 and 2 of one intact chain.
-        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        var (chain, _) = await new PostgresAuditLog(dataSource, TestAuditKeys.Ring).VerifyAsync(tenant, CancellationToken.None);
         Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
         Assert.Equal(2, chain.Rows);
     }
@@ -90,7 +90,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         {
             Assert.Equal(decisions, (await storage.ReadDecisionsAsync(tenant, session, 0, 10, CancellationToken.None)).Count);
         }
-        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+        var (chain, _) = await new PostgresAuditLog(dataSource, TestAuditKeys.Ring).VerifyAsync(tenant, CancellationToken.None);
         Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
         Assert.Equal(2, chain.Rows);
     }
@@ -150,8 +150,18 @@ public sealed class FencingTests(PostgresFixture postgres)
         await using var transaction = await TestCluster.BeginAsTenantAsync(connection, tenant);
         var writes = sessions.Select(s => new SessionWrite(tenant, s, 1, null, "{\"turn\":2}"u8.ToArray(), Audit(s), null, Epoch: 1)).ToArray();
         await using var batchCommand = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitStatement.For(tenant, writes, writes)! } };
-        var tookEffect = GroupCommitStatement.Applied((long[])(await batchCommand.ExecuteScalarAsync())!, batch);
-        Assert.Equal(Enumerable.Repeat(true, batch), tookEffect);
+        GroupCommitAnswer answer;
+        await using (var reader = await batchCommand.ExecuteReaderAsync())
+        {
+            answer = await GroupCommitStatement.ReadAsync(reader, batch, batch, CancellationToken.None);
+        }
+        Assert.Equal(Enumerable.Repeat(true, batch), answer.Applied);
+        Assert.Equal(Enumerable.Repeat(true, batch), answer.Linked);
+        // The second round trip: the silo's MACs after the locked head, inserted with the new head.
+        await using (var links = new NpgsqlBatch(connection, transaction) { BatchCommands = { ChainInsertStatement.For(tenant, TestAuditKeys.Ring, writes, answer.Linked, answer.Head!.Value) } })
+        {
+            await links.ExecuteNonQueryAsync();
+        }
         var leaseRowsRead = await CountAsync(connection, transaction,
             "SELECT pg_stat_get_xact_tuples_returned('leases'::regclass) + pg_stat_get_xact_tuples_fetched('leases'::regclass)");
         // A lookup by key counts its index entry and its row; the fence looks each write's lease up once.
@@ -184,7 +194,7 @@ public sealed class FencingTests(PostgresFixture postgres)
         {
             var dataSource = NpgsqlDataSource.Create(connectionString);
             await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
-            var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+            var storage = new PostgresStorage(dataSource, new GroupCommitOptions(), TestAuditKeys.Ring);
             var tenant = $"{prefix}-{Guid.NewGuid():N}"[..20];
             await ApiKeys.CreateTenantWithKeyAsync(storage, tenant, tenant, CancellationToken.None);
             foreach (var session in sessions)

@@ -17,28 +17,42 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// </summary>
     public string? SuperuserConnectionString { get; private set; }
 
+    /// <summary>
+    /// The owner role's connection string (it ran the migrations; the runtime role owns nothing), when the server's state
+    /// directory is known and has an owner role; else the application role's.
+    /// </summary>
+    public string OwnerConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
+        string? directory;
         if (Environment.GetEnvironmentVariable("SAFEMCP_TEST_POSTGRES") is { Length: > 0 } given)
         {
             ConnectionString = given;
-            SuperuserConnectionString = Superuser(given, Environment.GetEnvironmentVariable("SAFEMCP_POSTGRES_DIR"));
-            return;
+            directory = Environment.GetEnvironmentVariable("SAFEMCP_POSTGRES_DIR");
         }
-        _own = await PostgresServer.StartAsync();
-        ConnectionString = _own.ConnectionString;
-        SuperuserConnectionString = Superuser(ConnectionString, _own.Directory);
+        else
+        {
+            _own = await PostgresServer.StartAsync();
+            ConnectionString = _own.ConnectionString;
+            directory = _own.Directory;
+        }
+        SuperuserConnectionString = Superuser(ConnectionString, directory);
+        OwnerConnectionString = Role(ConnectionString, directory, "safemcp_owner", "owner.pw") ?? ConnectionString;
+        // The schema is the owner's: migrate once here, so that every later migration run by the runtime role is a no-op.
+        await using var owner = Npgsql.NpgsqlDataSource.Create(OwnerConnectionString);
+        await SafeMcp.Silo.Storage.Postgres.PostgresMigrator.ApplyAsync(owner, CancellationToken.None);
     }
 
-    private static string? Superuser(string connectionString, string? directory)
+    private static string? Role(string connectionString, string? directory, string role, string passwordFile)
     {
-        var password = directory is null ? null : Path.Combine(directory, "superuser.pw");
-        if (password is null || !File.Exists(password))
-        {
-            return null;
-        }
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Username = "postgres", Password = File.ReadAllText(password).Trim() }.ToString();
+        var password = directory is null ? null : Path.Combine(directory, passwordFile);
+        return password is null || !File.Exists(password)
+            ? null
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = File.ReadAllText(password).Trim() }.ToString();
     }
+
+    private static string? Superuser(string connectionString, string? directory) => Role(connectionString, directory, "postgres", "superuser.pw");
 
     public async Task DisposeAsync()
     {

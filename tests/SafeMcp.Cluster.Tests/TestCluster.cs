@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Npgsql;
 using SafeMcp.Client;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Silo.Storage;
 using SafeMcp.Silo.Storage.Postgres;
 using SafeMcp.Silo.Tenants;
@@ -15,7 +16,18 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly TempDirectory _directory = new("safemcp-cluster");
     private readonly List<SiloProcess> _silos = [];
 
-    private TestCluster(string connectionString) => ConnectionString = connectionString;
+    private TestCluster(string connectionString)
+    {
+        ConnectionString = connectionString;
+        AuditKeyFile = System.IO.Path.Combine(_directory.Path, "audit-keys");
+        AuditKeys = AuditKeyRing.LoadOrCreate(AuditKeyFile);
+    }
+
+    /// <summary>The audit key file every silo of the cluster signs with (outside the database, as in production).</summary>
+    public string AuditKeyFile { get; }
+
+    /// <summary>The keys of <see cref="AuditKeyFile"/>.</summary>
+    public AuditKeyRing AuditKeys { get; }
 
     /// <summary>The application role's connection string.</summary>
     public string ConnectionString { get; }
@@ -36,7 +48,8 @@ public sealed class TestCluster : IAsyncDisposable
             var directory = Path.Combine(cluster._directory.Path, $"silo{i}");
             Directory.CreateDirectory(directory);
             cluster._silos.Add(await SiloProcess.StartAsync(directory, environment ?? new Dictionary<string, string>(),
-                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}"));
+                "--postgres", connectionString, "--internal-url", $"http://127.0.0.1:{FreePort.Next()}", "--no-bootstrap", "--name", $"silo{i}",
+                "--audit-keys", cluster.AuditKeyFile));
         }
         return cluster;
     }
@@ -46,7 +59,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var tenantId = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
-        await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+        await using var storage = new PostgresStorage(dataSource, new GroupCommitOptions(), AuditKeys);
         var key = await ApiKeys.CreateTenantWithKeyAsync(storage, tenantId, prefix, CancellationToken.None);
         return (tenantId, key);
     }

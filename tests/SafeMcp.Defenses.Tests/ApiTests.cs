@@ -54,6 +54,28 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Registry_command_lists_a_rug_pull_and_rejects_it_so_it_stays_withheld()
+    {
+        await using var api = await SiloApi.StartAsync();
+        await api.PostAsync("v1/sessions", FirstList);
+        await api.PostAsync("v1/sessions", RugPulledList);
+        string[] silo = ["--url", api.Silo.BaseAddress.ToString(), "--key", api.Silo.BootstrapKey!];
+
+        var (listed, listing) = await SafemcpCli.RunAsync(["registry", "list", "--status", "quarantined", .. silo]);
+        var (wrongHash, _) = await SafemcpCli.RunAsync(["registry", "reject", "files", "read_file", "--hash", new string('a', 64), .. silo]);
+        var (rejected, answer) = await SafemcpCli.RunAsync(["registry", "reject", "files", "read_file", .. silo]);
+        await api.PostAsync("v1/sessions", RugPulledList.Replace("\"s2\"", "\"s3\"", StringComparison.Ordinal));
+
+        Assert.Equal(0, listed);
+        Assert.Matches(@"files\s+read_file\s+quarantined\s+changed", listing);
+        Assert.DoesNotContain("list_dir", listing, StringComparison.Ordinal);
+        Assert.Equal(1, wrongHash);
+        Assert.Equal(0, rejected);
+        Assert.Contains("files/read_file: quarantined (rejected)", answer, StringComparison.Ordinal);
+        Assert.Equal(["list_dir"], SiloApi.Names((await api.GetAsync("v1/sessions/s3/tools")).Body.GetProperty("visibleTools")));
+    }
+
+    [Fact]
     public async Task Grants_over_http_release_and_revoke_a_tool()
     {
         await using var api = await SiloApi.StartAsync();

@@ -91,6 +91,22 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task Rejected_tool_stays_withheld_and_an_approved_one_is_withdrawn()
+    {
+        await OpenAsync("s1", Sessions.Tool("read", "Read a file."));
+        var (grain, _) = await OpenAsync("s2", Sessions.Tool("read", "Read a file."), Sessions.Tool("delete", "Delete a file."));
+
+        var rejected = await _registry.RejectAsync(Sessions.Tenant, "files", "delete", null, CancellationToken.None);
+        await _registry.RejectAsync(Sessions.Tenant, "files", "read", null, CancellationToken.None);
+        var (_, reopened) = await OpenAsync("s3", Sessions.Tool("read", "Read a file."), Sessions.Tool("delete", "Delete a file."));
+
+        Assert.Equal((PinStatus.Quarantined, QuarantineReason.Rejected), (rejected.Status, rejected.Reason));
+        Assert.Empty((await grain.ViewAsync(CancellationToken.None)).VisibleTools);
+        Assert.Empty(reopened.VisibleTools);
+        Assert.Contains("rejected", reopened.WithheldTools.Single(w => w.Name == "delete").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Removed_and_added_again_tool_is_quarantined()
     {
         await OpenAsync("s1", Sessions.Tool("read", "Read a file."), Sessions.Tool("write", "Write a file."));

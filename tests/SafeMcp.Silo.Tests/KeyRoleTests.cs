@@ -21,8 +21,9 @@ public sealed class KeyRoleTests(SiloProcessFixture fixture) : IClassFixture<Sil
         using var policy = await SendAsync(HttpMethod.Put, "v1/grants/policy", agent, new GrantPolicy(["send_message"], []));
         using var grant = await SendAsync(HttpMethod.Post, "v1/grants", agent, new { sessionId = "s", tool = "send_message", reason = "x", expiresInSeconds = 60 });
         using var approve = await SendAsync(HttpMethod.Post, "v1/registry/servers/any/tools/read_file/approve", agent, new { });
+        using var reject = await SendAsync(HttpMethod.Post, "v1/registry/servers/any/tools/read_file/reject", agent, new { });
 
-        foreach (var response in new[] { policy, grant, approve })
+        foreach (var response in new[] { policy, grant, approve, reject })
         {
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             var error = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), SafeMcpJsonContext.Default.ApiError)!;

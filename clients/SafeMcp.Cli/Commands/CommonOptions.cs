@@ -28,4 +28,11 @@ internal static class CommonOptions
         Description = "The tenant's API key (default: the SAFEMCP_API_KEY environment variable).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_API_KEY"),
     };
+
+    /// <summary>The audit key file; default the <c>SAFEMCP_AUDIT_KEYS</c> environment variable (a path), else the command's own default.</summary>
+    public static Option<string?> AuditKeys(string description) => new("--audit-keys")
+    {
+        Description = description,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_AUDIT_KEYS"),
+    };
 }

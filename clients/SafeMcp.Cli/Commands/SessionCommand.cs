@@ -24,24 +24,24 @@ internal static class SessionCommand
             try
             {
                 var snapshot = await client.GetSessionAsync(parse.GetValue(id)!, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"Session {snapshot.SessionId} (tenant {snapshot.TenantId}), {snapshot.Sequence} decisions, version {snapshot.View.Version}");
+                Console.WriteLine($"Session {TerminalText.Escape(snapshot.SessionId)} (tenant {TerminalText.Escape(snapshot.TenantId)}), {snapshot.Sequence} decisions, version {snapshot.View.Version}");
                 if (snapshot.Instruction is { } instruction)
                 {
-                    Console.WriteLine($"Instruction: {instruction}");
+                    Console.WriteLine($"Instruction: {TerminalText.Escape(instruction)}");
                 }
-                Console.WriteLine($"Taint: {(snapshot.View.Taint.Count == 0 ? "none" : string.Join(", ", snapshot.View.Taint))}");
-                Console.WriteLine($"Capabilities used: {(snapshot.CapabilitiesUsed.Count == 0 ? "none" : string.Join(", ", snapshot.CapabilitiesUsed))}");
-                Console.WriteLine($"Visible tools: {string.Join(", ", snapshot.View.VisibleTools)}");
+                Console.WriteLine($"Taint: {(snapshot.View.Taint.Count == 0 ? "none" : TerminalText.Join(", ", snapshot.View.Taint))}");
+                Console.WriteLine($"Capabilities used: {(snapshot.CapabilitiesUsed.Count == 0 ? "none" : TerminalText.Join(", ", snapshot.CapabilitiesUsed))}");
+                Console.WriteLine($"Visible tools: {TerminalText.Join(", ", snapshot.View.VisibleTools)}");
                 foreach (var withheld in snapshot.View.WithheldTools)
                 {
-                    Console.WriteLine($"Withheld: {withheld.Name} [{string.Join(", ", withheld.Techniques)}] {withheld.Reason}");
+                    Console.WriteLine($"Withheld: {TerminalText.Escape(withheld.Name)} [{TerminalText.Join(", ", withheld.Techniques)}] {TerminalText.Escape(withheld.Reason)}");
                 }
                 Console.WriteLine();
                 Console.WriteLine($"{"seq",5}  {"verdict",-16} {"tool",-24} {"by",-12} techniques / reasons");
                 foreach (var d in snapshot.Decisions)
                 {
                     var verdict = System.Text.Json.JsonSerializer.Serialize(d.Verdict, SafeMcp.Contracts.SafeMcpJsonContext.Default.Verdict).Trim('"');
-                    Console.WriteLine($"{d.Sequence,5}  {verdict,-16} {d.Tool,-24} {string.Join(",", d.DecidedBy),-12} {string.Join(",", d.Techniques)} {string.Join(" ", d.Reasons)}");
+                    Console.WriteLine($"{d.Sequence,5}  {verdict,-16} {TerminalText.Escape(d.Tool),-24} {TerminalText.Join(",", d.DecidedBy),-12} {TerminalText.Join(",", d.Techniques)} {TerminalText.Join(" ", d.Reasons)}");
                 }
                 return 0;
             }

@@ -17,7 +17,13 @@ internal static class SiloCommand
         var noBootstrap = new Option<bool>("--no-bootstrap") { Description = "Do not create the 'default' tenant on an empty database." };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Information level." };
         var postgres = CommonOptions.Postgres();
+        var postgresOwner = new Option<string?>("--postgres-owner")
+        {
+            Description = "Cluster mode: the owner role's connection string, for migrations only (default: SAFEMCP_POSTGRES_OWNER; the runtime role owns nothing).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_POSTGRES_OWNER") is { Length: > 0 } owner ? owner : null,
+        };
         var internalUrl = new Option<string?>("--internal-url") { Description = "Cluster mode: the h2c endpoint other silos forward requests to (e.g. http://127.0.0.1:6080)." };
+        var auditKeys = CommonOptions.AuditKeys("The audit key file (default: SAFEMCP_AUDIT_KEYS, else beside the SQLite file; required in cluster mode).");
         var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body accepted (larger: 413).", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
         var worldModel = new Option<string?>("--world-model")
         {
@@ -25,7 +31,7 @@ internal static class SiloCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
 
-        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, postgres, internalUrl };
+        var command = new Command("silo", "Run a silo (embedded SQLite storage by default).") { urls, sqlite, name, noBootstrap, verbose, maxBody, worldModel, postgres, postgresOwner, internalUrl, auditKeys };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SiloOptions
@@ -35,8 +41,10 @@ internal static class SiloCommand
                 BootstrapTenant = parse.GetValue(noBootstrap) ? null : defaults.BootstrapTenant,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : defaults.LogLevel,
                 PostgresConnectionString = parse.GetValue(postgres),
+                PostgresOwnerConnectionString = parse.GetValue(postgres) is null ? null : parse.GetValue(postgresOwner),
                 InternalUrl = parse.GetValue(internalUrl),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
+                AuditKeyFile = parse.GetValue(auditKeys),
                 WorldModelPath = parse.GetResult(worldModel) is null ? null : parse.GetValue(worldModel) ?? SiloOptions.ShippedWorldModelPath,
             };
             if (parse.GetValue(name) is { } siloName)

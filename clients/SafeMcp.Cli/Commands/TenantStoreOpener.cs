@@ -30,7 +30,7 @@ internal sealed class TenantStoreOpener : IAsyncDisposable
         }
         var dataSource = NpgsqlDataSource.Create(postgres);
         await PostgresMigrator.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        var storage = new PostgresStorage(dataSource, new GroupCommitOptions());
+        var storage = new PostgresStorage(dataSource, new GroupCommitOptions(), auditKeys: null); // tenants and keys only: no decision is written
         return new TenantStoreOpener(storage, storage, dataSource);
     }
 

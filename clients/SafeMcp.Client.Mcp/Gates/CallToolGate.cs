@@ -21,6 +21,7 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
             return await next(context, cancellationToken).ConfigureAwait(false);
         }
         var session = hook.Sessions.For(context);
+        using var trace = HookDiagnostics.ContinueTrace(call.Meta, "safemcp.tools/call");
         Decision decision;
         try
         {
@@ -28,7 +29,7 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
         }
         catch (SafeMcpException e)
         {
-            LogUndecided(session.SessionId, call.Name, e.Message);
+            LogUndecided(e, session.SessionId, call.Name);
             return RefusalResults.Undecided(call.Name, e.Message);
         }
         await sync.AnnounceAsync(context, session, decision.WithheldTools, cancellationToken).ConfigureAwait(false);
@@ -100,13 +101,13 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
         }
         catch (SafeMcpException e)
         {
-            LogReportFailed(session.SessionId, report.Sequence, e.Message);
+            LogReportFailed(e, session.SessionId, report.Sequence);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: no decision for '{Tool}', the call is denied: {Problem}")]
-    private partial void LogUndecided(string sessionId, string tool, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: no decision for '{Tool}', the call is denied")]
+    private partial void LogUndecided(Exception error, string sessionId, string tool);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: the outcome of decision {Sequence} could not be reported: {Problem}")]
-    private partial void LogReportFailed(string sessionId, long sequence, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: the outcome of decision {Sequence} could not be reported")]
+    private partial void LogReportFailed(Exception error, string sessionId, long sequence);
 }

@@ -38,11 +38,11 @@ internal sealed partial class IngestGate(SafeMcpHook hook, SessionSync sync, ILo
         catch (SafeMcpException e)
         {
             // As with a call's outcome: the content is returned; the next decision fails closed if the cluster is away.
-            LogReportFailed(session.SessionId, content.Source, e.Message);
+            LogReportFailed(e, session.SessionId, content.Source);
         }
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: content read through '{Source}' could not be reported: {Problem}")]
-    private partial void LogReportFailed(string sessionId, string source, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: content read through '{Source}' could not be reported")]
+    private partial void LogReportFailed(Exception error, string sessionId, string source);
 }

@@ -25,7 +25,7 @@ internal sealed partial class ListToolsGate(SafeMcpHook hook, SessionSync sync, 
         catch (SafeMcpException e) when (e.IsUnavailable)
         {
             // Visibility is advisory; every call is still decided (and denied while the cluster is away).
-            LogUnavailable(session.SessionId, e.Message);
+            LogUnavailable(e, session.SessionId);
         }
         catch (SafeMcpException e)
         {
@@ -40,6 +40,6 @@ internal sealed partial class ListToolsGate(SafeMcpHook hook, SessionSync sync, 
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: the cluster is unreachable, tools/list hides the tools last known withheld: {Problem}")]
-    private partial void LogUnavailable(string sessionId, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: the cluster is unreachable, tools/list hides the tools last known withheld")]
+    private partial void LogUnavailable(Exception error, string sessionId);
 }

@@ -37,7 +37,7 @@ internal sealed partial class SessionSync(SafeMcpHook hook, ILogger<SessionSync>
         }
         catch (SafeMcpException e) when (e.IsUnavailable)
         {
-            LogOpenFailed(session.SessionId, e.Message);
+            LogOpenFailed(e, session.SessionId);
         }
     }
 
@@ -51,8 +51,8 @@ internal sealed partial class SessionSync(SafeMcpHook hook, ILogger<SessionSync>
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId} could not be opened, the cluster is unreachable: {Problem}")]
-    private partial void LogOpenFailed(string sessionId, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId} could not be opened, the cluster is unreachable")]
+    private partial void LogOpenFailed(Exception error, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SafeMCP session {SessionId}: the visible tools changed; withheld now: [{Withheld}]")]
     private partial void LogToolsChanged(string sessionId, string withheld);

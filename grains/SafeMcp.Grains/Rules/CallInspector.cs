@@ -55,16 +55,21 @@ public static partial class CallInspector
         {
             return capabilities;
         }
+        // Only the one operation key the tool's schema declares narrows: a second or undeclared operation key
+        // ({"op":"read","action":"delete"}) makes the call's operation ambiguous, and an ambiguous call keeps every capability.
         string? verb = null;
+        var operationKeys = 0;
         foreach (var property in args.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.String && Array.IndexOf(s_operationKeys, property.Name.ToLowerInvariant()) >= 0)
+            if (Array.IndexOf(s_operationKeys, property.Name.ToLowerInvariant()) >= 0)
             {
-                verb = property.Value.GetString()?.Trim().ToLowerInvariant();
-                break;
+                operationKeys++;
+                verb = property.Value.ValueKind == JsonValueKind.String && DeclaresProperty(tool, property.Name)
+                    ? property.Value.GetString()?.Trim().ToLowerInvariant()
+                    : null;
             }
         }
-        if (string.IsNullOrEmpty(verb))
+        if (operationKeys != 1 || string.IsNullOrEmpty(verb))
         {
             return capabilities;
         }
@@ -83,6 +88,12 @@ public static partial class CallInspector
     }
 
     private static readonly string[] s_operationKeys = ["operation", "op", "action", "verb"];
+
+    /// <summary>Whether <paramref name="tool"/>'s input schema declares the top-level property <paramref name="name"/>.</summary>
+    private static bool DeclaresProperty(ToolProfile tool, string name) =>
+        tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } schema
+        && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+        && properties.TryGetProperty(name, out _);
 
     // Keys whose value "host" gives a container the host's namespace (network, processes, IPC, users).
     private static readonly string[] s_namespaceKeys = ["network", "net", "network_mode", "networkmode", "pid", "pid_mode", "pidmode", "ipc", "ipc_mode", "userns", "userns_mode", "uts"];
@@ -121,6 +132,10 @@ public static partial class CallInspector
                     text = text[..MaxScannedChars];
                 }
                 signals |= InspectString(text, toolCapabilities, searches);
+                if ((signals & CallSignal.SecretValue) == 0 && HidesSecret(text))
+                {
+                    signals |= CallSignal.SecretValue;
+                }
                 if (key is not null)
                 {
                     signals |= InspectKeyed(key.ToLowerInvariant(), text, toolCapabilities);
@@ -134,6 +149,25 @@ public static partial class CallInspector
                 signals |= CallSignal.SandboxEscape;
                 break;
         }
+    }
+
+    /// <summary>Whether a reading of <paramref name="text"/> (decoded, reversed, made visible: <see cref="DecodedText"/>) holds a secret.</summary>
+    public static bool HidesSecret(string text)
+    {
+        if (text.Length < DecodedText.MinChars && ContentScanner.IndexOfHiddenUnicode(text) < 0)
+        {
+            return false;
+        }
+        var variants = new List<string>(4);
+        DecodedText.Variants(text, variants);
+        foreach (var variant in variants)
+        {
+            if (SecretPatterns.Contains(variant))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The signals of a string by the key it is the value of.</summary>
@@ -270,7 +304,7 @@ public static partial class CallInspector
     /// </summary>
     internal static bool IsPlaceholderHost(string host) => PlaceholderHostPattern().IsMatch(host);
 
-    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr)|host|hostname)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(your[_-][a-z0-9_-]+|([a-z0-9]+[_-])*(ip|ipaddr|ip[_-]?address|address|addr)|host|hostname)\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderHostPattern();
 
     private static List<ArgumentString> StringsOf(JsonElement? arguments)
@@ -290,11 +324,11 @@ public static partial class CallInspector
     public static CallSignal InspectString(string text, Capability toolCapabilities, bool searches)
     {
         var signals = CallSignal.None;
-        if (SecretLocationPattern().IsMatch(text))
+        if (SecretLocations.Named(text))
         {
             signals |= CallSignal.SecretLocation;
         }
-        if (SecretValuePattern().IsMatch(text))
+        if (SecretPatterns.Contains(text))
         {
             signals |= CallSignal.SecretValue;
         }
@@ -383,12 +417,6 @@ public static partial class CallInspector
         PrivateAddressPattern().IsMatch(host) || !host.Contains('.', StringComparison.Ordinal) && !host.StartsWith('[')
         || InternalSuffixPattern().IsMatch(host);
 
-    [GeneratedRegex(@"(^|[/\\\s""'=~])(\.env(\.[a-z]+)?|\.ssh|id_rsa|id_ed25519|id_ecdsa|\.aws|\.gnupg|\.netrc|\.pgpass|\.npmrc|\.pypirc|\.git-credentials|\.kube|credentials(\.json)?|secrets?(\.[a-z]+)?|passwords?(\.[a-z]+)?|shadow|private[_-]?key|[a-z0-9_-]+\.(pem|key|p12|pfx|kdbx))($|[/\\\s""'.])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretLocationPattern();
-
-    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", RegexOptions.CultureInvariant)]
-    private static partial Regex SecretValuePattern();
-
     /// <summary>The signals of the URLs in <paramref name="text"/>: an external target, a hidden service.</summary>
     private static CallSignal UrlSignals(string text)
     {
@@ -464,7 +492,7 @@ public static partial class CallInspector
     [GeneratedRegex(@"[""']\b(password|passwd|pwd|passphrase|passcode)[""']\s*:\s*[""'](?<value>[^""']+)[""']|\b(password|passwd|pwd|passphrase|passcode)=(?<value>[^\s&;'""]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EmbeddedCredentialPattern();
 
-    [GeneratedRegex(@"^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PrivateAddressPattern();
 
     [GeneratedRegex(@"\.(internal|local|localdomain|lan|corp|intranet|home\.arpa)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -19,7 +19,7 @@ public static partial class ContentScanner
         }
         var text = content.Length > MaxScannedChars ? content[..MaxScannedChars] : content;
         var taint = Taint.None;
-        if (SecretPattern().IsMatch(text))
+        if (SecretPatterns.Contains(text))
         {
             taint |= Taint.Secrets;
         }
@@ -34,12 +34,17 @@ public static partial class ContentScanner
         return taint;
     }
 
-    /// <summary>The content with secret values replaced by <c>[REDACTED]</c>, cut to <paramref name="maxChars"/>.</summary>
+    /// <summary>The content with secret values replaced by <c>[REDACTED]</c> (see <see cref="SecretPatterns.Redact"/>), cut to <paramref name="maxChars"/>.</summary>
     public static string Redact(string content, int maxChars)
     {
-        var text = content.Length > maxChars ? content[..maxChars] : content;
-        return SecretPattern().Replace(text, "[REDACTED]");
+        // Redacted a little past the cut, so a secret that straddles it is not left half in clear.
+        var text = content.Length > maxChars + RedactionMargin ? content[..(maxChars + RedactionMargin)] : content;
+        var redacted = SecretPatterns.Redact(text);
+        return redacted.Length > maxChars ? redacted[..maxChars] : redacted;
     }
+
+    // Longer than any single-line key format the patterns know.
+    private const int RedactionMargin = 512;
 
     /// <summary>True when the text carries characters a human does not see: tag characters, zero-width or bidi controls.</summary>
     public static bool ContainsHiddenUnicode(string text) => IndexOfHiddenUnicode(text) >= 0;
@@ -99,9 +104,6 @@ public static partial class ContentScanner
         }
         return sum % 10 == 0;
     }
-
-    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+|(?im)^\s*[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*\s*[:=]\s*\S+", RegexOptions.CultureInvariant)]
-    private static partial Regex SecretPattern();
 
     [GeneratedRegex(@"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();

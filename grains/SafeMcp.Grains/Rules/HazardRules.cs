@@ -9,8 +9,10 @@ namespace SafeMcp.Grains.Rules;
 /// The rule layer: hazards as predicates over the session's capabilities and taint and the call's signals.
 /// Exfiltration, privilege escalation, destruction, defense evasion, acting on injected instructions.
 /// </summary>
-public sealed class HazardRules : ICallDetector
+public sealed class HazardRules(RuleOptions? options = null) : ICallDetector
 {
+    private readonly RuleOptions _options = options ?? new RuleOptions();
+
     /// <summary>The name decisions give this layer.</summary>
     public const string Layer = "rules";
 
@@ -21,13 +23,14 @@ public sealed class HazardRules : ICallDetector
     /// <inheritdoc />
     public ValueTask InspectAsync(CallContext call, List<Finding> findings, CancellationToken cancellationToken)
     {
-        Inspect(call, findings);
+        Inspect(call, findings, _options);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The synchronous core of <see cref="InspectAsync"/>.</summary>
-    public static void Inspect(CallContext call, List<Finding> findings)
+    /// <summary>The synchronous core of <see cref="InspectAsync"/>, with the default <see cref="RuleOptions"/> unless given.</summary>
+    public static void Inspect(CallContext call, List<Finding> findings, RuleOptions? options = null)
     {
+        InspectUnclassified(call, findings, options ?? s_defaults);
         var session = call.Session;
         var caps = call.Capabilities;
         var signals = call.Signals;
@@ -213,6 +216,21 @@ public sealed class HazardRules : ICallDetector
                 $"Command injection: '{tool}' chains a sensitive command.",
                 [Techniques.CommandInjection]));
         }
+    }
+
+    private static readonly RuleOptions s_defaults = new();
+
+    /// <summary>A tool with no capability the classifier can name, called in a tainted session (see <see cref="RuleOptions.UnclassifiedToolInTaintedSession"/>).</summary>
+    private static void InspectUnclassified(CallContext call, List<Finding> findings, RuleOptions options)
+    {
+        if (options.UnclassifiedToolInTaintedSession == Verdict.Allow || call.Tool.Capabilities != Capability.None
+            || call.Capabilities != Capability.None || call.Session.Taint == Taint.None)
+        {
+            return;
+        }
+        findings.Add(new Finding(Layer, options.UnclassifiedToolInTaintedSession,
+            $"'{call.Tool.Name}' does not say what it does, and the session holds {Describe(call.Session.Taint, false)}: it is not trusted not to send it out.",
+            [Techniques.ToolToToolExfiltration, Techniques.DataProvenanceTracking]));
     }
 
     private static bool Given(string? instruction, string value) =>

@@ -78,6 +78,39 @@ public static class TaskNeed
         return false;
     }
 
+    /// <summary>
+    /// Every need the instruction grants, by name (<c>deletion</c>, <c>privilege</c>, <c>payment</c>, <c>hidden-services</c>,
+    /// <c>create:wallet</c>…): what a change of instruction is compared on (<see cref="InstructionChange"/>).
+    /// </summary>
+    public static HashSet<string> Needs(string? instruction)
+    {
+        var needs = new HashSet<string>(StringComparer.Ordinal);
+        if (Deletion(instruction))
+        {
+            needs.Add("deletion");
+        }
+        if (Privilege(instruction))
+        {
+            needs.Add("privilege");
+        }
+        if (Payment(instruction))
+        {
+            needs.Add("payment");
+        }
+        if (HiddenServices.AskedFor(instruction))
+        {
+            needs.Add("hidden-services");
+        }
+        foreach (var resource in s_resources)
+        {
+            if (Creation(instruction, resource))
+            {
+                needs.Add("create:" + resource);
+            }
+        }
+        return needs;
+    }
+
     /// <summary>How many words before a resource a verb may stand and still govern it ("buy a new gift card": 4).</summary>
     public const int VerbReach = 4;
 

@@ -4,15 +4,37 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Rules;
+using SafeMcp.Grains.Text;
 
 namespace SafeMcp.Grains.Sessions;
 
 /// <summary>The short hash of a call (tool and arguments) kept in <see cref="CallRecord.ArgumentsHash"/>, to spot repeated identical calls.</summary>
 public static class CallHash
 {
-    /// <summary>The arguments of <paramref name="request"/> as the audit log keeps them.</summary>
+    /// <summary>
+    /// The arguments of <paramref name="request"/> as the audit log keeps them: compact JSON in the caller's key order,
+    /// every string value with its secrets redacted (<see cref="SecretPatterns.Redact"/>).
+    /// </summary>
     public static string ArgumentsJson(DecideRequest request) =>
-        request.Arguments is { ValueKind: JsonValueKind.Object } arguments ? arguments.GetRawText() : "{}";
+        request.Arguments is { ValueKind: JsonValueKind.Object } arguments ? CanonicalJson.Text(arguments, sortKeys: false, SecretPatterns.Redact) : "{}";
+
+    /// <summary>
+    /// The hash of a call of <paramref name="tool"/> with <paramref name="argumentsJson"/> (as <see cref="ArgumentsJson"/>
+    /// writes them) taken over their canonical form, so key order and spacing do not make a repeated call look new.
+    /// </summary>
+    public static ulong OfCall(string tool, string argumentsJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(argumentsJson);
+            return Of(tool, CanonicalJson.Text(document.RootElement, sortKeys: true));
+        }
+        catch (JsonException)
+        {
+            return Of(tool, argumentsJson);
+        }
+    }
 
     /// <summary>
     /// The hash of a call of <paramref name="tool"/> with <paramref name="argumentsJson"/>: the first 8 bytes of the

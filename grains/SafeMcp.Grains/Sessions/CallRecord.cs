@@ -20,7 +20,7 @@ public readonly record struct CallRecord(long Sequence, string Tool, Verdict Ver
 {
     /// <summary>The record of a call decided now, with its arguments as the audit row keeps them.</summary>
     public static CallRecord Decided(long sequence, string tool, Verdict verdict, string argumentsJson, SessionGrainOptions options) =>
-        new(sequence, tool, verdict, CallHash.Of(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars));
+        new(sequence, tool, verdict, CallHash.OfCall(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars));
 
     /// <summary>This record with its call's outcome, from the excerpt the audit row keeps (<see cref="OutcomeRecord.ObservationExcerpt"/>).</summary>
     public CallRecord Reported(string observationExcerpt, SessionGrainOptions options) =>

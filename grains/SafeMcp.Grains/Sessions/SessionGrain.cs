@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Defenses.Arguments;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Grains.Tools;
@@ -55,8 +56,16 @@ public sealed partial class SessionGrain
         return new SessionGrain(state, store, pipeline, options, time);
     }
 
-    /// <summary>Opens the session or refreshes its tools and instruction.</summary>
-    public async Task<SessionView> OpenAsync(OpenSessionRequest request, CancellationToken cancellationToken)
+    /// <summary>Opens the session or refreshes its tools and instruction, as an agent key would.</summary>
+    public Task<SessionView> OpenAsync(OpenSessionRequest request, CancellationToken cancellationToken) =>
+        OpenAsync(request, SessionOpener.Agent, cancellationToken);
+
+    /// <summary>
+    /// Opens the session or refreshes its tools and instruction. An <paramref name="opener"/> that is an agent may change
+    /// an open session's instruction only to one that relaxes none of its checks (<see cref="InstructionChange"/>); every
+    /// change of an open session's instruction is written to the audit log.
+    /// </summary>
+    public async Task<SessionView> OpenAsync(OpenSessionRequest request, SessionOpener opener, CancellationToken cancellationToken)
     {
         if (request.SessionId != _state.SessionId)
         {
@@ -78,17 +87,44 @@ public sealed partial class SessionGrain
             return await ViewAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var instructionChanged = _state.IsOpen && request.Instruction is not null && request.Instruction != _state.Instruction;
+        if (instructionChanged && opener == SessionOpener.Agent && InstructionChange.Relaxes(_state.Instruction, request.Instruction))
+        {
+            throw new SessionRequestException(SessionErrorKind.Forbidden, "instruction_relaxes_checks",
+                "The new instruction would relax this session's checks (it grants a task need, names a value or drops a request the current one makes); an agent key may only tighten an open session's instruction. Open a new session, or re-open it with an admin key.");
+        }
+
         var next = _state.IsOpen ? NextState() : new SessionState(_state.TenantId, _state.SessionId);
         next.Instruction = request.Instruction ?? _state.Instruction;
         next.Server = request.Server ?? _state.Server;
+        next.Opener = opener;
         next.ReplaceTools(tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
         _pipeline.ApplyVisibility(next);
         await _pipeline.InspectOpeningAsync(next, cancellationToken).ConfigureAwait(false);
         await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
         var withheldAtOpen = next.Withheld.Values.Where(tool => !_state.Withheld.ContainsKey(tool.Name)).ToArray();
-        await CommitAsync(next, SessionCodec.DefinitionJson(next, withheldAtOpen), audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
+        var audit = instructionChanged ? InstructionAudit(next, _state.Instruction, opener) : null;
+        await CommitAsync(next, SessionCodec.DefinitionJson(next, withheldAtOpen), audit, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The audit row of an open session's instruction changing to <paramref name="next"/>'s (secrets redacted): a decision of its own sequence number.</summary>
+    private AuditRecord InstructionAudit(SessionState next, string? previous, SessionOpener opener)
+    {
+        next.Sequence++;
+        var by = opener == SessionOpener.Admin ? "an admin key" : "an agent key (it relaxes no check)";
+        var decision = new Decision(next.SessionId, next.Sequence, InstructionChange.AuditTool, Verdict.Allow, HiddenTools(next),
+            [$"The session's instruction was changed by {by}."], [], [SessionLayer], _time.GetUtcNow());
+        var change = new System.Text.Json.Nodes.JsonObject
+        {
+            ["previous"] = previous is null ? null : SecretPatterns.Redact(previous),
+            ["instruction"] = next.Instruction is null ? null : SecretPatterns.Redact(next.Instruction),
+            ["by"] = opener == SessionOpener.Admin ? "admin" : "agent",
+        };
+        return new AuditRecord(decision, change.ToJsonString(), Thought: null);
+    }
+
+    private const string SessionLayer = "session";
 
     /// <summary>The tools the session may see now, with the tenant-level gates asked again.</summary>
     public async Task<SessionView> ViewAsync(CancellationToken cancellationToken)
@@ -116,6 +152,11 @@ public sealed partial class SessionGrain
         if (request.Arguments is { } args && args.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
         {
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_arguments", "A call's arguments are a JSON object.");
+        }
+        if (request.Arguments is { ValueKind: JsonValueKind.Object } objectArguments && DuplicateKeys.FirstIn(objectArguments) is { } duplicate)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "duplicate_argument_key",
+                $"The key '{(duplicate.Length > 64 ? duplicate[..64] + "..." : duplicate)}' appears twice in one object of the arguments; each key is written once.");
         }
 
         var next = NextState();
@@ -160,6 +201,7 @@ public sealed partial class SessionGrain
         }
         _pipeline.ApplyVisibility(next);
 
+        next.ArgumentCarry = SecretTrail.Carry(request.Arguments);
         next.Sequence++;
         var argumentsJson = CallHash.ArgumentsJson(request);
         // The session's own string for a known tool's name: the request's lives on in the history otherwise.
@@ -180,7 +222,7 @@ public sealed partial class SessionGrain
             verdict.Techniques,
             verdict.DecidedBy.Count == 0 ? s_decidedByRules : verdict.DecidedBy,
             now);
-        await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought is { } thought ? SecretPatterns.Redact(thought) : null), outcome: null, cancellationToken).ConfigureAwait(false);
         return decision;
     }
 
@@ -201,6 +243,7 @@ public sealed partial class SessionGrain
         var found = ContentScanner.Scan(report.Content);
         var next = NextState();
         next.Taint |= found;
+        next.SecretFingerprints = SecretTrail.Remember(next.SecretFingerprints, report.Content);
         foreach (var withheld in _pipeline.ObserveOutcome(next, report, _time.GetUtcNow()))
         {
             if (next.Tools.ContainsKey(withheld.Name))
@@ -247,6 +290,7 @@ public sealed partial class SessionGrain
         }
         var next = NextState();
         next.Taint |= found;
+        next.SecretFingerprints = SecretTrail.Remember(next.SecretFingerprints, content.Content);
         _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionJson: null, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(cancellationToken).ConfigureAwait(false);
@@ -394,9 +438,9 @@ public sealed partial class SessionGrain
         return next;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:@/\-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._:@/\-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ServerNamePattern();
 }

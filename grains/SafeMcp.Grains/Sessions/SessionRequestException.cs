@@ -8,6 +8,9 @@ public enum SessionErrorKind
 
     /// <summary>The session does not exist for this tenant (404).</summary>
     NotFound,
+
+    /// <summary>The caller's key may not make this change (403).</summary>
+    Forbidden,
 }
 
 /// <summary>A request the session grain refuses; it changes no state.</summary>

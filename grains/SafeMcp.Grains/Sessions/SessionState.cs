@@ -42,6 +42,18 @@ public sealed class SessionState
     /// </summary>
     public bool AsksToEscapeOversight => _asksToEscapeOversight ??= Rules.OversightEvasion.Asked(_instruction);
 
+    /// <summary>
+    /// Who made the turn that last opened or re-opened the session (not stored: it matters to the gates that take note
+    /// of that turn's tool set, see <see cref="Defenses.Registry.ToolRegistry"/>). Agent until said otherwise.
+    /// </summary>
+    public SessionOpener Opener { get; set; }
+
+    /// <summary>Fingerprints of the secrets the session read (see <see cref="Rules.SecretTrail"/>); replaced, never changed in place. Not stored.</summary>
+    public ulong[] SecretFingerprints { get; set; } = [];
+
+    /// <summary>The tail of the last call's argument strings (see <see cref="Rules.SecretTrail.Carry"/>). Not stored.</summary>
+    public string ArgumentCarry { get; set; } = string.Empty;
+
     private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -103,6 +115,9 @@ public sealed class SessionState
         Instruction = other.Instruction;
         _asksToEscapeOversight = other._asksToEscapeOversight;
         Server = other.Server;
+        Opener = other.Opener;
+        SecretFingerprints = other.SecretFingerprints;
+        ArgumentCarry = other.ArgumentCarry;
         CapabilitiesUsed = other.CapabilitiesUsed;
         Taint = other.Taint;
         Sequence = other.Sequence;

@@ -75,9 +75,7 @@ public sealed class TrainingOptions
     /// <summary>
     /// Networks averaged: each has a k-th of every width of <see cref="Shape"/> and its own seed, and they are packed
     /// into one network of <see cref="Shape"/> (same file, same cost per check). The widths must divide. Default 1:
-    /// in 5-fold cross-validation (seeds 17, 5 and 11) four members gave macro-F1 0.677 and 0.678 against 0.678 and
-    /// 0.651 for one network with the label head alone, but with <see cref="WorldModelWeights.CurrentActionWeight"/>
-    /// chosen too one network is as good (mean macro-F1 0.686 against 0.685, tool F1 0.475 against 0.464).
+    /// with <see cref="WorldModelWeights.CurrentActionWeight"/> chosen, one network is as good (docs/benchmarks.md, "World model").
     /// </summary>
     public int EnsembleMembers { get; set; } = 1;
 

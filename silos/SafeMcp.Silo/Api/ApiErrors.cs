@@ -17,6 +17,7 @@ internal static class ApiErrors
     public static IResult From(Exception error) => error switch
     {
         SessionRequestException { Kind: SessionErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
+        SessionRequestException { Kind: SessionErrorKind.Forbidden } e => Error(StatusCodes.Status403Forbidden, e.Code, e.Message),
         SessionRequestException e => Error(StatusCodes.Status400BadRequest, e.Code, e.Message),
         DefenseRequestException { Kind: DefenseErrorKind.NotFound } e => Error(StatusCodes.Status404NotFound, e.Code, e.Message),
         DefenseRequestException { Kind: DefenseErrorKind.Conflict } e => Error(StatusCodes.Status409Conflict, e.Code, e.Message),

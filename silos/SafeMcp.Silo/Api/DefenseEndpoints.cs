@@ -29,6 +29,14 @@ internal static class DefenseEndpoints
             .Produces<RegisteredTool>()
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
+        registry.MapPost("/servers/{server}/tools/{tool}/reject", RejectAsync)
+            .AddEndpointFilter(TenantAuthentication.RequireAdminAsync)
+            .Produces<ApiError>(StatusCodes.Status403Forbidden)
+            .WithSummary("Reject a tool's observed definition: it stays withheld, an approved one is withdrawn (body: {\"hash\": …} as for approve)")
+            .Accepts<ApproveToolRequest>("application/json")
+            .Produces<RegisteredTool>()
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict);
 
         var grants = app.MapGroup("/v1/grants").WithTags("grants");
         grants.MapGet("", ListGrantsAsync).WithSummary("The tenant's grants (sessionId= to filter)").Produces<IReadOnlyList<GrantView>>();
@@ -54,19 +62,22 @@ internal static class DefenseEndpoints
         });
 
     private static Task<IResult> ApproveAsync(HttpContext context, ToolRegistry registry, IOptions<SiloOptions> options, string server, string tool) =>
+        ReviewAsync(context, options, hash => registry.ApproveAsync(TenantAuthentication.TenantOf(context), server, tool, hash, context.RequestAborted));
+
+    private static Task<IResult> RejectAsync(HttpContext context, ToolRegistry registry, IOptions<SiloOptions> options, string server, string tool) =>
+        ReviewAsync(context, options, hash => registry.RejectAsync(TenantAuthentication.TenantOf(context), server, tool, hash, context.RequestAborted));
+
+    /// <summary>An approve or reject request: an optional body naming the reviewed hash, then the registry's answer.</summary>
+    private static Task<IResult> ReviewAsync(HttpContext context, IOptions<SiloOptions> options, Func<string?, Task<ToolPin>> review) =>
         GuardAsync(async () =>
         {
-            string? hash = null;
-            if (context.Request.ContentLength is > 0)
+            // The body is optional but read whatever its framing: a chunked body has no Content-Length, and its hash must not be ignored.
+            var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes, optional: true).ConfigureAwait(false);
+            if (error is not null)
             {
-                var (body, error) = await JsonBodyReader.ReadAsync(context.Request, SafeMcpJsonContext.Default.ApproveToolRequest, options.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-                if (error is not null)
-                {
-                    return error;
-                }
-                hash = body!.Hash;
+                return error;
             }
-            var pin = await registry.ApproveAsync(TenantAuthentication.TenantOf(context), server, tool, hash, context.RequestAborted).ConfigureAwait(false);
+            var pin = await review(body?.Hash).ConfigureAwait(false);
             return Results.Json(ToView(pin), SafeMcpJsonContext.Default.RegisteredTool);
         });
 

@@ -7,22 +7,22 @@ using SafeMcp.Silo.Storage;
 namespace SafeMcp.Silo.Api;
 
 /// <summary>
-/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (storage answers too), no key needed; <c>/v1/silo/runtime</c>
+/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (storage answers too), no key needed and naming nothing about
+/// the host (the silo's name, which defaults to host and pid, is in <c>/v1/silo/runtime</c>); <c>/v1/silo/runtime</c>
 /// (the process's collections, pauses and allocations, for load tests), any tenant's key.
 /// </summary>
 internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (IOptions<SiloOptions> options) =>
-                Results.Json(new HealthReport("ok", options.Value.Name, "not checked"), SafeMcpJsonContext.Default.HealthReport))
+        app.MapGet("/healthz", () => Results.Json(new HealthReport("ok", "not checked"), SafeMcpJsonContext.Default.HealthReport))
             .WithTags("health").Produces<HealthReport>();
 
-        app.MapGet("/readyz", async (IOptions<SiloOptions> options, IStorageProbe storage, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (IStorageProbe storage, CancellationToken cancellationToken) =>
             {
                 var reachable = await storage.IsReachableAsync(cancellationToken).ConfigureAwait(false);
                 return Results.Json(
-                    new HealthReport(reachable ? "ready" : "unavailable", options.Value.Name, $"{storage.Name} {(reachable ? "ok" : "unreachable")}"),
+                    new HealthReport(reachable ? "ready" : "unavailable", $"{storage.Name} {(reachable ? "ok" : "unreachable")}"),
                     SafeMcpJsonContext.Default.HealthReport,
                     statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })

@@ -11,8 +11,16 @@ namespace SafeMcp.Silo.Api;
 /// </summary>
 internal static class JsonBodyReader
 {
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes) where T : class
+    /// <summary>
+    /// Reads the body whatever its framing (Content-Length or chunked). With <paramref name="optional"/>, a request that
+    /// has no body, or an empty one, gives neither a value nor an error; otherwise an empty body is a 400.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes, bool optional = false) where T : class
     {
+        if (optional && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return (null, null);
+        }
         if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return (null, ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the body as application/json."));
@@ -48,6 +56,15 @@ internal static class JsonBodyReader
                 {
                     return (null, TooLarge(maxBytes));
                 }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+                {
+                    // The body came slower than Kestrel's MinRequestBodyDataRate: the client's fault, answered, not logged as a crash.
+                    return (null, ApiErrors.Error(StatusCodes.Status408RequestTimeout, "body_too_slow", "The request body arrived too slowly."));
+                }
+                catch (BadHttpRequestException e)
+                {
+                    return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "bad_body", $"The request body could not be read: {FirstSentence(e.Message)}"));
+                }
                 if (read == 0)
                 {
                     break;
@@ -62,6 +79,10 @@ internal static class JsonBodyReader
             var body = buffer.AsSpan(0, count);
             if (count == 0)
             {
+                if (optional)
+                {
+                    return (null, null);
+                }
                 return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "empty_body", "The request needs a JSON body."));
             }
             if (!Utf8.IsValid(body))

@@ -5,6 +5,10 @@ using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Placement;
 using SafeMcp.Silo.Sessions;
+using SafeMcp.Silo.Tenants;
+using System.Diagnostics;
+using SafeMcp.Silo.WebConsole;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Api;
 
@@ -21,7 +25,8 @@ internal static class SessionEndpoints
         var api = new SessionApi(
             app.ServiceProvider.GetRequiredService<SessionGrainRuntime>(),
             app.ServiceProvider.GetRequiredService<IOptions<SiloOptions>>().Value.MaxRequestBodyBytes,
-            app.ServiceProvider.GetService<RequestForwarder>());
+            app.ServiceProvider.GetService<RequestForwarder>(),
+            app.ServiceProvider.GetRequiredService<RecentDecisions>());
         var sessions = app.MapGroup("/v1/sessions").WithTags("sessions");
 
         sessions.MapPost("", (Func<HttpContext, Task<IResult>>)(context => OpenAsync(context, api)))
@@ -69,7 +74,8 @@ internal static class SessionEndpoints
     /// <param name="Runtime">The silo's session grains.</param>
     /// <param name="MaxBodyBytes">Largest request body read (<see cref="SiloOptions.MaxRequestBodyBytes"/>).</param>
     /// <param name="Forwarder">Cluster mode: sends a request for a session another silo owns there; null on one silo.</param>
-    private sealed record SessionApi(SessionGrainRuntime Runtime, int MaxBodyBytes, RequestForwarder? Forwarder);
+    /// <param name="Recent">The latest decisions, for the web console.</param>
+    private sealed record SessionApi(SessionGrainRuntime Runtime, int MaxBodyBytes, RequestForwarder? Forwarder, RecentDecisions Recent);
 
     private static async Task<IResult> OpenAsync(HttpContext context, SessionApi api)
     {
@@ -82,16 +88,27 @@ internal static class SessionEndpoints
         {
             return ApiErrors.Error(StatusCodes.Status400BadRequest, "missing_session_id", "The body needs a sessionId.");
         }
-        return await TurnAsync(context, api, request.SessionId, grain => grain.OpenAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
+        api.Recent.Opened(TenantAuthentication.TenantOf(context), request.SessionId, request.Server);
+        return await TurnAsync(context, api, request.SessionId, grain => grain.OpenAsync(request, OpenerOf(context), context.RequestAborted), SafeMcpJsonContext.Default.SessionView,
             () => JsonSerializer.SerializeToUtf8Bytes(request, SafeMcpJsonContext.Default.OpenSessionRequest)).ConfigureAwait(false);
     }
+
+    private static SessionOpener OpenerOf(HttpContext context) =>
+        TenantAuthentication.OwnerOf(context).Role == KeyRole.Admin ? SessionOpener.Admin : SessionOpener.Agent;
 
     private static Task<IResult> ToolsAsync(HttpContext context, SessionApi api, string sessionId) =>
         TurnAsync(context, api, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);
 
     private static Task<IResult> DecideAsync(HttpContext context, SessionApi api, string sessionId) =>
         BodyTurnAsync(context, api, sessionId, SafeMcpJsonContext.Default.DecideRequest,
-            (grain, request) => grain.DecideAsync(request, context.RequestAborted), SafeMcpJsonContext.Default.Decision);
+            async (grain, request) =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                var decision = await grain.DecideAsync(request, context.RequestAborted).ConfigureAwait(false);
+                SiloDiagnostics.RecordDecision(decision, started);
+                api.Recent.Add(TenantAuthentication.TenantOf(context), decision);
+                return decision;
+            }, SafeMcpJsonContext.Default.Decision);
 
     private static Task<IResult> OutcomeAsync(HttpContext context, SessionApi api, string sessionId) =>
         BodyTurnAsync(context, api, sessionId, SafeMcpJsonContext.Default.OutcomeReport,

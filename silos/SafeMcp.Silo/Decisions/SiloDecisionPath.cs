@@ -23,15 +23,16 @@ namespace SafeMcp.Silo.Decisions;
 internal static class SiloDecisionPath
 {
     /// <summary>
-    /// The path: the rule layer when <paramref name="rules"/>, the defenses when given, the world model when given.
+    /// The path: the rule layer (with <paramref name="ruleOptions"/>, default ones when null) when <paramref name="rules"/>,
+    /// the defenses when given, the world model when given.
     /// </summary>
-    public static DecisionPipeline Build(DefenseLayers? defenses, WorldModelDetector? worldModel, bool rules = true)
+    public static DecisionPipeline Build(DefenseLayers? defenses, WorldModelDetector? worldModel, RuleOptions? ruleOptions = null, bool rules = true)
     {
         var detectors = new List<ICallDetector>();
         var visibility = new List<IVisibilityRule>();
         if (rules)
         {
-            detectors.Add(new HazardRules());
+            detectors.Add(new HazardRules(ruleOptions));
             visibility.Add(new TaintVisibilityRule());
         }
         List<IToolGate> gates = [];
@@ -51,13 +52,13 @@ internal static class SiloDecisionPath
     }
 
     /// <summary>
-    /// The silo's path for an offline command: the defenses over stores in memory with their default options, the world
+    /// The silo's path for an offline command: the rules and the defenses (stores in memory) with their default options, the world
     /// model on <paramref name="worldModel"/> when given. <paramref name="rules"/> false leaves the rule layer and the
     /// defenses out (the world model alone inside the session grain).
     /// </summary>
     public static DecisionPipeline Offline(IWorldModelService? worldModel, WorldModelDetectorOptions? options = null, bool rules = true) =>
         Build(rules ? DefenseLayers.InMemory(TimeProvider.System) : null,
-            worldModel is null ? null : new WorldModelDetector(worldModel, options: options ?? new WorldModelDetectorOptions()), rules);
+            worldModel is null ? null : new WorldModelDetector(worldModel, options: options ?? new WorldModelDetectorOptions()), rules: rules);
 
     /// <summary>The path's detectors in order, for a command's output: <c>session grain + HazardRules + …</c>.</summary>
     public static string Describe(DecisionPipeline pipeline) =>

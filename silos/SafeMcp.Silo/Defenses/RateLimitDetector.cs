@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Defenses.RateLimits;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Defenses;
 
@@ -51,6 +52,7 @@ internal sealed class RateLimitDetector : ICallDetector, IDisposable
         var over = !Acquire(_session, call) ? "session" : !Acquire(_tool, call) ? "tool" : !Acquire(_tenant, call) ? "tenant" : null;
         if (over is not null)
         {
+            SiloDiagnostics.RecordRateLimitRefusal(over);
             findings.Add(new Finding(Layer, Verdict.Deny,
                 $"Rate limit: the {over} asks for decisions faster than its limit allows; '{call.Tool.Name}' is refused for now.",
                 [Techniques.AutonomousLoop, Techniques.BehavioralMonitoring]));

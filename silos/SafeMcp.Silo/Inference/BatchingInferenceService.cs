@@ -5,6 +5,7 @@ using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Inference;
 using SafeMcp.WorldModel.Network;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Inference;
 
@@ -118,9 +119,11 @@ internal sealed class BatchingInferenceService : IWorldModelService, IAsyncDispo
         {
             inputs.Add(pending.Input);
         }
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var outcomes = _model.Check(inputs);
+            SiloDiagnostics.RecordInference(batch.Count, started);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].TrySetResult(outcomes[i]);

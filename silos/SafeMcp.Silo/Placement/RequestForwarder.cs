@@ -20,11 +20,13 @@ internal sealed class RequestForwarder : IDisposable
     private readonly SessionPlacement _placement;
     private readonly SiloMembership _membership;
     private readonly HttpClient _http;
+    private readonly int _internalPort;
 
     public RequestForwarder(SessionPlacement placement, SiloMembership membership, IOptions<MembershipOptions> options)
     {
         _placement = placement;
         _membership = membership;
+        _internalPort = new Uri(membership.InternalUrl).Port;
         _http = new HttpClient(new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -45,10 +47,18 @@ internal sealed class RequestForwarder : IDisposable
     /// <summary>Requests this silo has passed on to their session's owner since it started.</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
+    /// <summary>
+    /// Whether <paramref name="context"/> is a forwarded request: it carries <see cref="ForwardedHeader"/> and came in on this
+    /// silo's internal endpoint. On a public endpoint the header is ignored, so a client cannot make a silo serve a session
+    /// it does not own (and refuse it for a stale lease) by setting it.
+    /// </summary>
+    public bool IsForwarded(HttpContext context) =>
+        context.Connection.LocalPort == _internalPort && context.Request.Headers.ContainsKey(ForwardedHeader);
+
     /// <summary>Forwards the request to the session's owner when that is another silo; null when this silo handles it.</summary>
     public async Task<IResult?> ForwardIfRemoteAsync(HttpContext context, string tenantId, string sessionId, Func<byte[]?> body)
     {
-        if (context.Request.Headers.ContainsKey(ForwardedHeader)
+        if (IsForwarded(context)
             || _placement.OwnerOf(tenantId, sessionId) is not { } owner
             || owner.Address == _membership.Address)
         {

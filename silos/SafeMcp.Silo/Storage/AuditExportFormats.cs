@@ -44,6 +44,14 @@ internal static class AuditExportFormats
             }
             writer.WriteNumber("chainIndex", e.ChainIndex);
             writer.WriteString("chainHash", row.ChainHash);
+            if (e.KeyId is not null)
+            {
+                writer.WriteString("keyId", e.KeyId);
+            }
+            if (row.OutcomeSeal is not null)
+            {
+                writer.WriteString("outcomeSeal", row.OutcomeSeal);
+            }
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -72,12 +80,18 @@ internal static class AuditExportFormats
 
     private static IReadOnlyList<string> ParseList(string json) => AuditColumns.ParseList(json);
 
+    /// <summary>
+    /// A stored JSON column, parsed and written again by the writer: its whitespace (line breaks included) is dropped and
+    /// its strings escaped, so no column's text can end the line and start an event of its own. Text that is not one
+    /// JSON value is written as a string.
+    /// </summary>
     private static void WriteRaw(Utf8JsonWriter writer, string name, string json)
     {
         writer.WritePropertyName(name);
         try
         {
-            writer.WriteRawValue(json);
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Contracts.SafeMcpJsonContext.MaxDepth });
+            document.RootElement.WriteTo(writer);
         }
         catch (JsonException)
         {
@@ -85,9 +99,39 @@ internal static class AuditExportFormats
         }
     }
 
-    // CEF: in the header, '\' and '|' are escaped; in extensions, '\', '=' and line breaks.
-    private static string Header(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
+    // CEF (ArcSight, revision 25): in the header '\' and '|' are escaped; in extension values '\', '=' and line breaks
+    // (as \r and \n). The format has no escape for other control characters: they become U+FFFD, so none reaches a SIEM's parser.
+    private static string Header(string text) => Escape(text, header: true);
 
-    private static string Extension(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal)
-        .Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    private static string Extension(string text) => Escape(text, header: false);
+
+    private static string Escape(string text, bool header)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\':
+                    escaped.Append(@"\\");
+                    break;
+                case '|' when header:
+                    escaped.Append(@"\|");
+                    break;
+                case '=' when !header:
+                    escaped.Append(@"\=");
+                    break;
+                case '\r':
+                    escaped.Append(@"\r");
+                    break;
+                case '\n':
+                    escaped.Append(@"\n");
+                    break;
+                default:
+                    escaped.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? '\uFFFD' : c);
+                    break;
+            }
+        }
+        return escaped.ToString();
+    }
 }

@@ -10,13 +10,13 @@ namespace SafeMcp.Silo.Storage;
 /// and on PostgreSQL the tenant that row-level security shows), how it reads a timestamp back as the chain hashed it,
 /// and where it keeps the sessions' definitions.
 /// </summary>
-internal abstract class AuditLog
+internal abstract class AuditLog(AuditKeyRing keys)
 {
     private const string HeadQuery = "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = $1";
     private const string UnchainedQuery = "SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND chain_index IS NULL";
     private const string RowsQuery = """
         SELECT session_id, sequence, chain_index, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at,
-               chain_hash, outcome_is_error, outcome_bytes, outcome_taint
+               chain_hash, outcome_is_error, outcome_bytes, outcome_taint, key_id, observation, outcome_mac
         FROM decisions WHERE tenant_id = $1 AND chain_index IS NOT NULL ORDER BY chain_index
         """;
 
@@ -37,8 +37,12 @@ internal abstract class AuditLog
     /// <summary>The <c>decided_at</c> column as the text the chain hashed.</summary>
     protected abstract string ReadTimestamp(DbDataReader reader, int ordinal);
 
-    /// <summary>Verifies a tenant's chain against its head (read in the same snapshot as the rows).</summary>
-    public async Task<(AuditVerification Result, long Unchained)> VerifyAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>The keys the chain is verified with.</summary>
+    public AuditKeyRing Keys => keys;
+
+    /// <summary>Verifies a tenant's chain against its head (read in the same snapshot as the rows) and, when given, an anchor's record of it.</summary>
+    public async Task<(AuditVerification Result, long Unchained)> VerifyAsync(string tenantId, CancellationToken cancellationToken, AuditAnchorTenant? anchor = null,
+        bool acceptUnkeyed = false)
     {
         await using var scope = await BeginReadAsync(tenantId, cancellationToken).ConfigureAwait(false);
         long length = 0;
@@ -57,12 +61,13 @@ internal abstract class AuditLog
         {
             unchained = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        var rows = new List<(AuditChainEntry, string)>();
+        var rows = new List<AuditChainRecord>();
         await foreach (var row in ReadRowsAsync(scope, tenantId, cancellationToken).ConfigureAwait(false))
         {
-            rows.Add((row.Entry, row.ChainHash));
+            var outcome = row.OutcomeIsError is { } isError ? new AuditOutcome(isError, row.OutcomeBytes ?? 0, row.OutcomeTaint, row.Observation) : null;
+            rows.Add(new AuditChainRecord(row.Entry, row.ChainHash, outcome, row.OutcomeSeal));
         }
-        return (AuditChain.Verify(tenantId, rows, length, head), unchained);
+        return (AuditChain.Verify(tenantId, rows, length, head, keys, anchor, acceptUnkeyed), unchained);
     }
 
     /// <summary>A tenant's chained decisions in chain order, with their outcome columns.</summary>
@@ -133,9 +138,13 @@ internal abstract class AuditLog
         {
             var entry = new AuditChainEntry(tenantId, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10), ReadTimestamp(reader, 11));
+                reader.IsDBNull(10) ? null : reader.GetString(10), ReadTimestamp(reader, 11), reader.IsDBNull(16) ? null : reader.GetString(16));
             yield return new AuditLogRow(entry, reader.IsDBNull(12) ? string.Empty : reader.GetString(12),
-                reader.IsDBNull(13) ? null : reader.GetBoolean(13), reader.IsDBNull(14) ? null : reader.GetInt64(14), reader.IsDBNull(15) ? null : reader.GetString(15));
+                reader.IsDBNull(13) ? null : reader.GetBoolean(13), reader.IsDBNull(14) ? null : reader.GetInt64(14), reader.IsDBNull(15) ? null : reader.GetString(15))
+            {
+                Observation = reader.IsDBNull(17) ? null : reader.GetString(17),
+                OutcomeSeal = reader.IsDBNull(18) ? null : reader.GetString(18),
+            };
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Storage;
 
@@ -118,6 +119,7 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
         }
         await pending.Completion.Task.ConfigureAwait(false);
         CommitWait.RecordSince(handedOver);
+        SiloDiagnostics.RecordCommitWait(handedOver);
     }
 
     /// <summary>
@@ -349,6 +351,7 @@ internal sealed class GroupCommitter<TWrite> : IAsyncDisposable
     private void Complete(List<Pending> batch, Exception?[] results)
     {
         Interlocked.Increment(ref _batches);
+        SiloDiagnostics.RecordBatch(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i] is { } refused)

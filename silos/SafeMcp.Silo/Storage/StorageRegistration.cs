@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Defenses.Grants;
 using SafeMcp.Grains.Defenses.Registry;
 using SafeMcp.Grains.Storage;
@@ -21,7 +22,8 @@ internal static class StorageRegistration
         {
             services.AddOptions<SqliteStorageOptions>().BindConfiguration("Storage:Sqlite");
             services.AddSingleton(sp => new SqliteStorage(options.SqlitePath,
-                sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+                sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value, sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value,
+                options.AuditKeyFile is { } keyFile ? AuditKeyRing.Load(keyFile) : null));
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<SqliteStorage>());
             services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<SqliteStorage>());
@@ -45,12 +47,22 @@ internal static class StorageRegistration
             var tuning = sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Tune(options.PostgresConnectionString!, tuning));
             var dataSource = builder.Build();
-            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock.
+            // Schema first: every other service assumes it. Silos starting together serialize on an advisory lock. The owner
+            // role migrates when given (the runtime role owns nothing); the runtime role then finds every version applied.
+            if (options.PostgresOwnerConnectionString is { } owner)
+            {
+                using var ownerSource = NpgsqlDataSource.Create(owner);
+                PostgresMigrator.ApplyAsync(ownerSource, CancellationToken.None).GetAwaiter().GetResult();
+            }
             PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
             return dataSource;
         });
+        // Fail closed: without the key a cluster silo would write rows no one could verify.
+        var auditKeys = AuditKeyRing.Load(options.AuditKeyFile
+            ?? throw new InvalidOperationException("Cluster mode needs an audit key file (--audit-keys or SAFEMCP_AUDIT_KEYS; every silo the same file, see docs/audit.md)."));
+        services.AddSingleton(auditKeys);
         services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<GroupCommitOptions>>().Value,
-            sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
+            auditKeys, sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<IStorageProbe>(sp => sp.GetRequiredService<PostgresStorage>());

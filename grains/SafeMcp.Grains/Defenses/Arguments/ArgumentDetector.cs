@@ -40,15 +40,12 @@ public sealed partial class ArgumentDetector : ICallDetector
     {
         var tool = call.Tool;
         var arguments = call.Request.Arguments is { ValueKind: JsonValueKind.Object } a ? a : s_emptyObject;
-        if (tool.Descriptor.InputSchema is { ValueKind: JsonValueKind.Object } schema)
+        var errors = JsonSchemaValidator.Validate(tool.Descriptor, arguments);
+        if (errors.Count > 0)
         {
-            var errors = JsonSchemaValidator.Validate(schema, arguments);
-            if (errors.Count > 0)
-            {
-                findings.Add(new Finding(SchemaLayer, Verdict.Deny,
-                    $"The arguments of '{tool.Name}' do not match its input schema: {string.Join("; ", errors)}.",
-                    [Techniques.SchemaValidation]));
-            }
+            findings.Add(new Finding(SchemaLayer, Verdict.Deny,
+                $"The arguments of '{tool.Name}' do not match its input schema: {string.Join("; ", errors)}.",
+                [Techniques.SchemaValidation]));
         }
 
         var strings = new List<ArgumentString>();
@@ -82,6 +79,15 @@ public sealed partial class ArgumentDetector : ICallDetector
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"'{tool.Name}' chains or substitutes commands; a human confirms the whole command line.",
                 [Techniques.CommandInjection]));
+        }
+        if ((call.Signals & CallSignal.SecretValue) == 0
+            && (SecretTrail.SplitAcrossCalls(call.Session.ArgumentCarry, strings) || SecretTrail.CarriesFragment(call.Session.SecretFingerprints, strings)))
+        {
+            var outbound = (call.Capabilities & Outbound) != 0;
+            findings.Add(new Finding(Layer, outbound ? Verdict.Deny : Verdict.RequireApproval,
+                $"A secret the session read, or one split across its calls, is in pieces in the arguments of '{tool.Name}'"
+                + (outbound ? ", which sends data out." : "; a human confirms it may be handed to the tool."),
+                [Techniques.ParameterExfiltration]));
         }
         if ((call.Signals & CallSignal.SecretValue) != 0 && (call.Capabilities & Outbound) == 0)
         {

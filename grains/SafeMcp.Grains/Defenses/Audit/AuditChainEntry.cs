@@ -1,6 +1,9 @@
 namespace SafeMcp.Grains.Defenses.Audit;
 
-/// <summary>One decision row as the audit chain covers it: every column written at decision time, in stored form.</summary>
+/// <summary>
+/// One decision row as the audit chain covers it: every column written at decision time, in stored form, and the id of
+/// the audit key that MAC'd it (<see cref="AuditKeyRing"/>; null for a row linked before keys existed).
+/// </summary>
 public sealed record AuditChainEntry(
     string TenantId,
     string SessionId,
@@ -14,4 +17,5 @@ public sealed record AuditChainEntry(
     string Withheld,
     string Arguments,
     string? Thought,
-    string DecidedAt);
+    string DecidedAt,
+    string? KeyId = null);

@@ -4,6 +4,7 @@ using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Defenses;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Text;
 using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Defenses.Grants;
@@ -52,7 +53,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
             var covered = false;
             foreach (var grant in snapshot.Grants)
             {
-                if (grant.SessionId != session.SessionId || !(grant.Tool == tool.Name || (grant.Capability is { } c && (CapabilityNames.Parse([c]) & tool.Capabilities) != 0)))
+                if (grant.SessionId != session.SessionId || !(grant.Tool is not null && ToolNameComparer.Instance.Equals(grant.Tool, tool.Name) || (grant.Capability is { } c && (CapabilityNames.Parse([c]) & tool.Capabilities) != 0)))
                 {
                     continue;
                 }
@@ -158,7 +159,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
         var policy = await store.LoadPolicyAsync(tenantId, cancellationToken).ConfigureAwait(false);
         // Expired grants stay in memory for a day so a withheld tool can say which grant ran out.
         var grants = await store.LoadGrantsAsync(tenantId, now - options.MaxTtl, cancellationToken).ConfigureAwait(false);
-        var snapshot = new GrantSnapshot(policy.Tools.ToHashSet(StringComparer.Ordinal), CapabilityNames.Parse(policy.Capabilities), grants);
+        var snapshot = new GrantSnapshot(policy.Tools.ToHashSet(ToolNameComparer.Instance), CapabilityNames.Parse(policy.Capabilities), grants);
         _tenants.GetOrAdd(tenantId, _ => new TenantGrants()).Set(snapshot, now);
     }
 
@@ -166,7 +167,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
 
     private sealed class TenantGrants
     {
-        private GrantSnapshot _snapshot = new(new HashSet<string>(), Capability.None, []);
+        private GrantSnapshot _snapshot = new(new HashSet<string>(ToolNameComparer.Instance), Capability.None, []);
         private readonly Lock _lock = new();
         private Task? _refresh;
 

@@ -6,7 +6,7 @@ namespace SafeMcp.Grains.Defenses.RateLimits;
 
 /// <summary>
 /// Repeated identical calls (SAFE-T1106 autonomous loop): when a session's recent history already holds
-/// <see cref="RateLimitOptions.LoopThreshold"/> calls with the same tool and arguments, the next one needs a human.
+/// <see cref="RateLimitOptions.LoopThreshold"/> calls with the same tool and arguments (compared in canonical form: key order and spacing do not count), the next one needs a human.
 /// </summary>
 public sealed class LoopDetector(RateLimitOptions options) : ICallDetector
 {
@@ -28,7 +28,7 @@ public sealed class LoopDetector(RateLimitOptions options) : ICallDetector
         }
         if (sameTool >= options.LoopThreshold)
         {
-            var hash = CallHash.Of(call.Tool.Name, CallHash.ArgumentsJson(call.Request));
+            var hash = CallHash.OfCall(call.Tool.Name, CallHash.ArgumentsJson(call.Request));
             var repeats = 0;
             foreach (var record in recent)
             {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Text;
 
 namespace SafeMcp.Grains.Defenses.Registry;
 
@@ -28,7 +29,7 @@ public static class ToolFingerprint
             writer.WritePropertyName("inputSchema");
             if (tool.InputSchema is { } schema && schema.ValueKind != JsonValueKind.Undefined)
             {
-                WriteCanonical(writer, schema);
+                CanonicalJson.Write(writer, schema);
             }
             else
             {
@@ -63,33 +64,6 @@ public static class ToolFingerprint
         else
         {
             writer.WriteNull(name);
-        }
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    WriteCanonical(writer, item);
-                }
-                writer.WriteEndArray();
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
         }
     }
 

@@ -35,4 +35,10 @@ public static class QuarantineReason
     public const string New = "new";
     public const string Changed = "changed";
     public const string ReAdded = "re-added";
+
+    /// <summary>The tool's server name was first declared by an agent key (see <see cref="RegistryOptions.TrustNewServersFromAgentKeys"/>).</summary>
+    public const string NewServer = "new-server";
+
+    /// <summary>An admin rejected the definition last seen; a different one is quarantined again as changed.</summary>
+    public const string Rejected = "rejected";
 }

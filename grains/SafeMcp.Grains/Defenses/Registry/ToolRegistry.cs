@@ -35,13 +35,16 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         try
         {
             var now = time.GetUtcNow();
-            var changes = Changes(session, server, pins.Tools, now);
+            var changes = Changes(session, server, pins.Tools, null, now);
             if (changes.Count > 0)
             {
                 // About to write: compare with the stored pins rather than a copy up to RefreshInterval old, so a silo does
                 // not write over what another silo stored meanwhile (e.g. trust on first sight a tool already quarantined).
                 pins.Load(await store.LoadServerAsync(session.TenantId, server, cancellationToken).ConfigureAwait(false), now);
-                changes = Changes(session, server, pins.Tools, now);
+                var elsewhere = NeedsTenantPins(session, pins.Tools)
+                    ? await store.ListAsync(session.TenantId, null, cancellationToken).ConfigureAwait(false)
+                    : null;
+                changes = Changes(session, server, pins.Tools, elsewhere, now);
             }
             if (changes.Count > 0)
             {
@@ -55,20 +58,41 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         }
     }
 
-    /// <summary>The pins that <paramref name="session"/>'s tool list changes, given the <paramref name="current"/> pins of its server.</summary>
-    private List<ToolPin> Changes(SessionState session, string server, IReadOnlyDictionary<string, ToolPin> current, DateTimeOffset now)
+    /// <summary>
+    /// Whether deciding what <paramref name="session"/>'s tools change needs every pin of the tenant: an agent key opened
+    /// it and it brings a tool its server (or the shared namespace) has no pin for.
+    /// </summary>
+    private bool NeedsTenantPins(SessionState session, IReadOnlyDictionary<string, ToolPin> current) =>
+        session.Opener == SessionOpener.Agent && !options.TrustNewServersFromAgentKeys && session.Tools.Keys.Any(name => !current.ContainsKey(name));
+
+    /// <summary>
+    /// The pins that <paramref name="session"/>'s tool list changes, given the <paramref name="current"/> pins of its server
+    /// and, when <see cref="NeedsTenantPins"/>, every pin of the tenant (<paramref name="tenantPins"/>; null otherwise).
+    /// </summary>
+    private List<ToolPin> Changes(SessionState session, string server, IReadOnlyDictionary<string, ToolPin> current, IReadOnlyList<ToolPin>? tenantPins, DateTimeOffset now)
     {
         // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
         // that name no server share one namespace across whatever servers the tenant runs, each with its own
         // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
         var named = session.Server is not null;
         var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
+        // The server name is the agent's to write: a name new to the tenant, declared by an agent key, is not trusted on
+        // sight (else renaming the server after a rug pull is quarantined makes the changed tool trusted). Only the
+        // tenant's first server, or one an admin key declares, is.
+        var untrustedName = named && current.Count == 0 && tenantPins is { Count: > 0 };
         var changes = new List<ToolPin>();
         foreach (var tool in session.Tools.Values)
         {
             var hash = ToolFingerprint.Of(tool.Descriptor);
             current.TryGetValue(tool.Name, out var pin);
-            var next = Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
+            // In the shared namespace, a tool an agent key brings that another server of the tenant pins with another
+            // definition, or holds in quarantine, is that server's tool changed, not a new one.
+            var seenElsewhereChanged = pin is null && tenantPins is not null
+                && tenantPins.Any(other => other.Server != server && other.Tool == tool.Name && (other.Status != PinStatus.Approved || other.ApprovedHash != hash));
+            var next = untrustedName || seenElsewhereChanged
+                ? new ToolPin(session.TenantId, server, tool.Name, PinStatus.Quarantined, untrustedName ? QuarantineReason.NewServer : QuarantineReason.Changed,
+                    null, hash, ToolFingerprint.DefinitionJson(tool.Descriptor), now)
+                : Next(session.TenantId, server, tool.Descriptor, hash, pin, firstSight, now);
             if (next is not null)
             {
                 changes.Add(next);
@@ -132,7 +156,18 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     }
 
     /// <summary>Approves the observed definition of a tool; <paramref name="expectedHash"/>, when given, must match it.</summary>
-    public async Task<ToolPin> ApproveAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken)
+    public Task<ToolPin> ApproveAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken) =>
+        ReviewAsync(tenantId, server, tool, expectedHash, pin => pin with { Status = PinStatus.Approved, Reason = null, ApprovedHash = pin.ObservedHash, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>
+    /// Rejects the observed definition of a tool: it stays withheld (an approved one is withdrawn) until a different
+    /// definition is seen and approved; <paramref name="expectedHash"/>, when given, must match it.
+    /// </summary>
+    public Task<ToolPin> RejectAsync(string tenantId, string server, string tool, string? expectedHash, CancellationToken cancellationToken) =>
+        ReviewAsync(tenantId, server, tool, expectedHash, pin => pin with { Status = PinStatus.Quarantined, Reason = QuarantineReason.Rejected, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>An admin's answer to a tool's observed definition: checked against what was reviewed, then stored.</summary>
+    private async Task<ToolPin> ReviewAsync(string tenantId, string server, string tool, string? expectedHash, Func<ToolPin, ToolPin> answer, CancellationToken cancellationToken)
     {
         var pins = await GetAsync(tenantId, server, cancellationToken, reload: true).ConfigureAwait(false);
         await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -150,10 +185,10 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
             {
                 throw new DefenseRequestException(DefenseErrorKind.Conflict, "tool_removed", $"'{tool}' is no longer offered by server '{server}'.");
             }
-            var approved = pin with { Status = PinStatus.Approved, Reason = null, ApprovedHash = pin.ObservedHash, UpdatedAt = time.GetUtcNow() };
-            await store.SaveAsync([approved], cancellationToken).ConfigureAwait(false);
-            pins.Replace([approved]);
-            return approved;
+            var reviewed = answer(pin);
+            await store.SaveAsync([reviewed], cancellationToken).ConfigureAwait(false);
+            pins.Replace([reviewed]);
+            return reviewed;
         }
         finally
         {

@@ -5,16 +5,15 @@ using SafeMcp.Grains.Storage;
 namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
-/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_writes</c> (migration 0007) applies
-/// the group's common writes with one UPDATE over arrays, fenced like <see cref="SessionWriteStatement"/> and looking
-/// each write's lease and session row up by key, then links the group's decisions to the tenant's audit chain
-/// (<see cref="AuditChainArrays"/>). It returns the positions (1-based, in the order given) of the common writes that
-/// took effect (<see cref="Applied"/>).
+/// The last statement of a tenant's group in a group commit's first round trip: <c>safemcp_commit_writes_keyed</c>
+/// (migration 0008) applies the group's common writes with one UPDATE over arrays, fenced like
+/// <see cref="SessionWriteStatement"/> and looking each write's lease and session row up by key; then, for the group's
+/// decisions, says which belong to writes that took effect and, when any does, locks and returns the tenant's chain head,
+/// which the silo links them after (<see cref="ChainInsertStatement"/>). Its row is <see cref="GroupCommitAnswer"/>.
 /// </summary>
 internal static class GroupCommitStatement
 {
-    private static readonly string Sql = "SELECT safemcp_commit_writes("
-        + string.Join(", ", Enumerable.Range(1, 7 + AuditChainArrays.ValueCount).Select(i => "$" + i)) + ")";
+    private const string Sql = "SELECT o_applied, o_linked, o_length, o_hash FROM safemcp_commit_writes_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
     /// <summary>
     /// Which of <paramref name="count"/> common writes took effect, from the positions the statement returned. A position
@@ -68,8 +67,25 @@ internal static class GroupCommitStatement
             // The grain's UTF-8 bytes; the server reads them as text (convert_from refuses bytes that are not UTF-8).
             states[i] = write.StateUtf8;
         }
-        object?[] values = [tenantId, AuditChain.Genesis, sessions, expected, versions, epochs, states,
-            .. AuditChainArrays.Values(tenantId, audited)];
-        return TenantBatch.Statement(Sql, values);
+        var chainSessions = audited.Select(w => w.SessionId).ToArray();
+        var chainVersions = audited.Select(w => w.NewVersion).ToArray();
+        var chainEpochs = audited.Select(w => w.Epoch).ToArray();
+        return TenantBatch.Statement(Sql, tenantId, AuditChain.Genesis, sessions, expected, versions, epochs, states, chainSessions, chainVersions, chainEpochs);
+    }
+
+    /// <summary>Reads the statement's row: the common writes that took effect, the decisions to link, and the locked head (when any is).</summary>
+    public static async Task<GroupCommitAnswer> ReadAsync(NpgsqlDataReader reader, int common, int audited, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var applied = Applied(reader.GetFieldValue<long[]>(0), common);
+        var linked = reader.GetFieldValue<bool[]>(1);
+        if (linked.Length != audited)
+        {
+            throw new InvalidOperationException($"The group commit reported {linked.Length} decisions, of {audited}.");
+        }
+        var head = await reader.IsDBNullAsync(2, cancellationToken).ConfigureAwait(false)
+            ? ((long, string)?)null
+            : (reader.GetInt64(2), reader.GetString(3));
+        return new GroupCommitAnswer(applied, linked, head);
     }
 }

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Npgsql;
+using SafeMcp.Grains.Defenses.Audit;
 
 namespace SafeMcp.Silo.Storage.Postgres;
 
@@ -8,7 +9,7 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// The audit log of the cluster's database, one tenant at a time: row-level security shows only the tenant set on the
 /// transaction, which is REPEATABLE READ so the head and the rows are one snapshot while silos keep committing.
 /// </summary>
-internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : AuditLog
+internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource, AuditKeyRing keys) : AuditLog(keys)
 {
     protected override async Task<ReadScope> BeginReadAsync(string tenantId, CancellationToken cancellationToken)
     {

@@ -4,7 +4,9 @@ namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
 /// Applies the versioned SQL files of <c>infra/migrations/postgres</c> (embedded) that the database lacks.
-/// Idempotent; silos starting together serialize on an advisory lock, so each file runs exactly once.
+/// Idempotent; silos starting together serialize on an advisory lock, so each file runs exactly once. Run it as the
+/// owner role (<see cref="SiloOptions.PostgresOwnerConnectionString"/>): the runtime role may create nothing, and finds
+/// every version applied.
 /// </summary>
 internal static class PostgresMigrator
 {
@@ -17,9 +19,16 @@ internal static class PostgresMigrator
         await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
         try
         {
-            await ExecuteAsync(connection, null,
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                cancellationToken).ConfigureAwait(false);
+            // Checked first: the runtime role (no CREATE on the schema) reaches here on every start once the owner migrated.
+            await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection))
+            {
+                if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    await ExecuteAsync(connection, null,
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                        cancellationToken).ConfigureAwait(false);
+                }
+            }
             var applied = 0;
             foreach (var (version, name, sql) in EmbeddedMigrations.Of("postgres"))
             {

@@ -1,5 +1,6 @@
 using Npgsql;
 using SafeMcp.Contracts;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Storage;
 using SafeMcp.Silo.Tenants;
 
@@ -14,12 +15,20 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitter<SessionWrite> _committer;
+    private readonly AuditKeyRing? _keys;
+    private readonly string _idleInCommitTimeout;
 
-    public PostgresStorage(NpgsqlDataSource dataSource, GroupCommitOptions groupCommit, PostgresStorageOptions? storageOptions = null)
+    /// <remarks>auditKeys: 
+    /// The audit chain's keys (every silo of the cluster holds the same file; the database never does). Null for a store
+    /// that only manages tenants and keys: a decision or an outcome committed through it fails.
+    /// </remarks>
+    public PostgresStorage(NpgsqlDataSource dataSource, GroupCommitOptions groupCommit, AuditKeyRing? auditKeys, PostgresStorageOptions? storageOptions = null)
     {
+        var options = storageOptions ?? new PostgresStorageOptions();
         _dataSource = dataSource;
-        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit,
-            transactionsInFlight: (storageOptions ?? new PostgresStorageOptions()).TransactionsInFlight);
+        _keys = auditKeys;
+        _idleInCommitTimeout = ((long)options.IdleInCommitTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit, transactionsInFlight: options.TransactionsInFlight);
     }
 
     /// <summary>Batches committed (for diagnostics and benchmarks).</summary>
@@ -74,11 +83,11 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
             return decisions;
         });
 
+    /// <remarks>The tenant count (<c>tenant_totals</c>) follows by a trigger the runtime role cannot write around (migration 0009).</remarks>
     public async Task CreateTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
         var created = await ScalarAsync<int>(TenantBatch.SetTenant(tenantId), """
-            WITH ins AS (INSERT INTO tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
-                 total AS (UPDATE tenant_totals SET tenants = tenants + (SELECT count(*) FROM ins) WHERE id = 1)
+            WITH ins AS (INSERT INTO tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM ins
             """, [tenantId, name], cancellationToken).ConfigureAwait(false);
         if (created == 0)
@@ -139,27 +148,31 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
 
     private async Task<Exception?[]> CommitBatchAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
-        // One batch, one round trip: without an explicit transaction the whole batch is one implicit transaction,
-        // committed (WAL flushed) before the server reports ready, which the reader's disposal waits for. A stale
-        // write is not an error (it changes nothing), so it cannot undo the others.
-        // Writes are grouped by tenant (stable, so one session's writes keep their order). A group is set_config, a
-        // statement for each write that is not a common one (GroupCommitStatement.IsCommon), then one statement that
-        // applies the common writes together and links the group's decisions to the tenant's audit chain.
-        // The groups run in ordinal tenant order, which is the order the batch locks tenants' chain heads: batches of
-        // different silos never wait on each other's heads in a cycle.
+        // One transaction, two round trips. The first: for each tenant's group, set_config, a statement for each write
+        // that is not a common one (GroupCommitStatement.IsCommon), then one statement that applies the common writes
+        // together and locks the tenant's audit chain head when the group has decisions to link. The silo then MACs those
+        // decisions after the head (the key never reaches the database) and the second round trip inserts them and
+        // advances the heads; the commit follows. A stale write is not an error (it changes nothing), so it cannot undo
+        // the others. Writes are grouped by tenant (stable, so one session's writes keep their order); the groups run in
+        // ordinal tenant order, the order the batch locks heads: batches of different silos never wait in a cycle.
+        var keys = _keys ?? (writes.Any(w => w.Audit is not null || w.Outcome is not null)
+            ? throw new InvalidOperationException("This store was opened without audit keys: it cannot write decisions or outcomes.")
+            : null);
         var groups = Enumerable.Range(0, writes.Count)
             .GroupBy(i => writes[i].TenantId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => TenantGroup.Of(g.Key, g.ToArray(), writes))
             .ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(TenantBatch.SetLocal("idle_in_transaction_session_timeout", _idleInCommitTimeout));
         foreach (var group in groups)
         {
             batch.BatchCommands.Add(TenantBatch.SetTenant(group.Tenant));
             foreach (var i in group.Single)
             {
-                batch.BatchCommands.Add(SessionWriteStatement.For(writes[i]));
+                batch.BatchCommands.Add(SessionWriteStatement.For(writes[i], keys));
             }
             if (GroupCommitStatement.For(group.Tenant, [.. group.Common.Select(i => writes[i])], [.. group.Audited.Select(i => writes[i])]) is { } statement)
             {
@@ -168,16 +181,13 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
         }
 
         var results = new Exception?[writes.Count];
+        await using var links = new NpgsqlBatch(connection, transaction);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The reader starts on the first group's set_config; each NextResult moves to the next statement's result.
-            for (var g = 0; g < groups.Length; g++)
+            // The reader starts on the timeout's set_config; each NextResult moves to the next statement's result.
+            foreach (var group in groups)
             {
-                var group = groups[g];
-                if (g > 0)
-                {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // onto this group's set_config
-                }
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // onto this group's set_config
                 foreach (var i in group.Single)
                 {
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -190,18 +200,27 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
                 if (group.Common.Length > 0 || group.Audited.Length > 0)
                 {
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    var tookEffect = GroupCommitStatement.Applied(reader.GetFieldValue<long[]>(0), group.Common.Length);
+                    var answer = await GroupCommitStatement.ReadAsync(reader, group.Common.Length, group.Audited.Length, cancellationToken).ConfigureAwait(false);
                     for (var c = 0; c < group.Common.Length; c++)
                     {
-                        if (!tookEffect[c])
+                        if (!answer.Applied[c])
                         {
                             results[group.Common[c]] = Stale(writes[group.Common[c]]);
                         }
                     }
+                    if (answer.Head is { } head)
+                    {
+                        links.BatchCommands.Add(TenantBatch.SetTenant(group.Tenant));
+                        links.BatchCommands.Add(ChainInsertStatement.For(group.Tenant, keys!, [.. group.Audited.Select(i => writes[i])], answer.Linked, head));
+                    }
                 }
             }
         }
+        if (links.BatchCommands.Count > 0)
+        {
+            await links.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return results;
     }
 

@@ -9,8 +9,8 @@ public sealed class PostgresStorageOptions
     /// <summary>
     /// Group-commit transactions a silo runs at once, each on its own connection: while one waits for its WAL flush the next
     /// batch executes, and PostgreSQL flushes concurrent commits together. Batches of one tenant still take turns on its
-    /// audit chain head for their last statement and commit, and on two cores more than one did not help
-    /// (infra/bench/cluster.sh --silos 3 --synthetic: 2,692–2,950/s at 1, 2,437/s at 2). Default 1.
+    /// audit chain head for their last statement and commit. Default 1: on two cores more than one did not help
+    /// (docs/benchmarks.md, "Cluster").
     /// </summary>
     public int TransactionsInFlight { get; set; } = 1;
 
@@ -21,6 +21,13 @@ public sealed class PostgresStorageOptions
     /// released explicitly. Default true.
     /// </summary>
     public bool NoResetOnClose { get; set; } = true;
+
+    /// <summary>
+    /// Longest a group commit's transaction may sit idle between its two round trips (the server's
+    /// <c>idle_in_transaction_session_timeout</c>, for that transaction): a silo frozen between them loses its transaction
+    /// (its decisions were not acknowledged), so the tenant's chain head and the leases it locked are free again. Default 2 s.
+    /// </summary>
+    public TimeSpan IdleInCommitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Largest pool of connections when the connection string does not say. Default 50.</summary>
     public int MaxPoolSize { get; set; } = 50;

@@ -1,4 +1,5 @@
 using Npgsql;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Silo.Storage.Postgres;
@@ -14,7 +15,8 @@ namespace SafeMcp.Silo.Storage.Postgres;
 /// </summary>
 internal static class SessionWriteStatement
 {
-    public static NpgsqlBatchCommand For(SessionWrite write)
+    /// <summary>The statement for <paramref name="write"/>; an outcome is sealed under the current key of <paramref name="keys"/>.</summary>
+    public static NpgsqlBatchCommand For(SessionWrite write, AuditKeyRing? keys)
     {
         var values = new List<object?>();
         string P(object? value)
@@ -57,7 +59,9 @@ internal static class SessionWriteStatement
         {
             sql.Append($"""
                 , o AS (UPDATE decisions SET outcome_is_error = {P(outcome.IsError)}, outcome_bytes = {P(outcome.ResultBytes)},
-                             outcome_taint = {P(outcome.TaintFound)}, observation = {P(outcome.ObservationExcerpt)}
+                             outcome_taint = {P(outcome.TaintFound)}, observation = {P(outcome.ObservationExcerpt)},
+                             outcome_mac = {P(AuditChain.SealOutcome(keys ?? throw new InvalidOperationException("An outcome needs the audit keys."), write.TenantId, write.SessionId, outcome.Sequence,
+                                 new AuditOutcome(outcome.IsError, outcome.ResultBytes, outcome.TaintFound, outcome.ObservationExcerpt)))}
                       WHERE tenant_id = {t} AND session_id = {s} AND sequence = {P(outcome.Sequence)} AND EXISTS (SELECT 1 FROM w) RETURNING 1)
                 """);
         }

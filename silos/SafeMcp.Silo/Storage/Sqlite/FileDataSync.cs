@@ -10,7 +10,7 @@ namespace SafeMcp.Silo.Storage.Sqlite;
 /// file, not the descriptor: ours covers SQLite's writes.
 /// On Linux it is <c>fdatasync</c>: SQLite rewrites the log in place, so most syncs carry data only, and skipping the
 /// modification time keeps them out of the file system's journal, where a full <c>fsync</c> waits behind the
-/// checkpoints' much larger syncs of the database file (measured: single syncs of over 100 ms).
+/// checkpoints' much larger syncs of the database file (measurements: docs/benchmarks.md, "The embedded silo's tail").
 /// </summary>
 internal sealed class FileDataSync : IDisposable
 {

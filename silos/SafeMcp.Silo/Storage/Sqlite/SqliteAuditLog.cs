@@ -1,10 +1,12 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SafeMcp.Grains.Defenses.Audit;
 
 namespace SafeMcp.Silo.Storage.Sqlite;
 
 /// <summary>The audit log of the embedded database (read-only; the rows and their verification are <see cref="AuditLog"/>'s).</summary>
-internal sealed class SqliteAuditLog(string path) : AuditLog
+/// <remarks>keys: The audit keys; null: the key file beside the database (<see cref="AuditKeyFiles.BesideDatabase"/>).</remarks>
+internal sealed class SqliteAuditLog(string path, AuditKeyRing? keys = null) : AuditLog(keys ?? AuditKeyRing.Load(AuditKeyFiles.BesideDatabase(path)))
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {

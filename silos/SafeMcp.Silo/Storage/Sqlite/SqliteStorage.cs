@@ -22,7 +22,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
     private readonly FileDataSync _walSync;
     private readonly WalCheckpointer _checkpointer;
 
-    public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null)
+    /// <remarks>auditKeys: The audit chain's keys; null: the key file beside the database (<see cref="AuditKeyFiles.BesideDatabase"/>), created on first use.</remarks>
+    public SqliteStorage(string path, GroupCommitOptions groupCommit, SqliteStorageOptions? storageOptions = null, AuditKeyRing? auditKeys = null)
     {
         var storage = storageOptions ?? new SqliteStorageOptions();
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -49,7 +50,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         Pragma(_writer, "PRAGMA wal_autocheckpoint=0");
         Pragma(_writer, $"PRAGMA cache_size=-{storage.WriterCacheKiB}");
         SqliteMigrator.Apply(_writer);
-        _commands = new WriteCommands(_writer);
+        _commands = new WriteCommands(_writer, auditKeys ?? AuditKeyRing.LoadOrCreate(AuditKeyFiles.BesideDatabase(path)));
         _walSync = new FileDataSync(path + "-wal");
         _checkpointer = new WalCheckpointer(_connectionString, path, storage);
         _committer = new GroupCommitter<SessionWrite>(CommitBatchAsync, groupCommit, FlushWalAsync);
@@ -275,15 +276,17 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         private readonly PreparedStatement _readHead;
         private readonly PreparedStatement _writeHead;
         private readonly SqliteConnection _connection;
+        private readonly AuditKeyRing _keys;
 
         // The audit chain's head per tenant as committed, and as the open batch moved it. This connection is the only
         // writer, so the heads in memory are the stored ones once read.
         private readonly Dictionary<string, (long Length, string Hash)> _heads = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (long Length, string Hash)> _batchHeads = new(StringComparer.Ordinal);
 
-        public WriteCommands(SqliteConnection connection)
+        public WriteCommands(SqliteConnection connection, AuditKeyRing keys)
         {
             _connection = connection;
+            _keys = keys;
             _begin = new PreparedStatement(connection, "BEGIN IMMEDIATE");
             _commit = new PreparedStatement(connection, "COMMIT");
             _rollBack = new PreparedStatement(connection, "ROLLBACK");
@@ -301,8 +304,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 ON CONFLICT (tenant_id, session_id) DO UPDATE SET definition = excluded.definition
                 """);
             _insertDecision = new PreparedStatement(connection, """
-                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash, key_id)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 """);
             _readHead = new PreparedStatement(connection, "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = ?1");
             _writeHead = new PreparedStatement(connection, """
@@ -310,7 +313,7 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 ON CONFLICT (tenant_id) DO UPDATE SET length = excluded.length, head_hash = excluded.head_hash
                 """);
             _recordOutcome = new PreparedStatement(connection, """
-                UPDATE decisions SET outcome_is_error = ?4, outcome_bytes = ?5, outcome_taint = ?6, observation = ?7
+                UPDATE decisions SET outcome_is_error = ?4, outcome_bytes = ?5, outcome_taint = ?6, observation = ?7, outcome_mac = ?8
                 WHERE tenant_id = ?1 AND session_id = ?2 AND sequence = ?3
                 """);
         }
@@ -355,18 +358,20 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 var (length, head) = ChainHead(write.TenantId);
                 var entry = new AuditChainEntry(write.TenantId, write.SessionId, d.Sequence, length + 1, d.Tool, AuditColumns.VerdictName(d.Verdict),
                     AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
-                    audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"));
-                var hash = AuditChain.Link(head, entry);
+                    audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"), _keys.CurrentKeyId);
+                var hash = AuditChain.Link(_keys, head, entry);
                 _insertDecision.Text(1, entry.TenantId).Text(2, entry.SessionId).Integer(3, entry.Sequence).Text(4, entry.Tool).Text(5, entry.Verdict)
                     .Text(6, entry.Reasons).Text(7, entry.Techniques).Text(8, entry.DecidedBy).Text(9, entry.Withheld)
                     .Text(10, entry.Arguments).Text(11, entry.Thought).Text(12, entry.DecidedAt).Integer(13, entry.ChainIndex).Text(14, hash)
-                    .Execute();
+                    .Text(15, entry.KeyId).Execute();
                 _batchHeads[write.TenantId] = (entry.ChainIndex, hash);
             }
             if (write.Outcome is { } outcome)
             {
+                var seal = AuditChain.SealOutcome(_keys, write.TenantId, write.SessionId, outcome.Sequence,
+                    new AuditOutcome(outcome.IsError, outcome.ResultBytes, outcome.TaintFound, outcome.ObservationExcerpt));
                 _recordOutcome.Text(1, write.TenantId).Text(2, write.SessionId).Integer(3, outcome.Sequence).Integer(4, outcome.IsError ? 1 : 0)
-                    .Integer(5, outcome.ResultBytes).Text(6, outcome.TaintFound).Text(7, outcome.ObservationExcerpt).Execute();
+                    .Integer(5, outcome.ResultBytes).Text(6, outcome.TaintFound).Text(7, outcome.ObservationExcerpt).Text(8, seal).Execute();
             }
             return null;
         }
