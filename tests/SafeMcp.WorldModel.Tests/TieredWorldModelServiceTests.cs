@@ -68,7 +68,7 @@ public sealed class TieredWorldModelServiceTests
     {
         Assert.Throws<ArgumentException>(() => new TieringOptions { Margin = -0.1 }.Validate());
         Assert.Throws<ArgumentException>(() => new TieringOptions { Budget = TimeSpan.Zero }.Validate());
-        Assert.Throws<ArgumentException>(() => new TieringOptions { RiskyCapabilities = ["exec", "teleport"] }.Validate());
+        Assert.Throws<ArgumentException>(() => new TieringOptions { RiskyCapabilities = "exec, teleport" }.Validate());
     }
 
     private static WorldModelInput Call(string tool) => new("Check the weather.", s_tools, [], new TrajectoryStep(tool, "{}"));

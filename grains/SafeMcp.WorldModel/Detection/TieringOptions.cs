@@ -15,10 +15,12 @@ public sealed class TieringOptions
     public double Margin { get; set; } = 0.5;
 
     /// <summary>
-    /// Capabilities (names as in tool profiles: exec, secrets, payments, ...) whose calls always go to the transformer,
-    /// sure or not. Default exec, secrets, payments, identity, self-modification, fs.delete.
+    /// Capabilities, comma-separated (names as in tool profiles: exec, secrets, payments, ...), whose calls always go to
+    /// the transformer, sure or not. Default <c>exec, secrets, payments, identity, self-modification, fs.delete</c>.
     /// </summary>
-    public List<string> RiskyCapabilities { get; set; } = ["exec", "secrets", "payments", "identity", "self-modification", "fs.delete"];
+    public string RiskyCapabilities { get; set; } = "exec, secrets, payments, identity, self-modification, fs.delete";
+
+    private string[] RiskyNames => RiskyCapabilities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// Longest a call waits for the transformer (its batch included). Past it tier 1's answer stands, except as
@@ -33,7 +35,7 @@ public sealed class TieringOptions
     public bool FailClosedOnRiskyTimeout { get; set; }
 
     /// <summary>The risky capabilities as flags.</summary>
-    public Capability Risky => CapabilityNames.Parse(RiskyCapabilities);
+    public Capability Risky => CapabilityNames.Parse(RiskyNames);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
     public void Validate()
@@ -50,7 +52,7 @@ public sealed class TieringOptions
         {
             throw new ArgumentException($"WorldModel:Tiering:Budget must be more than 0 and at most 10 s (was {Budget}).");
         }
-        var unknown = RiskyCapabilities.Where(name => CapabilityNames.Parse([name]) == Capability.None).ToArray();
+        var unknown = RiskyNames.Where(name => CapabilityNames.Parse([name]) == Capability.None).ToArray();
         if (unknown.Length > 0)
         {
             throw new ArgumentException($"WorldModel:Tiering:RiskyCapabilities: unknown capabilities {string.Join(", ", unknown)}.");
