@@ -4,13 +4,14 @@ using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Defenses.Registry;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Adversarial.Tests;
 
 /// <summary>Item 3: the server name a session declares is the agent's to write; a new one must not launder a rug pull.</summary>
 public sealed partial class ServerIdentityTests
 {
-    private readonly MemoryDefenseStore _store = new();
+    private readonly InMemoryDefenseStore _store = new();
     private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly DecisionPipeline _pipeline;
 

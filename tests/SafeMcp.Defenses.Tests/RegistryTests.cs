@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
@@ -10,7 +11,7 @@ namespace SafeMcp.Defenses.Tests;
 
 public sealed class RegistryTests
 {
-    private readonly MemoryDefenseStore _store = new();
+    private readonly InMemoryDefenseStore _store = new();
     private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly ToolRegistry _registry;
     private readonly DecisionPipeline _pipeline;
@@ -147,7 +148,7 @@ public sealed class RegistryTenancyTests
     [Fact]
     public async Task Pins_and_approvals_of_one_tenant_do_not_reach_another()
     {
-        var store = new MemoryDefenseStore();
+        var store = new InMemoryDefenseStore();
         var time = new FakeTimeProvider(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
         var a = new SessionState("tenant-a", "s1") { Server = "files" };
@@ -176,7 +177,7 @@ public sealed class RegistryUpgradeTests
     [Fact]
     public async Task Session_stored_before_its_server_was_pinned_pins_it_on_first_use()
     {
-        var store = new MemoryDefenseStore();
+        var store = new InMemoryDefenseStore();
         var time = new FakeTimeProvider(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
         var session = new SessionState(Sessions.Tenant, "old") { Server = "legacy" };

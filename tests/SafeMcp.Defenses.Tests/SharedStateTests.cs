@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
@@ -13,7 +14,7 @@ namespace SafeMcp.Defenses.Tests;
 public sealed class SharedStateTests
 {
     private static readonly TimeSpan Interval = new RegistryOptions().RefreshInterval;
-    private readonly MemoryDefenseStore _store = new();
+    private readonly InMemoryDefenseStore _store = new();
     private readonly FakeTimeProvider _time = new(Sessions.Start);
 
     [Fact]
