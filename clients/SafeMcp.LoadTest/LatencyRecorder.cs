@@ -1,3 +1,5 @@
+using SafeMcp.Contracts;
+
 namespace SafeMcp.LoadTest;
 
 /// <summary>Latencies in microseconds, recorded by many workers without locks (one buffer a worker), merged at the end.</summary>
@@ -75,13 +77,5 @@ internal sealed class LatencyRecorder
     }
 
     /// <summary>The <paramref name="quantile"/> of sorted latencies (nearest rank).</summary>
-    public static double Percentile(long[] sorted, double quantile)
-    {
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-        var rank = (int)Math.Ceiling(quantile * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
+    public static double Percentile(long[] sorted, double quantile) => Percentiles.NearestRank(sorted, quantile);
 }

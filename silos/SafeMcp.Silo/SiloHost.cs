@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using SafeMcp.Contracts;
-using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Api;
+using SafeMcp.Silo.Decisions;
 using SafeMcp.Silo.WebConsole;
 using SafeMcp.Silo.Diagnostics;
 using SafeMcp.Silo.Membership;
@@ -13,6 +13,7 @@ using SafeMcp.Silo.Runtime;
 using SafeMcp.Silo.Sessions;
 using SafeMcp.Silo.Storage;
 using SafeMcp.Silo.Tenants;
+using SafeMcp.WorldModel.Detection;
 
 namespace SafeMcp.Silo;
 
@@ -65,17 +66,11 @@ public static class SiloHost
         services.AddOptions<GroupCommitOptions>().BindConfiguration("Storage:GroupCommit");
         services.AddSingleton(TimeProvider.System);
         services.AddSiloStorage(options);
-        // The decision layers: every registered detector and visibility rule takes part in every decision.
         services.AddOptions<RuleOptions>().BindConfiguration("Rules");
-        services.AddSingleton<ICallDetector>(sp => new HazardRules(sp.GetRequiredService<IOptions<RuleOptions>>().Value));
-        services.AddWorldModel(options.WorldModelPath);
-        services.AddSingleton<IVisibilityRule, TaintVisibilityRule>();
+        services.AddWorldModel(builder.Configuration, options.WorldModelPath);
         services.AddDefenses(options);
-        services.AddSingleton(sp => new DecisionPipeline(
-            sp.GetServices<ICallDetector>().ToArray(),
-            sp.GetServices<IVisibilityRule>().ToArray(),
-            sp.GetServices<IToolGate>().ToArray(),
-            sp.GetServices<IOutcomeObserver>().ToArray()));
+        // The decision path, in the order SiloDecisionPath documents (the offline commands build the same one).
+        services.AddSingleton(sp => SiloDecisionPath.Build(sp.GetRequiredService<DefenseLayers>(), sp.GetService<WorldModelDetector>(), sp.GetRequiredService<IOptions<RuleOptions>>().Value));
         services.AddSingleton<SessionGrainRuntime>();
         services.AddSingleton<RecentDecisions>();
         services.AddSingleton<ApiKeyAuthenticator>();

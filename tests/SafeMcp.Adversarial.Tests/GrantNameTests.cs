@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
+using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Adversarial.Tests;
 
@@ -14,8 +16,8 @@ public sealed class GrantNameTests
     [InlineData("send_message_\uFF38")]
     public async Task A_policy_tool_is_held_back_whatever_its_case_or_width(string declared)
     {
-        var store = new MemoryDefenseStore();
-        var time = new ManualTime(Sessions.Start);
+        var store = new InMemoryDefenseStore();
+        var time = new FakeTimeProvider(Sessions.Start);
         var gate = new GrantGate(store, new GrantOptions(), time);
         await gate.SetPolicyAsync(Sessions.Tenant, new GrantPolicy(["send_message_X"], []), CancellationToken.None);
         var grain = await Sessions.GrainAsync(Sessions.Pipeline(gates: [gate]), time);

@@ -1,16 +1,18 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Defenses.Registry;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Storage;
 
 namespace SafeMcp.Adversarial.Tests;
 
 /// <summary>Item 3: the server name a session declares is the agent's to write; a new one must not launder a rug pull.</summary>
 public sealed partial class ServerIdentityTests
 {
-    private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly InMemoryDefenseStore _store = new();
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly DecisionPipeline _pipeline;
 
     private static readonly ToolDescriptor s_honest = Sessions.Tool("read", "Read a file.");

@@ -19,6 +19,13 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>The application role's connection string.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>The owner role's connection string (it runs the migrations; the runtime role owns nothing).</summary>
+    public string OwnerConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString)
+    {
+        Username = "safemcp_owner",
+        Password = File.ReadAllText(Path.Combine(Directory, "owner.pw")).Trim(),
+    }.ToString();
+
     /// <summary>Starts a new server in a new temporary directory.</summary>
     public static async Task<PostgresServer> StartAsync()
     {

@@ -126,7 +126,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
     public async Task Database_outage_fails_closed_and_the_cluster_recovers_without_restart()
     {
         await using var server = await PostgresServer.StartAsync();
-        await using var cluster = await TestCluster.StartAsync(server.ConnectionString, 2);
+        await using var cluster = await TestCluster.StartAsync(server.ConnectionString, 2, ownerConnectionString: server.OwnerConnectionString);
         var (tenant, key) = await cluster.CreateTenantAsync("outage");
         await TestCluster.WaitForMembersAsync(key, cluster.Silos, Convergence);
         using var client = TestCluster.Client(key, cluster.Silos[0], retries: 2);

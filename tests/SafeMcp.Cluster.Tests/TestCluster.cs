@@ -35,11 +35,16 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The silos, in start order.</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    /// <summary>Starts <paramref name="count"/> silos (with <paramref name="environment"/>'s configuration, if given).</summary>
-    public static async Task<TestCluster> StartAsync(string connectionString, int count, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <paramref name="count"/> silos (with <paramref name="environment"/>'s configuration, if given), after
+    /// migrating the database as <paramref name="ownerConnectionString"/> (default: the runtime role, which finds every
+    /// migration applied where the fixture migrated as the owner).
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(string connectionString, int count, IReadOnlyDictionary<string, string>? environment = null,
+        string? ownerConnectionString = null)
     {
         var cluster = new TestCluster(connectionString);
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        await using (var dataSource = NpgsqlDataSource.Create(ownerConnectionString ?? connectionString))
         {
             await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
@@ -12,7 +13,7 @@ public sealed class BaselineTests
     [Fact]
     public async Task Call_rate_far_above_the_learned_baseline_needs_approval()
     {
-        var time = new ManualTime(Sessions.Start);
+        var time = new FakeTimeProvider(Sessions.Start);
         var options = new BaselineOptions { MinWindows = 3, MinCallsFlagged = 10 };
         var baselines = new BaselineMonitor(options, time);
         var grain = await Sessions.GrainAsync(Sessions.Pipeline(detectors: [baselines]), time);
@@ -44,7 +45,7 @@ public sealed class BaselineTests
     [Fact]
     public async Task Result_far_larger_than_the_baseline_withholds_the_tool_as_a_dump()
     {
-        var time = new ManualTime(Sessions.Start);
+        var time = new FakeTimeProvider(Sessions.Start);
         var options = new BaselineOptions { MinSamples = 5, MinBytesFlagged = 10_000 };
         var baselines = new BaselineMonitor(options, time);
         var grain = await Sessions.GrainAsync(Sessions.Pipeline(detectors: [baselines], observers: [baselines]), time);

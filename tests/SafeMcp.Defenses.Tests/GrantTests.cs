@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses;
@@ -7,8 +9,8 @@ namespace SafeMcp.Defenses.Tests;
 
 public sealed class GrantTests
 {
-    private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly InMemoryDefenseStore _store = new();
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly GrantGate _gate;
 
     public GrantTests() => _gate = new GrantGate(_store, new GrantOptions(), _time);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Decisions;
@@ -9,8 +11,8 @@ namespace SafeMcp.Defenses.Tests;
 
 public sealed class RegistryTests
 {
-    private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly InMemoryDefenseStore _store = new();
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
     private readonly ToolRegistry _registry;
     private readonly DecisionPipeline _pipeline;
 
@@ -146,8 +148,8 @@ public sealed class RegistryTenancyTests
     [Fact]
     public async Task Pins_and_approvals_of_one_tenant_do_not_reach_another()
     {
-        var store = new MemoryDefenseStore();
-        var time = new ManualTime(Sessions.Start);
+        var store = new InMemoryDefenseStore();
+        var time = new FakeTimeProvider(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
         var a = new SessionState("tenant-a", "s1");
         var b = new SessionState("tenant-b", "s1");
@@ -175,8 +177,8 @@ public sealed class RegistryUpgradeTests
     [Fact]
     public async Task Session_stored_before_its_server_was_pinned_pins_it_on_first_use()
     {
-        var store = new MemoryDefenseStore();
-        var time = new ManualTime(Sessions.Start);
+        var store = new InMemoryDefenseStore();
+        var time = new FakeTimeProvider(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
         var session = new SessionState(Sessions.Tenant, "old");
         session.ReplaceTools([new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead, "legacy")]);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using SafeMcp.Grains.Storage;
 using SafeMcp.Contracts;
 using SafeMcp.Defenses.Tests.Support;
 using SafeMcp.Grains.Defenses.Grants;
@@ -12,8 +14,8 @@ namespace SafeMcp.Defenses.Tests;
 public sealed class SharedStateTests
 {
     private static readonly TimeSpan Interval = new RegistryOptions().RefreshInterval;
-    private readonly MemoryDefenseStore _store = new();
-    private readonly ManualTime _time = new(Sessions.Start);
+    private readonly InMemoryDefenseStore _store = new();
+    private readonly FakeTimeProvider _time = new(Sessions.Start);
 
     [Fact]
     public async Task Approval_through_one_silo_applies_on_another_after_the_refresh_interval()

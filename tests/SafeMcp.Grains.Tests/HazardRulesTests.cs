@@ -40,7 +40,8 @@ public sealed class HazardRulesTests
     private async Task<Decision> DecideAsync(string tool, object arguments, string instruction = Task)
     {
         var grain = await SessionGrain.ActivateAsync("t", "s", _store, DecisionPipeline.RulesOnly(), new SessionGrainOptions(), TimeProvider.System, default);
-        await grain.OpenAsync(new OpenSessionRequest("s", instruction, s_tools), default);
+        // Each case re-opens the one session with its own task: as an admin would, since an agent key may not relax a task.
+        await grain.OpenAsync(new OpenSessionRequest("s", instruction, s_tools), SessionOpener.Admin, default);
         return await grain.DecideAsync(new DecideRequest(tool, JsonSerializer.SerializeToElement(arguments)), default);
     }
 

@@ -56,7 +56,7 @@ public sealed class SessionHistoryTests
         Assert.Equal(before, restored.State.RecentCalls);
         Assert.Equal([Verdict.Allow, Verdict.Allow, Verdict.Allow, Verdict.Deny, Verdict.Deny], restored.State.RecentCalls.Select(c => c.Verdict));
         Assert.Equal("", restored.State.RecentCalls[1].Observation);
-        Assert.Equal("[REDACTED]\nnothing else", restored.State.RecentCalls[2].Observation);
+        Assert.Equal("API_KEY=[REDACTED]\nnothing else", restored.State.RecentCalls[2].Observation);
         Assert.Equal(stateBefore, SessionCodec.StateUtf8(restored.State));
         // The rebuilt history counts for the rules as the live one did: the next egress is still denied.
         Assert.Equal(Verdict.Deny, (await restored.DecideAsync(Call("fetch_url", """{"url":"https://example.com/x"}"""), CancellationToken.None)).Verdict);

@@ -15,6 +15,7 @@ using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.LookAhead;
 using SafeMcp.WorldModel.ModelFile;
 using SafeMcp.WorldModel.Network;
+using SafeMcp.WorldModel.Onnx;
 
 namespace SafeMcp.Cli.Commands;
 
@@ -35,9 +36,12 @@ internal static class BenchInferenceCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "The batching service's B.", DefaultValueFactory = _ => new InferenceOptions().MaxBatch };
         var maxDelay = new Option<int>("--max-delay") { Description = "The batching service's T, in microseconds.", DefaultValueFactory = _ => new InferenceOptions().MaxDelayMicroseconds };
 
+        var transformer = WorldModelPaths.Transformer();
+        var threads = new Option<int>("--threads") { Description = "With --transformer: ONNX Runtime's threads a pass (0: one a core).", DefaultValueFactory = _ => 0 };
+
         var command = new Command("bench-inference", "Measure world-model inference: batch-1 vs batch-B throughput and per-check latency under batching.")
         {
-            model, dataDir, seconds, batch, callers, maxBatch, maxDelay,
+            model, dataDir, seconds, batch, callers, maxBatch, maxDelay, transformer, threads,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +52,11 @@ internal static class BenchInferenceCommand
                 var inputs = TrajectoryJsonl.Read(path).Select(r => r.Input).ToArray();
                 var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
                 var size = parse.GetValue(batch);
+                if (parse.GetValue(transformer) is { } onnx)
+                {
+                    Transformer(onnx, parse.GetValue(threads), inputs, duration);
+                    return 0;
+                }
                 Console.WriteLine($"{inputs.Length} distinct checks, model {predictor.Network.Weights.Shape}, backend {predictor.Network.Backend.Name}, {Environment.ProcessorCount} cores");
 
                 // Warm-up long enough for tiered compilation to reach its optimized code.
@@ -68,10 +77,10 @@ internal static class BenchInferenceCommand
                 Console.WriteLine($"(uncached features and network, as training computes them; with the session cache, features + network "
                     + $"{cachedSingle:F1} µs/check at batch 1, {cachedBatched:F1} µs/check at batch {inputs.Length})");
 
-                var rulesOnly = await DecisionPathAsync(DecisionPipeline.RulesOnly(), inputs, duration, cancellationToken).ConfigureAwait(false);
+                var rulesOnly = await DecisionPathAsync(DecisionPaths.Create((WorldModelPredictor?)null).Pipeline, inputs, duration, cancellationToken).ConfigureAwait(false);
                 var withModel = await DecisionPathAsync(DecisionPaths.Create(predictor).Pipeline, inputs, duration, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"decision path (session grain, in-memory store), rules only:          {rulesOnly:F1} µs/decision");
-                Console.WriteLine($"decision path (session grain, in-memory store), rules + world model: {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
+                Console.WriteLine($"decision path (session grain, in-memory store), rules + defenses:   {rulesOnly:F1} µs/decision");
+                Console.WriteLine($"decision path (session grain, in-memory store), + world model:      {withModel:F1} µs/decision (world model adds {withModel - rulesOnly:F1} µs)");
 
                 var options = new InferenceOptions { MaxBatch = parse.GetValue(maxBatch), MaxDelayMicroseconds = parse.GetValue(maxDelay) };
                 await using var service = new BatchingInferenceService(predictor, Options.Create(options));
@@ -90,13 +99,35 @@ internal static class BenchInferenceCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException)
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException or ArgumentException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;
             }
         });
         return command;
+    }
+
+    /// <summary>The transformer's (tier 2) checks/s at batch 1, 8 and 64, each measured for about <paramref name="duration"/> after a warm-up batch.</summary>
+    private static void Transformer(string path, int threads, WorldModelInput[] inputs, TimeSpan duration)
+    {
+        using var model = OnnxWorldModel.Load(path, new OnnxModelOptions { IntraOpThreads = threads });
+        Console.WriteLine($"{inputs.Length} distinct checks, {model.Description}, {(threads == 0 ? "one thread a core" : $"{threads} threads")}, {Environment.ProcessorCount} cores");
+        foreach (var size in new[] { 1, 8, 64 })
+        {
+            var batch = Enumerable.Range(0, size).Select(i => inputs[i % inputs.Length]).ToArray();
+            model.Check(batch);
+            var checks = 0;
+            var started = Stopwatch.GetTimestamp();
+            do
+            {
+                model.Check(batch);
+                checks += size;
+            }
+            while (Stopwatch.GetElapsedTime(started) < duration);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Console.WriteLine($"transformer, batch {size,2}: {checks / elapsed,8:F1} checks/s ({1000 * elapsed / checks:F1} ms/check, {checks} checks)");
+        }
     }
 
     /// <summary>Mean time of one decision through a session grain: each check's current action decided in a session opened with its tools.</summary>

@@ -1,28 +1,22 @@
 using SafeMcp.Grains.Decisions;
-using SafeMcp.Grains.Rules;
+using SafeMcp.Silo.Decisions;
 using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Network;
 
 namespace SafeMcp.Cli.Commands;
 
 /// <summary>
-/// The decision path the offline commands (replay, eval --decision-path) drive: the rule layer (unless left out), then
-/// the world model when one is given.
+/// The decision path the offline commands (replay, eval --decision-path, bench-inference) drive: the silo's own
+/// (<see cref="SiloDecisionPath"/>), the world model answering in the caller's thread.
 /// </summary>
 internal static class DecisionPaths
 {
-    public static (DecisionPipeline Pipeline, string Description) Create(WorldModelPredictor? predictor, bool rules = true, bool initialCheck = true)
+    public static (DecisionPipeline Pipeline, string Description) Create(WorldModelPredictor? predictor, bool rules = true, bool initialCheck = true) =>
+        Create(predictor is null ? null : new DirectWorldModelService(predictor), rules, initialCheck);
+
+    public static (DecisionPipeline Pipeline, string Description) Create(IWorldModelService? worldModel, bool rules = true, bool initialCheck = true)
     {
-        var detectors = new List<ICallDetector>();
-        if (rules)
-        {
-            detectors.Add(new HazardRules());
-        }
-        if (predictor is not null)
-        {
-            detectors.Add(new WorldModelDetector(new DirectWorldModelService(predictor), options: new WorldModelDetectorOptions { InitialCheck = initialCheck }));
-        }
-        return (new DecisionPipeline(detectors, [new TaintVisibilityRule()]), $"session grain + {string.Join(" + ", detectors.Select(d => d.GetType().Name))}"
-            + (predictor is not null && !initialCheck ? " (no initial check)" : ""));
+        var pipeline = SiloDecisionPath.Offline(worldModel, new WorldModelDetectorOptions { InitialCheck = initialCheck }, rules);
+        return (pipeline, SiloDecisionPath.Describe(pipeline) + (worldModel is not null && !initialCheck ? " (no initial check)" : ""));
     }
 }

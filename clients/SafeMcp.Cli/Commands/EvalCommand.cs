@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Evaluation;
 using SafeMcp.WorldModel.LookAhead;
 using SafeMcp.WorldModel.ModelFile;
@@ -24,29 +25,37 @@ internal static class EvalCommand
         var model = WorldModelPaths.Model();
         var lookAhead = new Option<int>("--look-ahead") { Description = "Look-ahead steps H (0: the current action only).", DefaultValueFactory = _ => new LookAheadOptions().Steps };
 
-        var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the whole decision path (session grain, rule layer, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
-        var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer out (the world model inside the session grain)." };
+        var decisionPath = new Option<bool>("--decision-path") { Description = "Predict with the silo's whole decision path (session grain, rules, SAFE-MCP defenses, world model) instead of the world model alone: a call stopped is unsafe, a call allowed that withholds tools critical." };
+        var noRules = new Option<bool>("--no-rules") { Description = "With --decision-path: leave the rule layer and the SAFE-MCP defenses out (the world model alone inside the session grain)." };
         var noInitialCheck = WorldModelPaths.NoInitialCheck();
         var catalogue = WorldModelPaths.ToolCatalogue();
+        var tier = WorldModelPaths.Tier();
+        var transformer = WorldModelPaths.Transformer();
+        var margin = new Option<double>("--margin") { Description = "With --tier tiered: tier 1 is unsure below this probability margin (WorldModel:Tiering:Margin).", DefaultValueFactory = _ => new TieringOptions().Margin };
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures, the labels' confusion matrix and the latency of a check by percentile." };
 
-        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, noInitialCheck, catalogue, html };
+        var command = new Command("eval", "Evaluate the world model on a SafeMCP-format JSONL file.") { data, output, model, lookAhead, decisionPath, noRules, noInitialCheck, catalogue, tier, transformer, margin, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var predictor = WorldModelPredictor.Load(parse.GetValue(model)!, new LookAheadOptions { Steps = parse.GetValue(lookAhead) });
+                var (service, tiers) = WorldModelPaths.Service(predictor, parse.GetValue(tier)!, parse.GetValue(transformer), parse.GetValue(margin));
+                Console.WriteLine($"world model: {tiers}");
                 var rows = WorldModelPaths.Describe(TrajectoryJsonl.Read(parse.GetValue(data)!), parse.GetValue(catalogue));
+                // The warm-up pass covers every row for tier 1 (microseconds a check); a transformer's costs tens of
+                // milliseconds a check and warms up in a few.
+                var warmUpRows = parse.GetValue(tier) == "1" ? rows : rows.Take(8).ToList();
                 var outcomes = new (SafetyLabel Label, IReadOnlyList<string> FilteredTools)[rows.Count];
                 var latencies = new double[rows.Count];
                 PathPrediction[]? pathPredictions = null;
                 if (parse.GetValue(decisionPath))
                 {
-                    var (pipeline, description) = DecisionPaths.Create(predictor, rules: !parse.GetValue(noRules), initialCheck: !parse.GetValue(noInitialCheck));
+                    var (pipeline, description) = DecisionPaths.Create(service, rules: !parse.GetValue(noRules), initialCheck: !parse.GetValue(noInitialCheck));
                     Console.WriteLine($"decision path: {description}");
                     // A warm-up pass on its own sessions, so the timings measure steady-state decisions, not the JIT.
                     var warmUp = new DecisionPathCheck(pipeline);
-                    foreach (var row in rows)
+                    foreach (var row in warmUpRows)
                     {
                         try
                         {
@@ -71,14 +80,14 @@ internal static class EvalCommand
                 else
                 {
                     // A warm-up pass so the timings measure steady-state checks, not the JIT (a silo is long-running).
-                    foreach (var row in rows)
+                    foreach (var row in warmUpRows)
                     {
-                        predictor.Check([row.Input]);
+                        await service.CheckAsync(row.Input, cancellationToken).ConfigureAwait(false);
                     }
                     for (var i = 0; i < rows.Count; i++)
                     {
                         var started = Stopwatch.GetTimestamp();
-                        var outcome = predictor.Check([rows[i].Input])[0];
+                        var outcome = await service.CheckAsync(rows[i].Input, cancellationToken).ConfigureAwait(false);
                         outcomes[i] = (outcome.Label, outcome.FilteredTools);
                         latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
                     }
@@ -109,7 +118,7 @@ internal static class EvalCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException)
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelFileException or ArgumentException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;

@@ -8,7 +8,7 @@ namespace SafeMcp.Cli.Commands;
 
 /// <summary>
 /// <c>safemcp replay --powerseeking FILE</c>: drives each recorded PowerSeeking trajectory through a session
-/// grain with the rule layer and the world model, call by call, and reports how many were stopped in time
+/// grain with the silo's decision path (rules, SAFE-MCP defenses, world model), call by call, and reports how many were stopped in time
 /// and how many calls before the power-seeking step were blocked.
 /// </summary>
 internal static class ReplayCommand

@@ -51,7 +51,17 @@ internal static class SiloCommand
             {
                 options.Name = siloName;
             }
-            var app = SiloHost.Build(options);
+            Microsoft.AspNetCore.Builder.WebApplication app;
+            try
+            {
+                app = SiloHost.Build(options);
+            }
+            catch (Exception e) when (e is SafeMcp.WorldModel.ModelFile.ModelFileException or ArgumentException)
+            {
+                // A world model that cannot be served, or options out of range: the reason, not a stack trace.
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
             await SiloHost.BootstrapAsync(app, Console.Out, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             Console.WriteLine(options.IsCluster

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using SafeMcp.Cli.Transformer;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.ModelFile;
@@ -39,12 +40,16 @@ internal static class TrainCommand
         var presumedSafeWeight = new Option<float>("--presumed-safe-weight") { Description = "Loss weight of each presumed-safe prefix call against a labelled row's 1.", DefaultValueFactory = _ => defaults.PresumedSafeWeight };
         var catalogue = WorldModelPaths.ToolCatalogue();
         var html = new Option<string?>("--html") { Description = "Also write an HTML page: the figures and each stage's loss per epoch." };
+        var tier = new Option<string>("--tier") { Description = "1: the fast network (a .smwm file); 2: heads over the frozen all-MiniLM-L6-v2 encoder, written as one ONNX graph (--out default artifacts/tier2/world-model.onnx, git-ignored).", DefaultValueFactory = _ => "1" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tier 2: tokens a check is cut to (the model serves at the same length).", DefaultValueFactory = _ => 128 };
+        var maxTools = new Option<int>("--max-tools") { Description = "Tier 2: columns of the tool head.", DefaultValueFactory = _ => 32 };
+        var headEpochs = new Option<int>("--head-epochs") { Description = "Tier 2: full-batch epochs of the heads.", DefaultValueFactory = _ => 300 };
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam step size of stages 1 and 2.", DefaultValueFactory = _ => defaults.LearningRate };
 
         var command = new Command("train", "Train the world model: dynamics, supervised, then policy gradient on the verifiable rewards.")
         {
             dataDir, extra, output, seed, dynamics, supervised, policy, dropout, weightDecay, dim, buckets, hidden, toolHidden, folds, unsafeWeight, criticalWeight,
-            toolPositiveWeight, learningRate, ensemble, presumedSafe, presumedSafeWeight, catalogue, html,
+            toolPositiveWeight, learningRate, ensemble, presumedSafe, presumedSafeWeight, catalogue, html, tier, maxTools, maxTokens, headEpochs,
         };
         command.SetAction((parse, _) =>
         {
@@ -64,6 +69,12 @@ internal static class TrainCommand
                     rows.AddRange(more.Where(r => r.Label is not null));
                 }
                 rows = WorldModelPaths.Describe(rows, parse.GetValue(catalogue));
+                if (parse.GetValue(tier) == "2")
+                {
+                    // --out names the .smwm by default: tier 2 writes elsewhere unless --out is given.
+                    var onnx = parse.GetResult(output) is { Implicit: false } ? parse.GetValue(output)! : Path.Combine(WorldModelPaths.RepositoryRoot(), "artifacts", "tier2", "world-model.onnx");
+                    return Task.FromResult(TransformerTraining.Run(rows, onnx, parse.GetValue(maxTokens), parse.GetValue(maxTools), parse.GetValue(headEpochs), parse.GetValue(html)));
+                }
                 var options = new TrainingOptions
                 {
                     Seed = parse.GetValue(seed),

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using SafeMcp.WorldModel.Data;
+using SafeMcp.WorldModel.Detection;
+using SafeMcp.WorldModel.Network;
+using SafeMcp.WorldModel.Onnx;
 
 namespace SafeMcp.Cli.Commands;
 
@@ -59,5 +62,35 @@ internal static class WorldModelPaths
             throw new FileNotFoundException($"{what} not found at '{Path.GetFullPath(path)}'. Give its folder with --data-dir (see the data README).", path);
         }
         return path;
+    }
+
+    /// <summary>Which tier decides: 1 (the fast network), 2 (the transformer) or tiered.</summary>
+    public static Option<string> Tier() => new("--tier")
+    {
+        Description = "Which world model decides: 1 (the fast network, --model), 2 (the ONNX transformer, --transformer) or tiered (tier 1 for every check, the transformer for the unsure and risky ones).",
+        DefaultValueFactory = _ => "1",
+    };
+
+    /// <summary>The ONNX transformer (tier 2), with vocab.txt beside it.</summary>
+    public static Option<string?> Transformer() => new("--transformer")
+    {
+        Description = "An ONNX world model that follows the contract of docs/world-model.md (vocab.txt beside it): tier 2.",
+    };
+
+    /// <summary>The world model service for <paramref name="tier"/> (checks in the caller's thread) and its description.</summary>
+    public static (IWorldModelService Service, string Description) Service(WorldModelPredictor fast, string tier, string? transformerPath, double margin)
+    {
+        if (tier == "1")
+        {
+            return (new DirectWorldModelService(fast), $"tier 1, {fast.Description}");
+        }
+        if (tier is not ("2" or "tiered"))
+        {
+            throw new ArgumentException($"--tier must be 1, 2 or tiered (was '{tier}').");
+        }
+        var transformer = OnnxWorldModel.Load(transformerPath ?? throw new ArgumentException($"--tier {tier} needs --transformer model.onnx."));
+        var options = new TieringOptions { Tier = tier == "2" ? WorldModelTier.Transformer : WorldModelTier.Tiered, Margin = margin };
+        return (new TieredWorldModelService(new DirectWorldModelService(fast), new DirectWorldModelService(transformer), options),
+            tier == "2" ? $"tier 2, {transformer.Description}" : $"tiered (margin {margin}): {fast.Description}, then {transformer.Description}");
     }
 }

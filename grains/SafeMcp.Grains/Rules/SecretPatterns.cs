@@ -20,8 +20,9 @@ public static partial class SecretPatterns
     /// <summary>Bits per character from which a token of letters and digits counts as random (English words score about 3).</summary>
     public const double MinEntropyBitsPerChar = 3.6;
 
-    /// <summary>Whether <paramref name="text"/> holds a secret in a known format or an assignment of one.</summary>
-    public static bool Contains(string text) => KeyFormatPattern().IsMatch(text) || AssignmentPattern().IsMatch(text);
+    /// <summary>Whether <paramref name="text"/> holds a secret in a known format, an assignment of one, or a line setting a password.</summary>
+    public static bool Contains(string text) =>
+        KeyFormatPattern().IsMatch(text) || AssignmentPattern().IsMatch(text) || PasswordLinePattern().IsMatch(text);
 
     /// <summary>The secret values in <paramref name="text"/> (key formats and assigned values), for fingerprinting.</summary>
     public static IEnumerable<string> Values(string text)
@@ -31,6 +32,10 @@ public static partial class SecretPatterns
             yield return match.Value;
         }
         foreach (Match match in AssignmentPattern().Matches(text))
+        {
+            yield return match.Groups["value"].Value;
+        }
+        foreach (Match match in PasswordPattern().Matches(text))
         {
             yield return match.Groups["value"].Value;
         }
@@ -47,12 +52,15 @@ public static partial class SecretPatterns
             return text;
         }
         var redacted = KeyFormatPattern().Replace(text, Redacted);
-        redacted = AssignmentPattern().Replace(redacted, match =>
-        {
-            var value = match.Groups["value"];
-            return value.Value == Redacted ? match.Value : match.Value[..(value.Index - match.Index)] + Redacted;
-        });
+        redacted = AssignmentPattern().Replace(redacted, RedactValue);
+        redacted = PasswordPattern().Replace(redacted, RedactValue);
         return TokenPattern().Replace(redacted, match => IsHighEntropy(match.Value) ? Redacted : match.Value);
+    }
+
+    private static string RedactValue(Match match)
+    {
+        var value = match.Groups["value"];
+        return value.Value == Redacted ? match.Value : match.Value[..(value.Index - match.Index)] + Redacted;
     }
 
     /// <summary>
@@ -102,8 +110,16 @@ public static partial class SecretPatterns
 
     // NAME_PASSWORD=value or NAME_SECRET: value (environment, config and shell style, upper-case names anywhere in the
     // text), and "password": "value" or password=value with the usual lower-case names (JSON, YAML, query strings).
-    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*[""']?\s*[:=]\s*[""']?(?<value>(?![0-9]+\b)[^\s""',;&}]{3,})|(?<![A-Za-z0-9])[""']?(password|passwd|secret|client_secret|api_key|apikey|access_token|refresh_token|auth_token|secret_key|aws_secret_access_key|private_key)[""']?\s*[:=]\s*[""']?(?<value>(?![0-9]+\b)[^\s""',;&}]{3,})", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*[""']?\s*[:=]\s*[""']?(?<value>(?![0-9]+\b)[^\s""',;&}]{3,})|(?<![A-Za-z0-9])[""']?(secret|client_secret|api_key|apikey|access_token|refresh_token|auth_token|secret_key|aws_secret_access_key|private_key)[""']?\s*[:=]\s*[""']?(?<value>(?![0-9]+\b)[^\s""',;&}]{3,})", RegexOptions.CultureInvariant)]
     private static partial Regex AssignmentPattern();
+
+    // A password handed over in a request ("password": "…", password=…) is the credential checks' (CredentialUse), not a
+    // secret leaving: it is redacted wherever it is, and taints content only as a line of its own (a config file).
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[""']?(password|passwd|pwd|passphrase)[""']?\s*[:=]\s*[""']?(?<value>[^\s""',;&}]{3,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordPattern();
+
+    [GeneratedRegex(@"(?im)^\s*[""']?(password|passwd|pwd|passphrase)[""']?\s*[:=]\s*\S{3,}", RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordLinePattern();
 
     [GeneratedRegex(@"[A-Za-z0-9+/_=-]{24,}", RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Storage;
@@ -65,25 +64,8 @@ public sealed class DecisionPathCheck(DecisionPipeline pipeline)
             {
                 continue;
             }
-            descriptors.Add(new ToolDescriptor(tool.Name, null, tool.Description, Schema(tool.SchemaText)));
+            descriptors.Add(tool.ToDescriptor());
         }
         return descriptors;
-    }
-
-    private static JsonElement? Schema(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

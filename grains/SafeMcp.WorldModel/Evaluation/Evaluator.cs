@@ -1,3 +1,4 @@
+using SafeMcp.Contracts;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Network;
 
@@ -73,7 +74,7 @@ public static class Evaluator
 
     /// <summary>The value at quantile <paramref name="q"/> of sorted <paramref name="sorted"/> (nearest rank).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+        sorted.Count == 0 ? 0 : Percentiles.NearestRank(sorted, q);
 
     /// <summary>
     /// Each label's precision, recall and F1 (in <see cref="SafetyLabel"/> order) from a confusion matrix of rows by true

@@ -25,11 +25,15 @@ internal sealed class RecordedSession
     /// <summary>The tools the session withheld as it opened, before any call (the initial check).</summary>
     public IReadOnlyList<string> WithheldAtOpen { get; }
 
-    /// <summary>Opens session <paramref name="sessionId"/> with the task and tools of the recording.</summary>
+    /// <summary>
+    /// Opens session <paramref name="sessionId"/> with the task and tools of the recording, as the only session of a tenant
+    /// of its own: a recording meets the tenant-level defenses (pinned definitions, baselines) as a new customer would,
+    /// untouched by the recordings before it (another recording's tool of the same name is no rug pull).
+    /// </summary>
     public static async Task<RecordedSession> OpenAsync(ISessionStore store, DecisionPipeline pipeline, string sessionId, string? instruction,
         IReadOnlyList<ToolDescriptor> tools, CancellationToken cancellationToken)
     {
-        var grain = await SessionGrain.ActivateAsync("replay", sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var grain = await SessionGrain.ActivateAsync(sessionId, sessionId, store, pipeline, new SessionGrainOptions(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         var view = await grain.OpenAsync(new OpenSessionRequest(sessionId, instruction, tools), cancellationToken).ConfigureAwait(false);
         return new RecordedSession(grain, [.. view.WithheldTools.Select(t => t.Name)]);
     }

@@ -10,7 +10,7 @@ namespace SafeMcp.WorldModel.Network;
 /// Checks in batches: features, one forward pass for the batch, conclusions, then look-ahead when enabled. What a
 /// session keeps between checks (instruction, tools, prefix steps) is cached by content (<see cref="InferenceCache"/>).
 /// </summary>
-public sealed class WorldModelPredictor
+public sealed class WorldModelPredictor : IWorldModel
 {
     private readonly FeatureExtractor _extractor;
     private readonly CachedForwardPass _pass;
@@ -25,6 +25,9 @@ public sealed class WorldModelPredictor
         _lookAhead = new LookAheadPlanner(_pass.Predict, lookAhead);
     }
 
+    /// <inheritdoc />
+    public string Description => $"fast network ({Network.Backend.Name})";
+
     /// <summary>The network.</summary>
     public WorldModelNetwork Network { get; }
 
@@ -38,7 +41,7 @@ public sealed class WorldModelPredictor
     /// <summary>The network's predictions for a batch, the parts sessions keep taken from the cache.</summary>
     public Prediction[] Predict(IReadOnlyList<WorldModelInput> inputs) => _pass.Predict(inputs);
 
-    /// <summary>Checks a batch; one conclusion per input, same order.</summary>
+    /// <inheritdoc />
     public CheckOutcome[] Check(IReadOnlyList<WorldModelInput> inputs)
     {
         var predictions = _pass.Predict(inputs);

@@ -3,29 +3,30 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SafeMcp.WorldModel.Detection;
 using SafeMcp.WorldModel.Features;
+using SafeMcp.WorldModel.Inference;
 using SafeMcp.WorldModel.Network;
 using SafeMcp.Silo.Diagnostics;
 
 namespace SafeMcp.Silo.Inference;
 
 /// <summary>
-/// The silo's inference grain: one worker owns the network and serves every session grain of the silo.
+/// The silo's inference grain for one tier of the world model: one worker owns the model and serves every session grain of the silo.
 /// Checks queue in a bounded channel; the worker takes what is queued, waits at most T µs for the batch to
 /// reach B checks, runs one forward pass and completes every caller. A full queue holds callers back
 /// (backpressure) and, past the wait, the check fails closed. Session grains never run the network.
 /// </summary>
 internal sealed class BatchingInferenceService : IWorldModelService, IAsyncDisposable
 {
-    private readonly WorldModelPredictor _predictor;
+    private readonly IWorldModel _model;
     private readonly InferenceOptions _options;
     private readonly Channel<PendingCheck> _queue;
     private readonly Thread _worker;
     private long _batches;
     private long _checks;
 
-    public BatchingInferenceService(WorldModelPredictor predictor, IOptions<InferenceOptions> options)
+    public BatchingInferenceService(IWorldModel model, IOptions<InferenceOptions> options)
     {
-        _predictor = predictor;
+        _model = model;
         _options = options.Value;
         if (_options.MaxBatch < 1 || _options.QueueCapacity < 1 || _options.MaxDelayMicroseconds < 0)
         {
@@ -121,7 +122,7 @@ internal sealed class BatchingInferenceService : IWorldModelService, IAsyncDispo
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var outcomes = _predictor.Check(inputs);
+            var outcomes = _model.Check(inputs);
             SiloDiagnostics.RecordInference(batch.Count, started);
             for (var i = 0; i < batch.Count; i++)
             {

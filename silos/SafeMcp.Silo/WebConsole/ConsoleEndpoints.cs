@@ -30,7 +30,7 @@ internal static class ConsoleEndpoints
             .Produces<IReadOnlyList<ConsoleDecision>>();
         console.MapGet("/world-model", (IServiceProvider services, IOptions<SiloOptions> options) =>
             {
-                var inference = services.GetService<BatchingInferenceService>();
+                var inference = services.GetKeyedService<BatchingInferenceService>(WorldModelRegistration.FastTier);
                 var checks = inference?.Checks ?? 0;
                 var batches = inference?.Batches ?? 0;
                 var status = new WorldModelStatus(inference is null ? "rules" : "rules+world-model", inference is null ? null : Path.GetFileName(options.Value.WorldModelPath),

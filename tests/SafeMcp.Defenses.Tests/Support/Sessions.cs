@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
@@ -19,7 +20,7 @@ internal static class Sessions
         new([new HazardRules(), .. detectors ?? []], [new TaintVisibilityRule(), .. rules ?? []], [.. gates ?? []], [.. observers ?? []]);
 
     public static Task<SessionGrain> GrainAsync(DecisionPipeline pipeline, TimeProvider? time = null, string sessionId = "s1", ISessionStore? store = null) =>
-        SessionGrain.ActivateAsync(Tenant, sessionId, store ?? new InMemorySessionStore(), pipeline, new SessionGrainOptions(), time ?? new ManualTime(Start), CancellationToken.None);
+        SessionGrain.ActivateAsync(Tenant, sessionId, store ?? new InMemorySessionStore(), pipeline, new SessionGrainOptions(), time ?? new FakeTimeProvider(Start), CancellationToken.None);
 
     public static ToolDescriptor Tool(string name, string description, string? schemaJson = null, ToolAnnotations? annotations = null) =>
         new(name, Description: description, InputSchema: schemaJson is null ? null : JsonDocument.Parse(schemaJson).RootElement.Clone(), Annotations: annotations);

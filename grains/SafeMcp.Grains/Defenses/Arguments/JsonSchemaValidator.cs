@@ -68,8 +68,10 @@ public static class JsonSchemaValidator
         {
             try
             {
-                // A registry of its own: a schema's $id must not reach another tenant's schemas, nor theirs this one.
-                var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+                // A registry of its own: a schema's $id must not reach another tenant's schemas, nor theirs this one. Draft
+                // 2020-12 unless $schema names another: the library's own default (v1) refuses unknown keywords, which MCP
+                // servers' schemas carry.
+                var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 };
                 return new CompiledSchema(JsonSchema.Build(schema, options), null);
             }
             catch (Exception error) when (error is JsonSchemaException or RefResolutionException or ArgumentException or FormatException or InvalidOperationException or JsonException or KeyNotFoundException or UriFormatException)
