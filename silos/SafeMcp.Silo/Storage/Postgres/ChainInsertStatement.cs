@@ -14,7 +14,7 @@ internal static class ChainInsertStatement
     private const string Sql = """
         WITH ins AS (
             INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld,
-                                   arguments, thought, decided_at, epoch, chain_index, chain_hash, key_id)
+                                   arguments, thought, decided_at, epoch, chain_index, chain_hash, key_id, server)
             SELECT $1, u.* FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                                        $10::text[], $11::text[], $12::timestamptz[], $13::bigint[], $14::bigint[], $15::text[], $16::text[], $19::text[])
                 AS u(session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, epoch, chain_index, chain_hash, key_id, server)
