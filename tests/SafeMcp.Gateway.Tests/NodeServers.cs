@@ -26,6 +26,16 @@ internal static class NodeServers
         }
     }
 
+    /// <summary>Our own egress server: http_post and send_message, each recorded to the file named by <c>EGRESS_LOG</c>.</summary>
+    public static string Egress
+    {
+        get
+        {
+            Installed(Path.Combine("node_modules", "@modelcontextprotocol", "sdk", "package.json"));
+            return Path.Combine(Folder, "egress-server.mjs");
+        }
+    }
+
     private static string Installed(string relative)
     {
         var path = Path.Combine(Folder, relative);
