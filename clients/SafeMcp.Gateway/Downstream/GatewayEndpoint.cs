@@ -29,6 +29,9 @@ internal sealed class GatewayEndpoint : IDisposable
     /// <summary>The endpoint's tools.</summary>
     public EndpointTools Tools { get; }
 
+    /// <summary>Checks the tenant's key with the silo (a wrong one is a configuration error).</summary>
+    public Task CheckKeyAsync(CancellationToken cancellationToken) => _supervisor.CheckKeyAsync(cancellationToken);
+
     /// <summary>Sets up the server of one session (stdio, a stateful HTTP session, or one stateless request).</summary>
     public void Configure(McpServerOptions options)
     {

@@ -33,7 +33,20 @@ internal sealed class GatewayHost : IAsyncDisposable
             e => e.Name,
             e => new GatewayEndpoint(e, config.Silo, [.. e.Servers.Select(s => upstreams[s.Name])], sessionOf, loggers),
             StringComparer.Ordinal);
-        return new GatewayHost([.. upstreams.Values], served);
+        var host = new GatewayHost([.. upstreams.Values], served);
+        try
+        {
+            foreach (var endpoint in served.Values.DistinctBy(e => e.Config.ApiKey))
+            {
+                await endpoint.CheckKeyAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return host;
     }
 
     public async ValueTask DisposeAsync()

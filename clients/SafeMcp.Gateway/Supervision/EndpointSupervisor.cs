@@ -55,6 +55,30 @@ internal sealed partial class EndpointSupervisor : IDisposable
         request.ListResourceTemplatesFilters.Add(next => (context, ct) => IngestAsync(context, next, server, (_, result, max) => IngestReader.Read(result, max), ct));
     }
 
+    /// <summary>
+    /// Asks the silo whether the tenant's key is valid, so that a wrong key stops the gateway at start with a clear
+    /// message instead of failing every call later. An unreachable silo is not an error here: calls fail closed.
+    /// </summary>
+    public async Task CheckKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _hook.Client.GetToolsAsync("safemcp-gateway-key-check", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeMcpException e) when (e.StatusCode is 401 or 403)
+        {
+            throw new GatewayConfigException($"tenant '{_endpoint.Tenant}': the silo refused its API key ({e.Error.Code}: {e.Error.Message}); check the tenant's 'apiKey' or 'apiKeyEnv'.", e);
+        }
+        catch (SafeMcpException e) when (e.IsUnavailable)
+        {
+            LogSiloUnavailable(_endpoint.Tenant, e.Message);
+        }
+        catch (SafeMcpException)
+        {
+            // Any other answer (the probe's session is unknown) means the key was accepted.
+        }
+    }
+
     private SupervisedSession For(MessageContext context) =>
         _sessions.GetOrAdd(_sessionOf(context), static id => new SupervisedSession(id));
 
@@ -254,6 +278,9 @@ internal sealed partial class EndpointSupervisor : IDisposable
     }
 
     public void Dispose() => _hook.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant '{Tenant}': the silo cannot be reached to check its key now ({Problem}); calls are denied until it answers")]
+    private partial void LogSiloUnavailable(string tenant, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: the cluster is unreachable, tools/list hides the tools last known withheld: {Problem}")]
     private partial void LogUnavailable(string sessionId, string problem);

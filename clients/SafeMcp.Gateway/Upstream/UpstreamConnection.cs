@@ -30,7 +30,7 @@ internal sealed partial class UpstreamConnection : IAsyncDisposable
     {
         Server = server;
         _options = options;
-        _loggers = loggers;
+        _loggers = new ExpectedFailureLoggers(loggers);
         _secretVariables = secretVariables;
         _log = loggers.CreateLogger<UpstreamConnection>();
         Downstream = new DownstreamClients(options.NotificationSendTimeout, loggers.CreateLogger<DownstreamClients>());
