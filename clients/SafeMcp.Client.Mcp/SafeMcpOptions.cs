@@ -1,5 +1,6 @@
 using ModelContextProtocol.Server;
 using SafeMcp.Client;
+using SafeMcp.Contracts;
 
 namespace SafeMcp.Client.Mcp;
 
@@ -15,18 +16,26 @@ public sealed class SafeMcpOptions
     /// <summary>The user's task, sent when the session opens; rules use it to tell needed from hazardous calls. Default none.</summary>
     public string? Instruction { get; set; }
 
-    /// <summary>The MCP server's name: the cluster pins tool definitions per tenant and server. Default none (the cluster's <c>default</c>).</summary>
+    /// <summary>
+    /// The MCP server's name: its slice of the session's tools, and the name the cluster pins its tool definitions under.
+    /// Servers that join one session must have different names. Default: the server's implementation name
+    /// (<c>McpServerOptions.ServerInfo.Name</c>), else the entry assembly's name, with characters a server name cannot
+    /// have replaced by '-'.
+    /// </summary>
     public string? ServerName { get; set; }
 
     /// <summary>
-    /// A fixed session id. Default none: a stdio server (one process, one session) generates
-    /// <c>stdio-&lt;guid&gt;</c> at start; an HTTP server uses the MCP session id unless <see cref="SessionIdResolver"/> is set.
+    /// A fixed session id. Default: the environment variable <c>SAFEMCP_SESSION_ID</c> when set (a host that starts
+    /// several stdio servers for one agent gives them one id); else none: a stdio server (one process, one session)
+    /// generates <c>stdio-&lt;guid&gt;</c> at start; an HTTP server uses the MCP session id. A request's
+    /// <c>_meta</c> field <c>io.safemcp/session</c>, or <see cref="SessionIdResolver"/>, overrides it.
     /// </summary>
-    public string? SessionId { get; set; }
+    public string? SessionId { get; set; } = NullIfBlank(Environment.GetEnvironmentVariable(SessionKeys.EnvironmentVariable));
 
     /// <summary>
-    /// Picks the session id of a request (e.g. from a header the HTTP host stored, or the caller's identity).
-    /// Returning null falls back to <see cref="SessionId"/>, then the MCP session id, then the process's id. Default none.
+    /// Picks the session id of a request (e.g. from the <c>SafeMcp-Session</c> header the HTTP host stored, or the
+    /// caller's identity). Asked after the request's <c>_meta</c> field <c>io.safemcp/session</c>; returning null falls
+    /// back to <see cref="SessionId"/>, then the MCP session id, then the process's id. Default none.
     /// </summary>
     public Func<MessageContext, string?>? SessionIdResolver { get; set; }
 
@@ -47,6 +56,8 @@ public sealed class SafeMcpOptions
 
     /// <summary>How long a human has to answer an approval request; no answer in time is a refusal. Default 5 minutes.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The client options these settings stand for.</summary>
     internal SafeMcpClientOptions ToClientOptions() => new()

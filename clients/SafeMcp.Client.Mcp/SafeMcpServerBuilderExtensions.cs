@@ -3,6 +3,8 @@ using ModelContextProtocol.Server;
 using SafeMcp.Client.Mcp;
 using SafeMcp.Client.Mcp.Gates;
 using SafeMcp.Client.Mcp.Results;
+using SafeMcp.Client.Mcp.Sessions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +32,8 @@ public static class SafeMcpServerBuilderExtensions
         }
 
         // A factory, not an instance, so that the container disposes the hook's connections at shutdown.
-        builder.Services.AddSingleton(_ => new SafeMcpHook(options));
+        builder.Services.AddSingleton(sp => new SafeMcpHook(options,
+            ServerNames.Resolve(options.ServerName, sp.GetService<IOptions<McpServerOptions>>()?.Value.ServerInfo?.Name)));
         builder.Services.AddSingleton<SessionSync>();
         builder.Services.AddSingleton<HumanApproval>();
         builder.Services.AddSingleton<ListToolsGate>();

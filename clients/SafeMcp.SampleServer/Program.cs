@@ -24,7 +24,7 @@ builder.Services.AddSingleton<Sandbox>();
 builder.Services.AddSingleton(new HttpClient { Timeout = settings.FetchTimeout });
 
 var mcp = builder.Services
-    .AddMcpServer(server => server.ServerInfo = new() { Name = "safemcp-sample-server", Version = "1.0.0" })
+    .AddMcpServer(server => server.ServerInfo = new() { Name = settings.ServerName, Version = "1.0.0" })
     .WithStdioServerTransport()
     .WithTools<FileTools>()
     .WithTools<ShellTools>()
@@ -44,7 +44,6 @@ if (!settings.Unsupervised)
     {
         options.BaseAddress = baseAddress;
         options.ApiKey = apiKey;
-        options.SessionId = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_SESSION_ID"));
         options.Instruction = NullIfEmpty(Environment.GetEnvironmentVariable("SAFEMCP_INSTRUCTION"));
     });
 }

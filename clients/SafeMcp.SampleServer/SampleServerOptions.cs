@@ -18,13 +18,22 @@ internal sealed class SampleServerOptions
     /// <summary>Longest output a tool returns; the rest is cut. Default 65,536 characters.</summary>
     public int MaxOutputChars { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// The server's implementation name (<c>--server-name</c> or <c>SAFEMCP_SERVER_NAME</c>), which the hook takes as its
+    /// slice of the session's tools: two copies under two names join one session as two servers. Default <c>safemcp-sample-server</c>.
+    /// </summary>
+    public string ServerName { get; init; } = "safemcp-sample-server";
+
     /// <summary>The file <c>send_message</c> appends to, inside the sandbox. Default <c>outbox.jsonl</c>.</summary>
     public string OutboxFile { get; init; } = "outbox.jsonl";
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Reads the settings from <paramref name="args"/> and the environment.</summary>
     public static SampleServerOptions From(string[] args)
     {
         string? sandbox = null;
+        string? serverName = null;
         var unsupervised = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -33,11 +42,14 @@ internal sealed class SampleServerOptions
                 case "--sandbox" when i + 1 < args.Length:
                     sandbox = args[++i];
                     break;
+                case "--server-name" when i + 1 < args.Length:
+                    serverName = args[++i];
+                    break;
                 case "--unsupervised":
                     unsupervised = true;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: safemcp-sample-server [--sandbox DIR] [--unsupervised]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: safemcp-sample-server [--sandbox DIR] [--server-name NAME] [--unsupervised]");
             }
         }
         sandbox ??= Environment.GetEnvironmentVariable("SAFEMCP_SANDBOX") ?? Path.Combine(Path.GetTempPath(), "safemcp-sandbox");
@@ -46,6 +58,7 @@ internal sealed class SampleServerOptions
         {
             Sandbox = Path.GetFullPath(sandbox),
             Unsupervised = unsupervised,
+            ServerName = serverName ?? NullIfBlank(Environment.GetEnvironmentVariable("SAFEMCP_SERVER_NAME")) ?? "safemcp-sample-server",
             ShellTimeout = int.TryParse(timeout, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(10),
         };
     }

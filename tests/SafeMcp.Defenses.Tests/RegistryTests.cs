@@ -133,15 +133,15 @@ public sealed class RegistryTenancyTests
         var store = new MemoryDefenseStore();
         var time = new ManualTime(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
-        var a = new SessionState("tenant-a", "s1") { Server = "files" };
-        var b = new SessionState("tenant-b", "s1") { Server = "files" };
+        var a = new SessionState("tenant-a", "s1");
+        var b = new SessionState("tenant-b", "s1");
         var v1 = Sessions.Tool("read", "Read a file.");
         var v2 = Sessions.Tool("read", "Read a file, version two.");
-        a.ReplaceTools([new Grains.Tools.ToolProfile(v1, Grains.Tools.Capability.FsRead)]);
-        b.ReplaceTools([new Grains.Tools.ToolProfile(v2, Grains.Tools.Capability.FsRead)]);
+        a.ReplaceTools([new Grains.Tools.ToolProfile(v1, Grains.Tools.Capability.FsRead, "files")]);
+        b.ReplaceTools([new Grains.Tools.ToolProfile(v2, Grains.Tools.Capability.FsRead, "files")]);
 
-        await registry.ObserveAsync(a, CancellationToken.None);
-        await registry.ObserveAsync(b, CancellationToken.None);
+        await registry.ObserveAsync(a, "files", CancellationToken.None);
+        await registry.ObserveAsync(b, "files", CancellationToken.None);
 
         // Each tenant pinned its own first sight: tenant B's different definition is not a change of tenant A's.
         var gatedA = new List<WithheldTool>();
@@ -162,8 +162,8 @@ public sealed class RegistryUpgradeTests
         var store = new MemoryDefenseStore();
         var time = new ManualTime(Sessions.Start);
         var registry = new ToolRegistry(store, new RegistryOptions(), time);
-        var session = new SessionState(Sessions.Tenant, "old") { Server = "legacy" };
-        session.ReplaceTools([new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead)]);
+        var session = new SessionState(Sessions.Tenant, "old");
+        session.ReplaceTools([new Grains.Tools.ToolProfile(Sessions.Tool("read", "Read a file."), Grains.Tools.Capability.FsRead, "legacy")]);
 
         var gated = new List<WithheldTool>();
         await registry.ApplyAsync(session, time.GetUtcNow(), gated, CancellationToken.None);

@@ -81,7 +81,7 @@ public sealed class SessionGrainTests
         store.Refuse = false;
 
         Assert.Equal(before, SessionCodec.StateUtf8(grain.State));
-        Assert.DoesNotContain("fetch_url", grain.State.Withheld.Keys);
+        Assert.DoesNotContain("fetch_url", grain.State.Withheld.Keys.Select(k => k.Name));
         var next = await grain.DecideAsync(Call("read_file", """{"path":"notes/tuesday.md"}"""), default);
         var after = await grain.DecideAsync(Call("write_file", """{"path":"report.md","content":"done"}"""), default);
         Assert.Equal((2L, 3L), (next.Sequence, after.Sequence));
@@ -304,7 +304,7 @@ public sealed class SessionGrainTests
 
         await grain.OpenAsync(new OpenSessionRequest("s", "Clean up with run_shell_command, then fetch_url.", s_tools), default);
 
-        Assert.Equal(["fetch_url", "run_shell_command"], grain.State.Withheld.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["fetch_url", "run_shell_command"], grain.State.Withheld.Keys.Select(k => k.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["fetch_url"], await WithheldAtOpenAsync());
         var restored = await SessionGrain.ActivateAsync("t", "s", _store, pipeline, new SessionGrainOptions(), TimeProvider.System, default);
         Assert.Equal("Clean up with run_shell_command, then fetch_url.", restored.State.Instruction);
@@ -325,7 +325,7 @@ public sealed class SessionGrainTests
 
         public ValueTask InspectOpeningAsync(SessionState session, List<WithheldTool> withheld, CancellationToken cancellationToken)
         {
-            withheld.AddRange(session.Tools.Keys.Where(name => session.Instruction?.Contains(name, StringComparison.Ordinal) == true).Select(name => new WithheldTool(name, "named in the task", [])));
+            withheld.AddRange(session.Tools.Values.Where(tool => session.Instruction?.Contains(tool.Name, StringComparison.Ordinal) == true).Select(tool => new WithheldTool(tool.Name, "named in the task", [], tool.Server)));
             return ValueTask.CompletedTask;
         }
     }

@@ -31,7 +31,15 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
             LogUndecided(session.SessionId, call.Name, e.Message);
             return RefusalResults.Undecided(call.Name, e.Message);
         }
-        await sync.AnnounceAsync(context, session, decision.WithheldTools, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await sync.AnnounceAfterDecisionAsync(context, session, decision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SafeMcpException e)
+        {
+            // Visibility is advisory: the decision stands, and the next list or call reads the slice again.
+            LogUndecided(session.SessionId, call.Name, e.Message);
+        }
 
         switch (decision.Verdict)
         {
@@ -53,7 +61,7 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
     private async Task<Decision> DecideAsync(MessageContext context, SessionTracker session, CallToolRequestParams call, CancellationToken cancellationToken)
     {
         await sync.EnsureOpenAsync(context, session, cancellationToken).ConfigureAwait(false);
-        var request = new DecideRequest(call.Name, CallArguments.ToJson(call.Arguments));
+        var request = new DecideRequest(call.Name, CallArguments.ToJson(call.Arguments), Server: hook.ServerName);
         try
         {
             return await hook.Client.DecideAsync(session.SessionId, request, cancellationToken).ConfigureAwait(false);
@@ -95,8 +103,8 @@ internal sealed partial class CallToolGate(SafeMcpHook hook, SessionSync sync, H
         // The tool has run: its outcome is reported even if the caller gave up waiting.
         try
         {
-            var view = await hook.Client.ReportOutcomeAsync(session.SessionId, report, CancellationToken.None).ConfigureAwait(false);
-            await sync.AnnounceAsync(context, session, view.WithheldTools.Select(w => w.Name), CancellationToken.None).ConfigureAwait(false);
+            var view = await hook.Client.ReportOutcomeAsync(session.SessionId, report with { Server = hook.ServerName }, CancellationToken.None).ConfigureAwait(false);
+            await sync.AnnounceAsync(context, session, sync.OwnWithheld(view), CancellationToken.None).ConfigureAwait(false);
         }
         catch (SafeMcpException e)
         {

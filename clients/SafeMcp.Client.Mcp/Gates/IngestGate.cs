@@ -17,7 +17,7 @@ internal sealed partial class IngestGate(SafeMcpHook hook, SessionSync sync, ILo
     {
         var result = await next(context, cancellationToken).ConfigureAwait(false);
         var session = hook.Sessions.For(context);
-        var content = read(context.Params, result, hook.Options.MaxReportedContentChars);
+        var content = read(context.Params, result, hook.Options.MaxReportedContentChars) with { Server = hook.ServerName };
         // The content is in hand: its report completes even if the caller gives up waiting.
         try
         {
@@ -33,7 +33,7 @@ internal sealed partial class IngestGate(SafeMcpHook hook, SessionSync sync, ILo
                 await sync.EnsureOpenAsync(context, session, CancellationToken.None).ConfigureAwait(false);
                 view = await hook.Client.ReportIngestedAsync(session.SessionId, content, CancellationToken.None).ConfigureAwait(false);
             }
-            await sync.AnnounceAsync(context, session, view.WithheldTools.Select(w => w.Name), CancellationToken.None).ConfigureAwait(false);
+            await sync.AnnounceAsync(context, session, sync.OwnWithheld(view), CancellationToken.None).ConfigureAwait(false);
         }
         catch (SafeMcpException e)
         {

@@ -20,7 +20,7 @@ internal sealed partial class ListToolsGate(SafeMcpHook hook, SessionSync sync, 
         {
             var view = await sync.OpenAsync(session, result.Tools, cancellationToken).ConfigureAwait(false);
             // The client is reading the list now: record the set without announcing it.
-            session.Observe(view.WithheldTools.Select(w => w.Name));
+            session.Observe(sync.OwnWithheld(view));
         }
         catch (SafeMcpException e) when (e.IsUnavailable)
         {

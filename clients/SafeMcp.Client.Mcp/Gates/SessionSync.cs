@@ -14,7 +14,7 @@ internal sealed partial class SessionSync(SafeMcpHook hook, ILogger<SessionSync>
     public async Task<SessionView> OpenAsync(SessionTracker session, IEnumerable<Tool> tools, CancellationToken cancellationToken)
     {
         var view = await hook.Client.OpenSessionAsync(
-            new OpenSessionRequest(session.SessionId, hook.Options.Instruction, ToolDescriptors.From(tools), hook.Options.ServerName), cancellationToken).ConfigureAwait(false);
+            new OpenSessionRequest(session.SessionId, hook.Options.Instruction, ToolDescriptors.From(tools), hook.ServerName), cancellationToken).ConfigureAwait(false);
         session.IsOpen = true;
         return view;
     }
@@ -33,12 +33,30 @@ internal sealed partial class SessionSync(SafeMcpHook hook, ILogger<SessionSync>
         try
         {
             var view = await OpenAsync(session, tools, cancellationToken).ConfigureAwait(false);
-            await AnnounceAsync(context, session, view.WithheldTools.Select(w => w.Name), cancellationToken).ConfigureAwait(false);
+            await AnnounceAsync(context, session, OwnWithheld(view), cancellationToken).ConfigureAwait(false);
         }
         catch (SafeMcpException e) when (e.IsUnavailable)
         {
             LogOpenFailed(session.SessionId, e.Message);
         }
+    }
+
+    /// <summary>The names of this server's tools withheld in <paramref name="view"/> (a view of the session may hold other servers' tools too).</summary>
+    public IEnumerable<string> OwnWithheld(SessionView view) =>
+        view.WithheldTools.Where(w => (w.Server ?? SessionKeys.DefaultServer) == hook.ServerName).Select(w => w.Name);
+
+    /// <summary>
+    /// After a decision: when the session's withheld set changed (it spans every server of the session), reads this
+    /// server's slice again and announces a change of it.
+    /// </summary>
+    public async Task AnnounceAfterDecisionAsync(MessageContext context, SessionTracker session, Decision decision, CancellationToken cancellationToken)
+    {
+        if (!session.ObserveSessionWithheld(decision.WithheldTools))
+        {
+            return;
+        }
+        var view = await hook.Client.GetToolsAsync(session.SessionId, hook.ServerName, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(context, session, OwnWithheld(view), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the withheld set and, when it changed, tells the client with <c>notifications/tools/list_changed</c>.</summary>

@@ -4,8 +4,9 @@ using ModelContextProtocol.Server;
 namespace SafeMcp.Client.Mcp.Sessions;
 
 /// <summary>
-/// Maps an MCP request to its SafeMCP session. A stdio server process is one session; an HTTP server has
-/// one session per MCP session (or whatever <see cref="SafeMcpOptions.SessionIdResolver"/> says).
+/// Maps an MCP request to its SafeMCP session: the session key the agent host gave it (the request's <c>_meta</c>
+/// field <c>io.safemcp/session</c>, <see cref="SafeMcpOptions.SessionIdResolver"/>, <see cref="SafeMcpOptions.SessionId"/>
+/// or <c>SAFEMCP_SESSION_ID</c>), else one session per MCP session, else the process's one session.
 /// </summary>
 internal sealed class SessionDirectory(SafeMcpOptions options)
 {
@@ -15,7 +16,7 @@ internal sealed class SessionDirectory(SafeMcpOptions options)
     /// <summary>The tracker of the session <paramref name="context"/> belongs to.</summary>
     public SessionTracker For(MessageContext context)
     {
-        var id = options.SessionIdResolver?.Invoke(context) ?? options.SessionId ?? context.Server.SessionId ?? _processSessionId;
+        var id = SessionKeyReader.FromMeta(context) ?? options.SessionIdResolver?.Invoke(context) ?? options.SessionId ?? context.Server.SessionId ?? _processSessionId;
         return _sessions.GetOrAdd(id, static key => new SessionTracker(key));
     }
 

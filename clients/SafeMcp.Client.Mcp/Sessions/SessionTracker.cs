@@ -27,6 +27,26 @@ internal sealed class SessionTracker(string sessionId)
         }
     }
 
+    private HashSet<string> _sessionWithheld = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records the whole session's withheld set a decision answered with (all servers' tools); returns whether it
+    /// differs from the one before, i.e. whether this server's slice may have changed.
+    /// </summary>
+    public bool ObserveSessionWithheld(IEnumerable<string> withheld)
+    {
+        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
+        lock (_lock)
+        {
+            if (next.SetEquals(_sessionWithheld))
+            {
+                return false;
+            }
+            _sessionWithheld = next;
+            return true;
+        }
+    }
+
     /// <summary>Records the withheld set the cluster answered with; returns whether it differs from the one before.</summary>
     public bool Observe(IEnumerable<string> withheld)
     {

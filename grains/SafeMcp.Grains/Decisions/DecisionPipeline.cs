@@ -1,6 +1,7 @@
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Rules;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Decisions;
 
@@ -32,12 +33,12 @@ public sealed class DecisionPipeline(
     /// <summary>The observers of reported outcomes.</summary>
     public IReadOnlyList<IOutcomeObserver> OutcomeObservers { get; } = outcomeObservers ?? [];
 
-    /// <summary>Lets every gate take note of <paramref name="session"/>'s tool set (opened or changed).</summary>
-    public async ValueTask ObserveDefinitionAsync(SessionState session, CancellationToken cancellationToken)
+    /// <summary>Lets every gate take note of <paramref name="server"/>'s slice of <paramref name="session"/>'s tools (opened or changed).</summary>
+    public async ValueTask ObserveDefinitionAsync(SessionState session, string server, CancellationToken cancellationToken)
     {
         foreach (var gate in Gates)
         {
-            await gate.ObserveAsync(session, cancellationToken).ConfigureAwait(false);
+            await gate.ObserveAsync(session, server, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -56,9 +57,10 @@ public sealed class DecisionPipeline(
             await gate.ApplyAsync(session, now, gated, cancellationToken).ConfigureAwait(false);
             foreach (var tool in gated)
             {
-                if (session.Tools.ContainsKey(tool.Name) && !session.Withheld.ContainsKey(tool.Name))
+                var key = ToolKey.Of(tool);
+                if (session.Tools.Contains(key) && !session.Withheld.ContainsKey(key))
                 {
-                    session.Gated.TryAdd(tool.Name, new GatedTool(gate.Layer, tool));
+                    session.Gated.TryAdd(key, new GatedTool(gate.Layer, tool.Server is null ? tool with { Server = key.Server } : tool));
                 }
             }
         }
@@ -126,7 +128,8 @@ public sealed class DecisionPipeline(
         var grew = false;
         foreach (var tool in withheld)
         {
-            if (session.Tools.ContainsKey(tool.Name) && session.Withheld.TryAdd(tool.Name, tool))
+            var key = ToolKey.Of(tool);
+            if (session.Tools.Contains(key) && session.Withheld.TryAdd(key, tool.Server is null ? tool with { Server = key.Server } : tool))
             {
                 grew = true;
             }

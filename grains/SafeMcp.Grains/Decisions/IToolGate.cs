@@ -13,8 +13,8 @@ public interface IToolGate
     /// <summary>The layer name decisions give this gate.</summary>
     string Layer { get; }
 
-    /// <summary>Takes note of a session's tool set when it is opened or changes (e.g. pins or quarantines tools).</summary>
-    ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken);
+    /// <summary>Takes note of <paramref name="server"/>'s slice of a session's tools when it is opened or changes (e.g. pins or quarantines tools).</summary>
+    ValueTask ObserveAsync(SessionState session, string server, CancellationToken cancellationToken);
 
     /// <summary>Appends the tools of <paramref name="session"/> this gate holds back at <paramref name="now"/>.</summary>
     ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken);

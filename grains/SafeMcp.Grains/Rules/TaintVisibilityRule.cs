@@ -21,7 +21,7 @@ public sealed class TaintVisibilityRule : IVisibilityRule
             {
                 if ((tool.Capabilities & (Capability.NetEgress | Capability.Messaging)) != 0)
                 {
-                    withheld.Add(new WithheldTool(tool.Name, reason, [Techniques.ToolToToolExfiltration, Techniques.HttpPostExfiltration, Techniques.DataProvenanceTracking]));
+                    withheld.Add(new WithheldTool(tool.Name, reason, [Techniques.ToolToToolExfiltration, Techniques.HttpPostExfiltration, Techniques.DataProvenanceTracking], tool.Server));
                 }
             }
         }
@@ -32,7 +32,7 @@ public sealed class TaintVisibilityRule : IVisibilityRule
             {
                 if ((tool.Capabilities & (Capability.Exec | Capability.Payments | Capability.Identity)) != 0)
                 {
-                    withheld.Add(new WithheldTool(tool.Name, reason, [Techniques.PromptInjection]));
+                    withheld.Add(new WithheldTool(tool.Name, reason, [Techniques.PromptInjection], tool.Server));
                 }
             }
         }

@@ -16,11 +16,15 @@ namespace SafeMcp.Grains.Sessions;
 /// <param name="ArgumentsHash">A short hash of the arguments, to spot repeated identical calls.</param>
 /// <param name="Arguments">The start of the arguments, secrets redacted (bounded by <see cref="SessionGrainOptions.TrajectoryExcerptChars"/>), for the world model's trajectory prefix.</param>
 /// <param name="Observation">The start of the reported result's audit excerpt (same bound); null until reported.</param>
-public readonly record struct CallRecord(long Sequence, string Tool, Verdict Verdict, ulong ArgumentsHash, string Arguments, string? Observation = null)
+/// <param name="Server">The MCP server of the tool called.</param>
+public readonly record struct CallRecord(long Sequence, string Tool, Verdict Verdict, ulong ArgumentsHash, string Arguments, string? Observation = null, string Server = SessionKeys.DefaultServer)
 {
-    /// <summary>The record of a call decided now, with its arguments as the audit row keeps them.</summary>
-    public static CallRecord Decided(long sequence, string tool, Verdict verdict, string argumentsJson, SessionGrainOptions options) =>
-        new(sequence, tool, verdict, CallHash.Of(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars));
+    /// <summary>The record of a call of <paramref name="server"/>'s <paramref name="tool"/> decided now, with its arguments as the audit row keeps them.</summary>
+    public static CallRecord Decided(long sequence, string server, string tool, Verdict verdict, string argumentsJson, SessionGrainOptions options) =>
+        new(sequence, tool, verdict, CallHash.Of(tool, argumentsJson), Rules.ContentScanner.Redact(argumentsJson, options.TrajectoryExcerptChars), null, server);
+
+    /// <summary>The called tool's identity in the session.</summary>
+    public Tools.ToolKey Key => new(Server, Tool);
 
     /// <summary>This record with its call's outcome, from the excerpt the audit row keeps (<see cref="OutcomeRecord.ObservationExcerpt"/>).</summary>
     public CallRecord Reported(string observationExcerpt, SessionGrainOptions options) =>
@@ -29,7 +33,7 @@ public readonly record struct CallRecord(long Sequence, string Tool, Verdict Ver
     /// <summary>The record an audit row gives back: the same as the one made when the call was decided and reported.</summary>
     public static CallRecord FromStored(StoredCall call, SessionGrainOptions options)
     {
-        var record = Decided(call.Sequence, call.Tool, call.Verdict, call.ArgumentsJson, options);
+        var record = Decided(call.Sequence, call.Server, call.Tool, call.Verdict, call.ArgumentsJson, options);
         return call.ObservationExcerpt is { } observation ? record.Reported(observation, options) : record;
     }
 

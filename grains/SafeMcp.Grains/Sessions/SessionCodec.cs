@@ -14,11 +14,19 @@ public static class SessionCodec
     /// by visibility rules and the initial check, before any call; an export of the audit log labels the session's
     /// initial check with them). Written when the session is opened or its task or tools change.
     /// </summary>
-    public static string DefinitionJson(SessionState state, IReadOnlyList<WithheldTool> withheldAtOpen) =>
-        JsonSerializer.Serialize(
-            new SessionDefinitionDocument(state.Instruction, state.Tools.Values.Select(t => t.Descriptor).ToArray(), state.Server,
-                withheldAtOpen.Count == 0 ? null : withheldAtOpen),
+    public static string DefinitionJson(SessionState state, IReadOnlyList<WithheldTool> withheldAtOpen)
+    {
+        var tools = state.Tools.Ordered;
+        var servers = state.Tools.Servers;
+        // One server: the document as it was before sessions spanned servers, so older readers still read it.
+        var oneServer = servers.Count <= 1;
+        return JsonSerializer.Serialize(
+            new SessionDefinitionDocument(state.Instruction, tools.Select(t => t.Descriptor).ToArray(),
+                oneServer && servers.Count == 1 ? servers[0] : null,
+                withheldAtOpen.Count == 0 ? null : withheldAtOpen,
+                oneServer ? null : tools.Select(t => t.Server).ToArray()),
             SessionDocumentsJsonContext.Default.SessionDefinitionDocument);
+    }
 
     /// <summary>Reads a definition document (see <see cref="DefinitionJson"/>).</summary>
     /// <exception cref="InvalidDataException">The document is empty or has no tool list.</exception>
@@ -55,33 +63,48 @@ public static class SessionCodec
         var state = new SessionState(tenantId, sessionId)
         {
             Instruction = definition.Instruction,
-            Server = definition.Server,
             Sequence = document.Sequence,
             CapabilitiesUsed = CapabilityNames.Parse(document.CapabilitiesUsed),
             Taint = TaintNames.Parse(document.Taint),
             Version = stored.Version,
         };
-        state.ReplaceTools(definition.Tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
+        state.ReplaceTools(definition.Profiles());
         foreach (var withheld in document.Withheld)
         {
-            state.Withheld[withheld.Name] = withheld;
+            state.Withheld[ToolKey.Of(withheld)] = withheld.Server is null ? withheld with { Server = SessionKeys.DefaultServer } : withheld;
         }
         foreach (var call in stored.RecentCalls.Skip(Math.Max(0, stored.RecentCalls.Count - options.RecentCallsKept)))
         {
             var record = CallRecord.FromStored(call, options);
             // The session's own string for a known tool's name, as a live turn keeps it.
-            state.RecentCalls.Add(state.Tools.TryGetValue(record.Tool, out var tool) ? record with { Tool = tool.Name } : record);
+            state.RecentCalls.Add(state.Tools.TryGet(record.Key, out var tool) ? record with { Tool = tool.Name, Server = tool.Server } : record);
         }
         return state;
     }
 }
 
-/// <summary>What a session was opened with: its task, its tools, their server, and the tools its opening withheld (null when none).</summary>
+/// <summary>
+/// What a session was opened with: its task, its tools, and the tools its opening withheld (null when none). A session of
+/// one server names it in <paramref name="Server"/>; one of several gives each tool's server in
+/// <paramref name="ToolServers"/> (parallel to <paramref name="Tools"/>). Neither: every tool is of <c>default</c>.
+/// </summary>
 public sealed record SessionDefinitionDocument(
     string? Instruction,
     IReadOnlyList<ToolDescriptor> Tools,
     string? Server = null,
-    IReadOnlyList<WithheldTool>? WithheldAtOpen = null);
+    IReadOnlyList<WithheldTool>? WithheldAtOpen = null,
+    IReadOnlyList<string>? ToolServers = null)
+{
+    /// <summary>The server of the tool at <paramref name="index"/> of <see cref="Tools"/>.</summary>
+    public string ServerOf(int index) =>
+        ToolServers is { } servers && index < servers.Count ? servers[index] : Server ?? SessionKeys.DefaultServer;
+
+    /// <summary>The tools as the session profiles them, each with its server.</summary>
+    public IEnumerable<ToolProfile> Profiles() => Tools.Select((tool, i) => ToolProfile.Classify(tool, ServerOf(i)));
+
+    /// <summary>The tools as (server, tool) keys, in the document's order.</summary>
+    public IEnumerable<ToolKey> Keys() => Tools.Select((tool, i) => new ToolKey(ServerOf(i), tool.Name));
+}
 
 internal sealed record SessionStateDocument(
     long Sequence,

@@ -68,37 +68,40 @@ public sealed partial class SessionGrain
             throw new SessionRequestException(SessionErrorKind.Invalid, "instruction_too_long", "The instruction is longer than 16384 characters.");
         }
 
-        if (request.Server is { } server && !ServerNamePattern().IsMatch(server))
+        var server = ValidateServer(request.Server) ?? SessionKeys.DefaultServer;
+        if (_state.IsOpen && SameSlice(server, tools, request.Instruction))
         {
-            throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_server", "A server name is 1–128 characters of letters, digits, '.', '_', ':', '@', '/' or '-'.");
-        }
-
-        if (_state.IsOpen && SameDefinition(tools, request.Instruction) && (request.Server is null || request.Server == _state.Server))
-        {
-            return await ViewAsync(cancellationToken).ConfigureAwait(false);
+            return await ViewAsync(server, cancellationToken).ConfigureAwait(false);
         }
 
         var next = _state.IsOpen ? NextState() : new SessionState(_state.TenantId, _state.SessionId);
         next.Instruction = request.Instruction ?? _state.Instruction;
-        next.Server = request.Server ?? _state.Server;
-        next.ReplaceTools(tools.Select(tool => new ToolProfile(tool, CapabilityClassifier.Classify(tool))));
+        // Only this server's slice: the other servers' tools, and everything the session learnt, stay.
+        next.ReplaceSlice(server, tools.Select(tool => ToolProfile.Classify(tool, server)));
         _pipeline.ApplyVisibility(next);
         await _pipeline.InspectOpeningAsync(next, cancellationToken).ConfigureAwait(false);
-        await _pipeline.ObserveDefinitionAsync(next, cancellationToken).ConfigureAwait(false);
-        var withheldAtOpen = next.Withheld.Values.Where(tool => !_state.Withheld.ContainsKey(tool.Name)).ToArray();
+        await _pipeline.ObserveDefinitionAsync(next, server, cancellationToken).ConfigureAwait(false);
+        var withheldAtOpen = next.Withheld.Where(w => !_state.Withheld.ContainsKey(w.Key)).Select(w => w.Value).ToArray();
         await CommitAsync(next, SessionCodec.DefinitionJson(next, withheldAtOpen), audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
-        return await ViewAsync(cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(server, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The tools the session may see now, with the tenant-level gates asked again.</summary>
-    public async Task<SessionView> ViewAsync(CancellationToken cancellationToken)
+    public Task<SessionView> ViewAsync(CancellationToken cancellationToken) => ViewAsync(null, cancellationToken);
+
+    /// <summary>
+    /// The tools the session may see now, with the tenant-level gates asked again: the whole session's, or only
+    /// <paramref name="server"/>'s slice (an empty slice for a server the session has no tools of).
+    /// </summary>
+    public async Task<SessionView> ViewAsync(string? server, CancellationToken cancellationToken)
     {
         EnsureOpen();
+        ValidateServer(server);
         await _pipeline.ApplyGatesAsync(_state, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return _state.View();
+        return _state.View(server);
     }
 
-    /// <summary>The tools the session may see now.</summary>
+    /// <summary>The tools the session may see now (the whole session's).</summary>
     public SessionView View()
     {
         EnsureOpen();
@@ -118,22 +121,24 @@ public sealed partial class SessionGrain
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_arguments", "A call's arguments are a JSON object.");
         }
 
+        var called = Resolve(request);
+        var server = called?.Server ?? request.Server ?? SessionKeys.DefaultServer;
         var next = NextState();
         var now = _time.GetUtcNow();
         await _pipeline.ApplyGatesAsync(next, now, cancellationToken).ConfigureAwait(false);
         CombinedFindings verdict;
         var capabilities = Capability.None;
-        if (!next.Tools.TryGetValue(request.Tool, out var tool))
+        if (called is not { } tool)
         {
             verdict = FindingCombiner.Combine([new Finding("session", Verdict.Deny,
-                $"'{request.Tool}' is not a tool of this session.", ["SAFE-T1103"])]);
+                $"'{request.Tool}' is not a tool of {(request.Server is null ? "this session" : $"server '{request.Server}' in this session")}.", ["SAFE-T1103"])]);
         }
-        else if (next.Withheld.TryGetValue(request.Tool, out var withheld))
+        else if (next.Withheld.TryGetValue(tool.Key, out var withheld))
         {
             verdict = FindingCombiner.Combine([new Finding("filter", Verdict.Deny,
                 $"'{request.Tool}' is withheld: {withheld.Reason}", withheld.Techniques)]);
         }
-        else if (next.Gated.TryGetValue(request.Tool, out var gated))
+        else if (next.Gated.TryGetValue(tool.Key, out var gated))
         {
             verdict = FindingCombiner.Combine([new Finding(gated.Layer, Verdict.Deny,
                 $"'{request.Tool}' is held back: {gated.Tool.Reason}", gated.Tool.Techniques)]);
@@ -153,18 +158,17 @@ public sealed partial class SessionGrain
         }
         foreach (var name in verdict.WithholdTools)
         {
-            if (next.Tools.ContainsKey(name))
+            foreach (var named in next.Tools.Resolve(name))
             {
-                next.Withheld.TryAdd(name, new WithheldTool(name, string.Join(" ", verdict.Reasons), verdict.Techniques));
+                next.Withheld.TryAdd(named.Key, new WithheldTool(named.Name, string.Join(" ", verdict.Reasons), verdict.Techniques, named.Server));
             }
         }
         _pipeline.ApplyVisibility(next);
 
         next.Sequence++;
         var argumentsJson = CallHash.ArgumentsJson(request);
-        // The session's own string for a known tool's name: the request's lives on in the history otherwise.
-        var toolName = next.Tools.TryGetValue(request.Tool, out var known) ? known.Name : request.Tool;
-        next.RecentCalls.Add(CallRecord.Decided(next.Sequence, toolName, verdict.Verdict, argumentsJson, _options));
+        // The session's own strings for a known tool's name and server: the request's live on in the history otherwise.
+        next.RecentCalls.Add(CallRecord.Decided(next.Sequence, called?.Server ?? server, called?.Name ?? request.Tool, verdict.Verdict, argumentsJson, _options));
         if (next.RecentCalls.Count > _options.RecentCallsKept)
         {
             next.RecentCalls.RemoveRange(0, next.RecentCalls.Count - _options.RecentCallsKept);
@@ -179,7 +183,8 @@ public sealed partial class SessionGrain
             verdict.Reasons.Count == 0 ? s_noHazard : verdict.Reasons,
             verdict.Techniques,
             verdict.DecidedBy.Count == 0 ? s_decidedByRules : verdict.DecidedBy,
-            now);
+            now,
+            server);
         await CommitAsync(next, definitionJson: null, new AuditRecord(decision, argumentsJson, request.Thought), outcome: null, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -197,15 +202,22 @@ public sealed partial class SessionGrain
         {
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_result_bytes", "resultBytes cannot be negative.");
         }
+        if (ValidateServer(report.Server) is { } reporter
+            && _state.RecentCalls.FindIndex(call => call.Sequence == report.Sequence) is var at and >= 0
+            && _state.RecentCalls[at].Server != reporter)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "server_mismatch",
+                $"Decision {report.Sequence} was a call of server '{_state.RecentCalls[at].Server}', not '{reporter}'.");
+        }
 
         var found = ContentScanner.Scan(report.Content);
         var next = NextState();
         next.Taint |= found;
         foreach (var withheld in _pipeline.ObserveOutcome(next, report, _time.GetUtcNow()))
         {
-            if (next.Tools.ContainsKey(withheld.Name))
+            if (next.Tools.Contains(ToolKey.Of(withheld)))
             {
-                next.Withheld.TryAdd(withheld.Name, withheld);
+                next.Withheld.TryAdd(ToolKey.Of(withheld), withheld);
             }
         }
         var outcome = new OutcomeRecord(
@@ -221,7 +233,7 @@ public sealed partial class SessionGrain
         }
         _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionJson: null, audit: null, outcome, cancellationToken).ConfigureAwait(false);
-        return await ViewAsync(cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(report.Server, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -239,17 +251,18 @@ public sealed partial class SessionGrain
         {
             throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_content_bytes", "contentBytes cannot be negative.");
         }
+        ValidateServer(content.Server);
         var found = ContentScanner.Scan(content.Content);
         if ((_state.Taint | found) == _state.Taint)
         {
             // Nothing new: no write for clean content (listings and reads are frequent).
-            return await ViewAsync(cancellationToken).ConfigureAwait(false);
+            return await ViewAsync(content.Server, cancellationToken).ConfigureAwait(false);
         }
         var next = NextState();
         next.Taint |= found;
         _pipeline.ApplyVisibility(next);
         await CommitAsync(next, definitionJson: null, audit: null, outcome: null, cancellationToken).ConfigureAwait(false);
-        return await ViewAsync(cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(content.Server, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The session's decisions, oldest first.</summary>
@@ -295,21 +308,57 @@ public sealed partial class SessionGrain
         }
     }
 
-    private bool SameDefinition(IReadOnlyList<ToolDescriptor> tools, string? instruction)
+    private bool SameSlice(string server, IReadOnlyList<ToolDescriptor> tools, string? instruction)
     {
-        if ((instruction is not null && instruction != _state.Instruction) || tools.Count != _state.Tools.Count)
+        if (instruction is not null && instruction != _state.Instruction)
+        {
+            return false;
+        }
+        var count = 0;
+        foreach (var known in _state.Tools.Of(server))
+        {
+            count++;
+        }
+        if (tools.Count != count)
         {
             return false;
         }
         foreach (var tool in tools)
         {
-            if (!_state.Tools.TryGetValue(tool.Name, out var known) || !SameTool(known.Descriptor, tool))
+            if (!_state.Tools.TryGet(new ToolKey(server, tool.Name), out var known) || !SameTool(known.Descriptor, tool))
             {
                 return false;
             }
         }
         return true;
     }
+
+    /// <summary>
+    /// The tool <paramref name="request"/> calls: of its server when it names one; else the one tool of that name
+    /// (<c>ambiguous_tool</c> when several servers offer it), or the tool a qualified name <c>server/tool</c> stands for.
+    /// Null when the session has no such tool.
+    /// </summary>
+    private ToolProfile? Resolve(DecideRequest request)
+    {
+        if (ValidateServer(request.Server) is { } server)
+        {
+            return _state.Tools.TryGet(new ToolKey(server, request.Tool), out var tool) ? tool : null;
+        }
+        var named = _state.Tools.Named(request.Tool);
+        if (named.Count > 1)
+        {
+            throw new SessionRequestException(SessionErrorKind.Invalid, "ambiguous_tool",
+                $"Servers {string.Join(", ", named.Select(t => $"'{t.Server}'"))} all offer '{request.Tool}': name the server of the call.");
+        }
+        var resolved = named.Count == 1 ? named : _state.Tools.Resolve(request.Tool);
+        return resolved.Count == 1 ? resolved[0] : null;
+    }
+
+    /// <summary><paramref name="server"/> when it is a valid server name or null; throws otherwise.</summary>
+    private static string? ValidateServer(string? server) =>
+        server is null || ServerNamePattern().IsMatch(server)
+            ? server
+            : throw new SessionRequestException(SessionErrorKind.Invalid, "invalid_server", "A server name is 1–128 characters of letters, digits, '.', '_', ':', '@', '/' or '-'.");
 
     private static bool SameTool(ToolDescriptor a, ToolDescriptor b) =>
         a.Name == b.Name && a.Title == b.Title && a.Description == b.Description && a.Annotations == b.Annotations
@@ -356,13 +405,13 @@ public sealed partial class SessionGrain
     private static readonly string[] s_noHazard = ["No hazard found."];
     private static readonly string[] s_decidedByRules = [HazardRules.Layer];
 
-    /// <summary>The tools <paramref name="state"/> withholds or holds back, sorted by name; the shared empty array when none.</summary>
+    /// <summary>The session names of the tools <paramref name="state"/> withholds or holds back, sorted; the shared empty array when none.</summary>
     private static string[] HiddenTools(SessionState state)
     {
         var count = state.Withheld.Count;
-        foreach (var name in state.Gated.Keys)
+        foreach (var key in state.Gated.Keys)
         {
-            count += state.Withheld.ContainsKey(name) ? 0 : 1;
+            count += state.Withheld.ContainsKey(key) ? 0 : 1;
         }
         if (count == 0)
         {
@@ -370,15 +419,15 @@ public sealed partial class SessionGrain
         }
         var names = new string[count];
         var i = 0;
-        foreach (var name in state.Withheld.Keys)
+        foreach (var key in state.Withheld.Keys)
         {
-            names[i++] = name;
+            names[i++] = state.Tools.SessionName(key);
         }
-        foreach (var name in state.Gated.Keys)
+        foreach (var key in state.Gated.Keys)
         {
-            if (!state.Withheld.ContainsKey(name))
+            if (!state.Withheld.ContainsKey(key))
             {
-                names[i++] = name;
+                names[i++] = state.Tools.SessionName(key);
             }
         }
         Array.Sort(names, StringComparer.Ordinal);

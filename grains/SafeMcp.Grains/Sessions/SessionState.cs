@@ -42,37 +42,27 @@ public sealed class SessionState
     /// </summary>
     public bool AsksToEscapeOversight => _asksToEscapeOversight ??= Rules.OversightEvasion.Asked(_instruction);
 
-    private static readonly Dictionary<string, ToolProfile> s_noTools = new(StringComparer.Ordinal);
-
     /// <summary>
-    /// Every tool the server offers, by name. Replaced as a whole (<see cref="ReplaceTools"/>), never changed in place,
+    /// Every tool of every server of the session, keyed by (server, tool). Replaced as a whole, never changed in place,
     /// so the copy a turn works on shares it with the state it came from (a session may declare hundreds of tools,
     /// and most turns do not change them).
     /// </summary>
-    public IReadOnlyDictionary<string, ToolProfile> Tools { get; private set; } = s_noTools;
+    public SessionTools Tools { get; private set; } = SessionTools.Empty;
 
-    /// <summary>Makes <paramref name="tools"/> the session's tool set (a later tool of the same name wins).</summary>
-    public void ReplaceTools(IEnumerable<ToolProfile> tools)
-    {
-        var byName = new Dictionary<string, ToolProfile>(StringComparer.Ordinal);
-        foreach (var tool in tools)
-        {
-            byName[tool.Name] = tool;
-        }
-        Tools = byName;
-    }
+    /// <summary>Makes <paramref name="tools"/> the session's whole tool set (a later tool of the same server and name wins).</summary>
+    public void ReplaceTools(IEnumerable<ToolProfile> tools) => Tools = SessionTools.Of(tools);
+
+    /// <summary>Replaces <paramref name="server"/>'s slice of the tools with <paramref name="tools"/>; the other servers' tools stay.</summary>
+    public void ReplaceSlice(string server, IEnumerable<ToolProfile> tools) => Tools = Tools.WithSlice(server, tools);
 
     /// <summary>Takes <paramref name="other"/>'s tool set as it is (it is never changed in place).</summary>
     public void ShareTools(SessionState other) => Tools = other.Tools;
 
-    /// <summary>Tools withheld for the rest of the session, by name.</summary>
-    public Dictionary<string, WithheldTool> Withheld { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>The MCP server the session's tools come from, when the client names it (registry pins are per server).</summary>
-    public string? Server { get; set; }
+    /// <summary>Tools withheld for the rest of the session, by (server, tool).</summary>
+    public Dictionary<ToolKey, WithheldTool> Withheld { get; } = new();
 
     /// <summary>Tools the tenant-level gates hold back now (quarantine, missing grants). Recomputed, never stored.</summary>
-    public Dictionary<string, GatedTool> Gated { get; } = new(StringComparer.Ordinal);
+    public Dictionary<ToolKey, GatedTool> Gated { get; } = new();
 
     /// <summary>Capabilities the session has exercised through allowed calls.</summary>
     public Capability CapabilitiesUsed { get; set; }
@@ -102,16 +92,15 @@ public sealed class SessionState
         }
         Instruction = other.Instruction;
         _asksToEscapeOversight = other._asksToEscapeOversight;
-        Server = other.Server;
         CapabilitiesUsed = other.CapabilitiesUsed;
         Taint = other.Taint;
         Sequence = other.Sequence;
         Version = other.Version;
         ShareTools(other);
         Withheld.Clear();
-        foreach (var (name, withheld) in other.Withheld)
+        foreach (var (key, withheld) in other.Withheld)
         {
-            Withheld[name] = withheld;
+            Withheld[key] = withheld;
         }
         Gated.Clear();
         RecentCalls.Clear();
@@ -121,15 +110,47 @@ public sealed class SessionState
     /// <summary>Whether the session exists in storage (opened at least once).</summary>
     public bool IsOpen => Version > 0;
 
-    /// <summary>Names of the tools the session may see, sorted.</summary>
-    public IReadOnlyList<string> VisibleTools() =>
-        Tools.Keys.Where(name => !Withheld.ContainsKey(name) && !Gated.ContainsKey(name)).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>Whether <paramref name="key"/> is withheld or held back now.</summary>
+    public bool IsHidden(ToolKey key) => Withheld.ContainsKey(key) || Gated.ContainsKey(key);
 
-    /// <summary>The session as its client sees it.</summary>
-    public SessionView View() => new(
-        SessionId,
-        VisibleTools(),
-        Withheld.Values.Concat(Gated.Values.Where(g => !Withheld.ContainsKey(g.Tool.Name)).Select(g => g.Tool)).OrderBy(w => w.Name, StringComparer.Ordinal).ToArray(),
-        TaintNames.Of(Taint),
-        Version);
+    /// <summary>The tools the session may see, in the session's order (<see cref="SessionTools.Ordered"/>).</summary>
+    public IEnumerable<ToolProfile> VisibleProfiles() => Tools.Ordered.Where(tool => !IsHidden(tool.Key));
+
+    /// <summary>Session names (<see cref="SessionTools.SessionName(ToolProfile)"/>) of the tools the session may see, sorted.</summary>
+    public IReadOnlyList<string> VisibleTools() =>
+        VisibleProfiles().Select(Tools.SessionName).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The withheld and held-back tools, each once (a withholding wins over a gate), by server then name.</summary>
+    public IEnumerable<WithheldTool> HiddenTools() =>
+        Withheld.Values.Select(Named)
+            .Concat(Gated.Where(g => !Withheld.ContainsKey(g.Key)).Select(g => Named(g.Value.Tool)))
+            .OrderBy(w => w.Server, StringComparer.Ordinal).ThenBy(w => w.Name, StringComparer.Ordinal);
+
+    /// <summary>The session as its client sees it: the whole session, or only <paramref name="server"/>'s slice.</summary>
+    public SessionView View(string? server = null)
+    {
+        if (server is null)
+        {
+            return new SessionView(SessionId, VisibleTools(), HiddenTools().ToArray(), TaintNames.Of(Taint), Version,
+                Servers: Tools.Servers.Select(Slice).ToArray());
+        }
+        var slice = Slice(server);
+        return new SessionView(SessionId, slice.VisibleTools, HiddenTools().Where(w => w.Server == server).ToArray(), TaintNames.Of(Taint), Version,
+            server, [slice]);
+    }
+
+    private ServerTools Slice(string server)
+    {
+        var visible = new List<string>();
+        var hidden = new List<string>();
+        foreach (var tool in Tools.Of(server))
+        {
+            (IsHidden(tool.Key) ? hidden : visible).Add(tool.Name);
+        }
+        visible.Sort(StringComparer.Ordinal);
+        hidden.Sort(StringComparer.Ordinal);
+        return new ServerTools(server, visible, hidden);
+    }
+
+    private static WithheldTool Named(WithheldTool tool) => tool.Server is null ? tool with { Server = SessionKeys.DefaultServer } : tool;
 }

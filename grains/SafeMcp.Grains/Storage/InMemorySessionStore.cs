@@ -37,7 +37,7 @@ public sealed class InMemorySessionStore : ISessionStore
             if (write.Audit is { } audit)
             {
                 var d = audit.Decision;
-                rows = [.. rows, new AuditRow(d, new StoredCall(d.Sequence, d.Tool, d.Verdict, audit.ArgumentsJson, null))];
+                rows = [.. rows, new AuditRow(d, new StoredCall(d.Sequence, d.Tool, d.Verdict, audit.ArgumentsJson, null, d.Server ?? SessionKeys.DefaultServer))];
             }
             if (write.Outcome is { } outcome)
             {

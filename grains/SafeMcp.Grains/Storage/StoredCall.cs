@@ -8,4 +8,5 @@ namespace SafeMcp.Grains.Storage;
 /// <param name="Verdict">What was decided.</param>
 /// <param name="ArgumentsJson">The call's arguments, whole (<see cref="AuditRecord.ArgumentsJson"/>).</param>
 /// <param name="ObservationExcerpt">The reported result's excerpt (<see cref="OutcomeRecord.ObservationExcerpt"/>); null until reported.</param>
-public sealed record StoredCall(long Sequence, string Tool, Verdict Verdict, string ArgumentsJson, string? ObservationExcerpt);
+/// <param name="Server">The MCP server of the tool (rows written before servers were kept read as <c>default</c>).</param>
+public sealed record StoredCall(long Sequence, string Tool, Verdict Verdict, string ArgumentsJson, string? ObservationExcerpt, string Server = SessionKeys.DefaultServer);

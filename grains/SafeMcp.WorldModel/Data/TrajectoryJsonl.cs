@@ -194,6 +194,10 @@ public static class TrajectoryJsonl
         writer.WriteStartObject();
         writer.WriteString("Thought", step.Thought ?? "");
         writer.WriteString("Action", step.Action);
+        if (step.Server is { } server)
+        {
+            writer.WriteString("Server", server);
+        }
         writer.WritePropertyName("Action Input");
         WriteJsonOrString(writer, step.ArgumentsText);
         if (withObservation)
@@ -238,7 +242,8 @@ public static class TrajectoryJsonl
             thought = string.Concat(thought, " ", Text(output));
         }
         var observation = withObservation && Property(step, "Observation", "observation") is { } o ? Text(o) : null;
-        return new TrajectoryStep(string.IsNullOrEmpty(actionName) ? null : actionName, input is { } x ? Text(x) : null, observation, thought);
+        var server = Property(step, "Server", "server") is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
+        return new TrajectoryStep(string.IsNullOrEmpty(actionName) ? null : actionName, input is { } x ? Text(x) : null, observation, thought, server);
     }
 
     private static JsonElement? Property(JsonElement element, string name, string alternative) =>

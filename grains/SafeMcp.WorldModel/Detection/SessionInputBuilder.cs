@@ -10,7 +10,9 @@ namespace SafeMcp.WorldModel.Detection;
 
 /// <summary>
 /// Builds the world model's input from a call in its session: the instruction, the visible tools, the
-/// allowed calls of the bounded recent history (with their argument and observation excerpts) and the call.
+/// allowed calls of the bounded recent history (with their argument and observation excerpts) and the call. Tools of
+/// every server of the session are in it, each under its session name (<see cref="SessionTools.SessionName(ToolProfile)"/>:
+/// <c>server/tool</c> only where two servers share a name), and so are the calls of the prefix and the current call.
 /// </summary>
 public sealed class SessionInputBuilder(FeatureOptions options)
 {
@@ -25,7 +27,7 @@ public sealed class SessionInputBuilder(FeatureOptions options)
         {
             arguments = text[..options.MaxFieldChars];
         }
-        return Build(call.Session, new TrajectoryStep(call.Tool.Name, arguments, null, call.Request.Thought));
+        return Build(call.Session, new TrajectoryStep(call.Session.Tools.SessionName(call.Tool), arguments, null, call.Request.Thought));
     }
 
     /// <summary>The input of the initial check of <paramref name="session"/>: its task, tools and calls so far, no current call.</summary>
@@ -34,16 +36,18 @@ public sealed class SessionInputBuilder(FeatureOptions options)
     private WorldModelInput Build(SessionState session, TrajectoryStep? current)
     {
         var tools = new List<ToolInfo>(session.Tools.Count);
-        foreach (var name in session.VisibleTools())
+        foreach (var profile in session.VisibleProfiles().OrderBy(session.Tools.SessionName, StringComparer.Ordinal))
         {
-            tools.Add(_tools.GetValue(session.Tools[name], tool => ToolInfo.From(tool.Descriptor)));
+            var info = _tools.GetValue(profile, tool => ToolInfo.From(tool.Descriptor));
+            var name = session.Tools.SessionName(profile);
+            tools.Add(ReferenceEquals(name, info.Name) || name == info.Name ? info : info with { Name = name });
         }
         var prefix = new List<TrajectoryStep>(session.RecentCalls.Count);
         foreach (var record in session.RecentCalls)
         {
             if (record.Verdict != Verdict.Deny)
             {
-                prefix.Add(new TrajectoryStep(record.Tool, record.Arguments, record.Observation));
+                prefix.Add(new TrajectoryStep(session.Tools.SessionName(record.Key), record.Arguments, record.Observation));
             }
         }
         return new WorldModelInput(session.Instruction, tools, prefix, current);

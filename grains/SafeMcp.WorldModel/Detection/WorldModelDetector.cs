@@ -41,7 +41,7 @@ public sealed class WorldModelDetector(IWorldModelService service, FeatureOption
             findings.Add(new Finding(Layer, Verdict.Deny, $"The world model could not decide ({e.Message}); the call is denied.", []));
             return;
         }
-        var finding = Map(call.Tool.Name, outcome);
+        var finding = Map(call.Session.Tools.SessionName(call.Tool), outcome);
         if (finding is not null)
         {
             findings.Add(finding);
@@ -72,13 +72,17 @@ public sealed class WorldModelDetector(IWorldModelService service, FeatureOption
         var label = outcome.Label == SafetyLabel.Critical ? "critical" : "unsafe";
         var reason = $"World model: the task and tools put the session at risk from the start ({label}, p={probability:F2}); "
             + $"withholding {string.Join(", ", outcome.FilteredTools)}.";
-        foreach (var tool in outcome.FilteredTools)
+        foreach (var name in outcome.FilteredTools)
         {
-            withheld.Add(new WithheldTool(tool, reason, []));
+            // The model names tools by their session names (server/tool where two servers share a name).
+            foreach (var tool in session.Tools.Resolve(name))
+            {
+                withheld.Add(new WithheldTool(tool.Name, reason, [], tool.Server));
+            }
         }
     }
 
-    /// <summary>The finding a conclusion gives for a call of <paramref name="tool"/>; null when it is safe.</summary>
+    /// <summary>The finding a conclusion gives for a call of <paramref name="tool"/> (its session name); null when it is safe.</summary>
     public static Finding? Map(string tool, CheckOutcome outcome)
     {
         var probability = outcome.Prediction.LabelProbabilities[(int)outcome.Label];

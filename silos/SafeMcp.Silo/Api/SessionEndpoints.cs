@@ -32,8 +32,8 @@ internal static class SessionEndpoints
             .Produces<ApiError>(StatusCodes.Status401Unauthorized)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge);
 
-        sessions.MapGet("/{sessionId}/tools", (HttpContext context, string sessionId) => ToolsAsync(context, api, sessionId))
-            .WithSummary("The tools the session may see now (proactive filtering)")
+        sessions.MapGet("/{sessionId}/tools", (HttpContext context, string sessionId, string? server) => ToolsAsync(context, api, sessionId, server))
+            .WithSummary("The tools the session may see now (proactive filtering): the whole session's, or one server's slice (server=X)")
             .Produces<SessionView>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
@@ -86,8 +86,8 @@ internal static class SessionEndpoints
             () => JsonSerializer.SerializeToUtf8Bytes(request, SafeMcpJsonContext.Default.OpenSessionRequest)).ConfigureAwait(false);
     }
 
-    private static Task<IResult> ToolsAsync(HttpContext context, SessionApi api, string sessionId) =>
-        TurnAsync(context, api, sessionId, grain => grain.ViewAsync(context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);
+    private static Task<IResult> ToolsAsync(HttpContext context, SessionApi api, string sessionId, string? server) =>
+        TurnAsync(context, api, sessionId, grain => grain.ViewAsync(server, context.RequestAborted), SafeMcpJsonContext.Default.SessionView, NoBody);
 
     private static Task<IResult> DecideAsync(HttpContext context, SessionApi api, string sessionId) =>
         BodyTurnAsync(context, api, sessionId, SafeMcpJsonContext.Default.DecideRequest,

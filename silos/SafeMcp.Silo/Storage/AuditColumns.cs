@@ -8,7 +8,10 @@ namespace SafeMcp.Silo.Storage;
 internal static class AuditColumns
 {
     /// <summary>The decision columns every store selects, in the order <see cref="ReadDecision"/> reads them.</summary>
-    public const string DecisionColumns = "sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at";
+    public const string DecisionColumns = "sequence, tool, verdict, withheld, reasons, techniques, decided_by, decided_at, server";
+
+    /// <summary>The columns <see cref="ReadRecentCallsAsync"/> reads, in its order.</summary>
+    public const string RecentCallColumns = "sequence, tool, verdict, arguments, observation, server";
 
     /// <summary>The decision in the current row of a reader over <see cref="DecisionColumns"/>; each store reads its own timestamp type.</summary>
     public static Decision ReadDecision(System.Data.Common.DbDataReader reader, string sessionId, Func<System.Data.Common.DbDataReader, int, DateTimeOffset> readTimestamp) => new(
@@ -20,10 +23,11 @@ internal static class AuditColumns
         ParseList(reader.GetString(4)),
         ParseList(reader.GetString(5)),
         ParseList(reader.GetString(6)),
-        readTimestamp(reader, 7));
+        readTimestamp(reader, 7),
+        reader.GetString(8));
 
     /// <summary>
-    /// The calls of a reader over <c>sequence, tool, verdict, arguments, observation</c>, newest first (the order that
+    /// The calls of a reader over <see cref="RecentCallColumns"/>, newest first (the order that
     /// lets a query stop after the latest few), returned oldest first.
     /// </summary>
     public static async Task<IReadOnlyList<StoredCall>> ReadRecentCallsAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
@@ -32,7 +36,7 @@ internal static class AuditColumns
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             calls.Add(new StoredCall(reader.GetInt64(0), reader.GetString(1), ParseVerdict(reader.GetString(2)), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
         }
         calls.Reverse();
         return calls;

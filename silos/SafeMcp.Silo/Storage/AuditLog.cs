@@ -16,12 +16,12 @@ internal abstract class AuditLog
     private const string UnchainedQuery = "SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND chain_index IS NULL";
     private const string RowsQuery = """
         SELECT session_id, sequence, chain_index, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at,
-               chain_hash, outcome_is_error, outcome_bytes, outcome_taint
+               chain_hash, outcome_is_error, outcome_bytes, outcome_taint, server
         FROM decisions WHERE tenant_id = $1 AND chain_index IS NOT NULL ORDER BY chain_index
         """;
 
     private const string CallsQuery = """
-        SELECT session_id, tool, verdict, withheld, arguments, thought, observation, outcome_is_error IS NOT NULL
+        SELECT session_id, tool, verdict, withheld, arguments, thought, observation, outcome_is_error IS NOT NULL, server
         FROM decisions WHERE tenant_id = $1 ORDER BY session_id, sequence
         """;
 
@@ -112,7 +112,7 @@ internal abstract class AuditLog
                     calls = [];
                 }
                 calls.Add(new HistoryCall(reader.GetString(1), AuditColumns.ParseVerdict(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7)));
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7), reader.GetString(8)));
             }
             if (session is not null && definitions.TryGetValue(session, out var last))
             {
@@ -133,7 +133,7 @@ internal abstract class AuditLog
         {
             var entry = new AuditChainEntry(tenantId, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10), ReadTimestamp(reader, 11));
+                reader.IsDBNull(10) ? null : reader.GetString(10), ReadTimestamp(reader, 11), reader.GetString(16));
             yield return new AuditLogRow(entry, reader.IsDBNull(12) ? string.Empty : reader.GetString(12),
                 reader.IsDBNull(13) ? null : reader.GetBoolean(13), reader.IsDBNull(14) ? null : reader.GetInt64(14), reader.IsDBNull(15) ? null : reader.GetString(15));
         }

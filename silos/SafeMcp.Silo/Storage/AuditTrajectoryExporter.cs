@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Tools;
 using SafeMcp.WorldModel.Data;
 using SafeMcp.WorldModel.Features;
 using SafeMcp.WorldModel.Network;
@@ -51,8 +52,12 @@ internal static class AuditTrajectoryExporter
             throw new InvalidDataException($"Session {session.SessionId}: {e.Message}", e);
         }
         var instruction = definition.Instruction;
-        var tools = definition.Tools.Select(ToolInfo.From).ToArray();
-        var withheldBefore = (definition.WithheldAtOpen ?? []).Select(t => t.Name).Where(name => tools.Any(t => t.Name == name)).ToHashSet(StringComparer.Ordinal);
+        // Tools by their session names, as the world model saw them: server/tool only where two servers share a name.
+        var keys = definition.Keys().ToArray();
+        var shared = keys.GroupBy(k => k.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        string SessionName(ToolKey key) => shared.Contains(key.Name) ? key.Qualified : key.Name;
+        var tools = definition.Tools.Select((tool, i) => ToolInfo.From(tool) with { Name = SessionName(keys[i]) }).ToArray();
+        var withheldBefore = (definition.WithheldAtOpen ?? []).Select(t => SessionName(ToolKey.Of(t))).Where(name => tools.Any(t => t.Name == name)).ToHashSet(StringComparer.Ordinal);
         long index = 0;
         var opening = withheldBefore.Count > 0
             ? new RowLabel(SafetyLabel.Critical, tools.Select(t => t.Name).Where(withheldBefore.Contains).ToArray(), null)
@@ -65,17 +70,19 @@ internal static class AuditTrajectoryExporter
             var withheld = JsonSerializer.Deserialize<string[]>(call.WithheldJson) ?? [];
             var available = tools.Where(t => !withheldBefore.Contains(t.Name)).ToArray();
             var newlyWithheld = withheld.Where(t => !withheldBefore.Contains(t)).ToArray();
+            var action = SessionName(new ToolKey(call.Server, call.Tool));
+            var server = call.Server == SessionKeys.DefaultServer ? null : call.Server;
             // A call sent for approval ran only if a human approved it, and then its client reported what it returned.
             var ran = call.Verdict == Verdict.Allow || (call.Verdict == Verdict.RequireApproval && call.Reported);
             var label = !ran
-                ? new RowLabel(SafetyLabel.Unsafe, [call.Tool], call.Observation)
+                ? new RowLabel(SafetyLabel.Unsafe, [action], call.Observation)
                 : newlyWithheld.Length > 0 ? new RowLabel(SafetyLabel.Critical, newlyWithheld, call.Observation) : new RowLabel(SafetyLabel.Safe, [], call.Observation);
             yield return new TrajectoryRow(index++, new WorldModelInput(instruction, available, prefix.ToArray(),
-                new TrajectoryStep(call.Tool, call.Arguments, null, call.Thought)), label);
+                new TrajectoryStep(action, call.Arguments, null, call.Thought, server)), label);
 
             if (ran)
             {
-                prefix.Add(new TrajectoryStep(call.Tool, call.Arguments, call.Observation, call.Thought));
+                prefix.Add(new TrajectoryStep(action, call.Arguments, call.Observation, call.Thought, server));
             }
             withheldBefore.UnionWith(withheld);
         }

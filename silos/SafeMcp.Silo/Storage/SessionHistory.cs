@@ -16,4 +16,5 @@ internal sealed record SessionHistory(string SessionId, string DefinitionJson, I
 /// <param name="Thought">The agent's stated reason for the call, when its client sent one.</param>
 /// <param name="Observation">The start of what the call returned, secrets redacted; null until the outcome is reported.</param>
 /// <param name="Reported">Whether its client reported an outcome: the call ran (for a call sent for approval, a human approved it).</param>
-internal sealed record HistoryCall(string Tool, Verdict Verdict, string WithheldJson, string Arguments, string? Thought, string? Observation, bool Reported);
+/// <param name="Server">The MCP server of the tool (<c>default</c> for rows written before servers were kept).</param>
+internal sealed record HistoryCall(string Tool, Verdict Verdict, string WithheldJson, string Arguments, string? Thought, string? Observation, bool Reported, string Server = SessionKeys.DefaultServer);

@@ -103,6 +103,10 @@ public static class AuditChain
             writer.WriteStringValue(entry.Thought);
         }
         writer.WriteStringValue(entry.DecidedAt);
+        if (entry.Server != Contracts.SessionKeys.DefaultServer)
+        {
+            writer.WriteStringValue(entry.Server);
+        }
     }
 
     /// <summary>The previous hash goes in as it is stored, between quotes and unescaped (the PostgreSQL chain function concatenates it the same way).</summary>

@@ -34,7 +34,7 @@ public sealed class BaselineMonitor(BaselineOptions options, TimeProvider time) 
     /// <inheritdoc />
     public void Observe(SessionState session, CallRecord? call, OutcomeReport report, DateTimeOffset now, List<WithheldTool> withhold)
     {
-        if (call is not { Tool: var tool } || report.IsError)
+        if (call is not { Tool: var tool, Server: var server } || report.IsError)
         {
             return;
         }
@@ -43,7 +43,7 @@ public sealed class BaselineMonitor(BaselineOptions options, TimeProvider time) 
         {
             withhold.Add(new WithheldTool(tool,
                 $"[{Layer}] '{tool}' returned {report.ResultBytes} bytes, far above its baseline (database dump).",
-                [Techniques.DatabaseDump, Techniques.AnomalyDetection]));
+                [Techniques.DatabaseDump, Techniques.AnomalyDetection], server));
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
     string IToolGate.Layer => Layer;
 
     /// <inheritdoc />
-    public ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask ObserveAsync(SessionState session, string server, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <inheritdoc />
     public async ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public sealed class GrantGate(IGrantStore store, GrantOptions options, TimeProvi
             if (!covered)
             {
                 var why = last is null ? "needs a just-in-time grant" : last.RevokedAt is not null ? $"its grant {last.GrantId} was revoked" : $"its grant {last.GrantId} expired at {last.ExpiresAt:O}";
-                gated.Add(new WithheldTool(tool.Name, $"[{Layer}] '{tool.Name}' {why}.", [Techniques.HighPrivilegeToolAbuse, Techniques.ExplicitPrivilegeBoundaries, Techniques.ScopeLimiting]));
+                gated.Add(new WithheldTool(tool.Name, $"[{Layer}] '{tool.Name}' {why}.", [Techniques.HighPrivilegeToolAbuse, Techniques.ExplicitPrivilegeBoundaries, Techniques.ScopeLimiting], tool.Server));
             }
         }
     }

@@ -15,7 +15,7 @@ public sealed class PoisoningVisibilityRule : IVisibilityRule
     {
         foreach (var tool in session.Tools.Values)
         {
-            if (session.Withheld.ContainsKey(tool.Name))
+            if (session.Withheld.ContainsKey(tool.Key))
             {
                 continue;
             }
@@ -24,7 +24,7 @@ public sealed class PoisoningVisibilityRule : IVisibilityRule
             {
                 withheld.Add(new WithheldTool(tool.Name,
                     $"[{Layer}] The tool's metadata is poisoned: {report.Describe()}.",
-                    [.. report.Techniques, Techniques.AutomatedScanning, Techniques.MetadataSanitization]));
+                    [.. report.Techniques, Techniques.AutomatedScanning, Techniques.MetadataSanitization], tool.Server));
             }
         }
     }

@@ -21,7 +21,7 @@ public sealed class LoopDetector(RateLimitOptions options) : ICallDetector
         var sameTool = 0;
         foreach (var record in recent)
         {
-            if (record.Tool == call.Tool.Name)
+            if (record.Tool == call.Tool.Name && record.Server == call.Tool.Server)
             {
                 sameTool++;
             }
@@ -32,7 +32,7 @@ public sealed class LoopDetector(RateLimitOptions options) : ICallDetector
             var repeats = 0;
             foreach (var record in recent)
             {
-                if (record.ArgumentsHash == hash)
+                if (record.ArgumentsHash == hash && record.Server == call.Tool.Server)
                 {
                     repeats++;
                 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
 using SafeMcp.Grains.Sessions;
+using SafeMcp.Grains.Tools;
 
 namespace SafeMcp.Grains.Defenses.Registry;
 
@@ -19,7 +20,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     public const string Layer = "registry";
 
     /// <summary>The server name of sessions that do not name one.</summary>
-    public const string DefaultServer = "default";
+    public const string DefaultServer = SessionKeys.DefaultServer;
 
     private readonly ConcurrentDictionary<(string Tenant, string Server), ServerPins> _servers = new();
 
@@ -27,9 +28,8 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     string IToolGate.Layer => Layer;
 
     /// <inheritdoc />
-    public async ValueTask ObserveAsync(SessionState session, CancellationToken cancellationToken)
+    public async ValueTask ObserveAsync(SessionState session, string server, CancellationToken cancellationToken)
     {
-        var server = session.Server ?? DefaultServer;
         var pins = await GetFreshAsync(session.TenantId, server, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await pins.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -55,16 +55,16 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         }
     }
 
-    /// <summary>The pins that <paramref name="session"/>'s tool list changes, given the <paramref name="current"/> pins of its server.</summary>
+    /// <summary>The pins that <paramref name="server"/>'s slice of <paramref name="session"/>'s tools changes, given the <paramref name="current"/> pins of that server.</summary>
     private List<ToolPin> Changes(SessionState session, string server, IReadOnlyDictionary<string, ToolPin> current, DateTimeOffset now)
     {
         // A named server's tool list is its whole list: a tool new to it, or gone from it, means something. Sessions
-        // that name no server share one namespace across whatever servers the tenant runs, each with its own
-        // subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
-        var named = session.Server is not null;
+        // that name no server (the server 'default') share one namespace across whatever servers the tenant runs, each
+        // with its own subset of tools, so there a tool is pinned when first seen and only a changed definition is a rug pull.
+        var named = server != DefaultServer;
         var firstSight = (current.Count == 0 || !named) && !options.QuarantineFirstSight;
         var changes = new List<ToolPin>();
-        foreach (var tool in session.Tools.Values)
+        foreach (var tool in session.Tools.Of(server))
         {
             var hash = ToolFingerprint.Of(tool.Descriptor);
             current.TryGetValue(tool.Name, out var pin);
@@ -76,7 +76,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
         }
         foreach (var pin in named ? current.Values : [])
         {
-            if (pin.Status != PinStatus.Removed && !session.Tools.ContainsKey(pin.Tool))
+            if (pin.Status != PinStatus.Removed && !session.Tools.Contains(new ToolKey(server, pin.Tool)))
             {
                 changes.Add(pin with { Status = PinStatus.Removed, Reason = null, UpdatedAt = now });
             }
@@ -105,20 +105,27 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
     /// <inheritdoc />
     public async ValueTask ApplyAsync(SessionState session, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
     {
-        var server = session.Server ?? DefaultServer;
+        foreach (var server in session.Tools.Servers)
+        {
+            await ApplyAsync(session, server, now, gated, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ApplyAsync(SessionState session, string server, DateTimeOffset now, List<WithheldTool> gated, CancellationToken cancellationToken)
+    {
         var pins = await GetFreshAsync(session.TenantId, server, now, cancellationToken).ConfigureAwait(false);
-        if (pins.Tools.Count == 0 && session.Tools.Count > 0)
+        if (pins.Tools.Count == 0)
         {
             // A session opened before its server was ever pinned (e.g. stored before the registry existed): first sight.
-            await ObserveAsync(session, cancellationToken).ConfigureAwait(false);
+            await ObserveAsync(session, server, cancellationToken).ConfigureAwait(false);
         }
         var tools = pins.Tools;
-        foreach (var tool in session.Tools.Values)
+        foreach (var tool in session.Tools.Of(server))
         {
             var hash = ToolFingerprint.Of(tool.Descriptor);
             if (!tools.TryGetValue(tool.Name, out var pin))
             {
-                gated.Add(new WithheldTool(tool.Name, $"[{Layer}] '{tool.Name}' is not in the registry of server '{server}'.", [Techniques.PersistentToolRedefinition, Techniques.ToolRegistryVerification]));
+                gated.Add(new WithheldTool(tool.Name, $"[{Layer}] '{tool.Name}' is not in the registry of server '{server}'.", [Techniques.PersistentToolRedefinition, Techniques.ToolRegistryVerification], server));
             }
             else if (pin.Status != PinStatus.Approved || pin.ApprovedHash != hash)
             {
@@ -126,7 +133,7 @@ public sealed class ToolRegistry(IToolRegistryStore store, RegistryOptions optio
                 var technique = reason == QuarantineReason.Changed ? Techniques.RugPull : Techniques.PersistentToolRedefinition;
                 gated.Add(new WithheldTool(tool.Name,
                     $"[{Layer}] '{tool.Name}' of server '{server}' is quarantined ({reason}) until an admin approves it.",
-                    [technique, Techniques.ToolPinning, Techniques.DescriptionIntegrity]));
+                    [technique, Techniques.ToolPinning, Techniques.DescriptionIntegrity], server));
             }
         }
     }

@@ -14,12 +14,12 @@ namespace SafeMcp.Silo.Storage.Postgres;
 internal static class AuditChainArrays
 {
     /// <summary>How many values <see cref="Values"/> gives.</summary>
-    public const int ValueCount = 15;
+    public const int ValueCount = 16;
 
     /// <summary>
     /// The arrays for <paramref name="writes"/> (all of one tenant, each with an audit record; none gives empty arrays):
     /// sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decided by, withheld, arguments,
-    /// thoughts, decision times, and the hashed text's parts before and after the chain index.
+    /// thoughts, decision times, the hashed text's parts before and after the chain index, and servers (migration 0008).
     /// </summary>
     public static object[] Values(string tenantId, IReadOnlyList<SessionWrite> writes)
     {
@@ -39,6 +39,7 @@ internal static class AuditChainArrays
         var decidedAt = new DateTimeOffset[n];
         var heads = new byte[n][];
         var tails = new byte[n][];
+        var servers = new string[n];
         for (var i = 0; i < n; i++)
         {
             var write = writes[i];
@@ -60,8 +61,9 @@ internal static class AuditChainArrays
             decidedAt[i] = DecidedAt(audit.Decision);
             heads[i] = parts.Head;
             tails[i] = parts.Tail;
+            servers[i] = entry.Server;
         }
-        return [sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decidedBy, withheld, arguments, thoughts, decidedAt, heads, tails];
+        return [sessions, versions, epochs, sequences, tools, verdicts, reasons, techniques, decidedBy, withheld, arguments, thoughts, decidedAt, heads, tails, servers];
     }
 
     /// <summary>The decision as the chain covers it, in the form it is stored and read back (see <see cref="DecidedAt"/>).</summary>
@@ -70,7 +72,7 @@ internal static class AuditChainArrays
         var d = audit.Decision;
         return new AuditChainEntry(tenantId, sessionId, d.Sequence, 0, d.Tool, AuditColumns.VerdictName(d.Verdict),
             AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
-            audit.ArgumentsJson, audit.Thought, AuditColumns.PostgresTimestampText(DecidedAt(d)));
+            audit.ArgumentsJson, audit.Thought, AuditColumns.PostgresTimestampText(DecidedAt(d)), d.Server ?? Contracts.SessionKeys.DefaultServer);
     }
 
     /// <summary>The decision time as <c>timestamptz</c> keeps it: UTC, whole microseconds.</summary>

@@ -5,7 +5,7 @@ using SafeMcp.Grains.Storage;
 namespace SafeMcp.Silo.Storage.Postgres;
 
 /// <summary>
-/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_writes</c> (migration 0007) applies
+/// The last statement of a tenant's group in a group-commit batch: <c>safemcp_commit_writes</c> (migrations 0007, 0008) applies
 /// the group's common writes with one UPDATE over arrays, fenced like <see cref="SessionWriteStatement"/> and looking
 /// each write's lease and session row up by key, then links the group's decisions to the tenant's audit chain
 /// (<see cref="AuditChainArrays"/>). It returns the positions (1-based, in the order given) of the common writes that

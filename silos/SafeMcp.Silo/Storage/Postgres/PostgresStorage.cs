@@ -39,8 +39,8 @@ internal sealed class PostgresStorage : ISessionStore, ITenantStore, IStoragePro
             await using var reader = await TenantBatch.ReadAsync(connection, TenantBatch.SetTenant(tenantId),
             [
                 TenantBatch.Statement("SELECT definition, state, version FROM sessions WHERE tenant_id = $1 AND session_id = $2", tenantId, sessionId),
-                TenantBatch.Statement("""
-                    SELECT sequence, tool, verdict, arguments, observation FROM decisions
+                TenantBatch.Statement($"""
+                    SELECT {AuditColumns.RecentCallColumns} FROM decisions
                     WHERE tenant_id = $1 AND session_id = $2 ORDER BY sequence DESC LIMIT $3
                     """, tenantId, sessionId, recentCalls),
             ], cancellationToken).ConfigureAwait(false);

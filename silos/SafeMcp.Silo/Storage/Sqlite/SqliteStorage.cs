@@ -78,11 +78,11 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
         using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT d.definition, s.state, s.version FROM sessions s
             JOIN session_definitions d ON d.tenant_id = s.tenant_id AND d.session_id = s.session_id
             WHERE s.tenant_id = $t AND s.session_id = $s;
-            SELECT sequence, tool, verdict, arguments, observation FROM decisions
+            SELECT {AuditColumns.RecentCallColumns} FROM decisions
             WHERE tenant_id = $t AND session_id = $s ORDER BY sequence DESC LIMIT $n;
             """;
         command.Parameters.AddWithValue("$t", tenantId);
@@ -301,8 +301,8 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 ON CONFLICT (tenant_id, session_id) DO UPDATE SET definition = excluded.definition
                 """);
             _insertDecision = new PreparedStatement(connection, """
-                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                INSERT INTO decisions (tenant_id, session_id, sequence, tool, verdict, reasons, techniques, decided_by, withheld, arguments, thought, decided_at, chain_index, chain_hash, server)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 """);
             _readHead = new PreparedStatement(connection, "SELECT length, head_hash FROM audit_chain_heads WHERE tenant_id = ?1");
             _writeHead = new PreparedStatement(connection, """
@@ -355,12 +355,12 @@ internal sealed class SqliteStorage : ISessionStore, ITenantStore, IStorageProbe
                 var (length, head) = ChainHead(write.TenantId);
                 var entry = new AuditChainEntry(write.TenantId, write.SessionId, d.Sequence, length + 1, d.Tool, AuditColumns.VerdictName(d.Verdict),
                     AuditColumns.List(d.Reasons), AuditColumns.List(d.Techniques), AuditColumns.List(d.DecidedBy), AuditColumns.List(d.WithheldTools),
-                    audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"));
+                    audit.ArgumentsJson, audit.Thought, d.DecidedAt.ToString("O"), d.Server ?? SessionKeys.DefaultServer);
                 var hash = AuditChain.Link(head, entry);
                 _insertDecision.Text(1, entry.TenantId).Text(2, entry.SessionId).Integer(3, entry.Sequence).Text(4, entry.Tool).Text(5, entry.Verdict)
                     .Text(6, entry.Reasons).Text(7, entry.Techniques).Text(8, entry.DecidedBy).Text(9, entry.Withheld)
                     .Text(10, entry.Arguments).Text(11, entry.Thought).Text(12, entry.DecidedAt).Integer(13, entry.ChainIndex).Text(14, hash)
-                    .Execute();
+                    .Text(15, entry.Server).Execute();
                 _batchHeads[write.TenantId] = (entry.ChainIndex, hash);
             }
             if (write.Outcome is { } outcome)
