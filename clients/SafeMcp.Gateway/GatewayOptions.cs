@@ -15,6 +15,9 @@ internal sealed class GatewayOptions
     /// <summary>Header carrying the SafeMCP session handle a client returns (see the README). Default <c>SafeMcp-Session</c>.</summary>
     public string SessionHeader { get; init; } = "SafeMcp-Session";
 
+    /// <summary>How long a multi-round-trip approval's sealed state is accepted back. Default 5 minutes.</summary>
+    public TimeSpan ApprovalStateLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Most stateful HTTP sessions kept idle at once (the SDK's <c>MaxIdleSessionCount</c>). Default 1,000.</summary>
     public int MaxIdleHttpSessions { get; init; } = 1000;
 

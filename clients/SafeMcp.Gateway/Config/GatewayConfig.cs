@@ -19,6 +19,12 @@ internal sealed record GatewayConfig(Uri Silo, IReadOnlyList<UpstreamServerConfi
     /// <summary>How the <c>http</c> command serves its clients.</summary>
     public HttpDownstreamConfig Http { get; init; } = new();
 
+    /// <summary>
+    /// The secret approval states are sealed with (<c>approvalKeyEnv</c> names the variable holding it; at least 32
+    /// characters); null: a random key of this process, so states do not survive a restart nor pass to another gateway.
+    /// </summary>
+    public string? ApprovalKey { get; init; }
+
     /// <summary>The gateway's log level (<c>logLevel</c>). Default Information.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 

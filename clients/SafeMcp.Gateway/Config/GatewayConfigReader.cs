@@ -11,7 +11,7 @@ namespace SafeMcp.Gateway.Config;
 /// </summary>
 internal static class GatewayConfigReader
 {
-    private static readonly string[] s_rootKeys = ["silo", "tenants", "http", "logLevel"];
+    private static readonly string[] s_rootKeys = ["silo", "tenants", "http", "logLevel", "approvalKeyEnv"];
     private static readonly string[] s_httpKeys = ["mode", "sessionIdleTimeout", "allowedOrigins", "allowedHosts"];
     private static readonly string[] s_tenantKeys = ["name", "apiKey", "apiKeyEnv", "servers", "profiles", "callers"];
     private static readonly string[] s_serverKeys = ["name", "command", "args", "env", "inheritEnv", "relay", "cwd", "url", "instruction"];
@@ -105,7 +105,16 @@ internal static class GatewayConfigReader
             throw Error(root, "no upstream server is configured.");
         }
         var logLevel = Optional(root, "logLevel") is { } level ? LogLevelOf(level) : LogLevel.Information;
-        return new GatewayConfig(silo, servers) { Profiles = profiles, Callers = callers, SecretVariables = secretVariables, Http = ReadHttp(Optional(root, "http")), LogLevel = logLevel };
+        string? approvalKey = null;
+        if (Optional(root, "approvalKeyEnv") is { } approvalNode)
+        {
+            var variable = Text(approvalNode, "approvalKeyEnv");
+            approvalKey = environment(variable) is { Length: >= 32 } value
+                ? value
+                : throw Error(approvalNode, $"the environment variable '{variable}' named by 'approvalKeyEnv' must hold at least 32 characters.");
+            secretVariables.Add(variable);
+        }
+        return new GatewayConfig(silo, servers) { Profiles = profiles, Callers = callers, SecretVariables = secretVariables, ApprovalKey = approvalKey, Http = ReadHttp(Optional(root, "http")), LogLevel = logLevel };
     }
 
     private static void NoteVariable(YamlMappingNode map, string key, HashSet<string> variables)

@@ -16,11 +16,11 @@ internal sealed class GatewayEndpoint : IDisposable
 {
     private readonly EndpointSupervisor _supervisor;
 
-    public GatewayEndpoint(EndpointConfig config, Uri silo, IReadOnlyList<UpstreamConnection> upstreams, Func<MessageContext, string> sessionOf, ILoggerFactory loggers)
+    public GatewayEndpoint(EndpointConfig config, Uri silo, IReadOnlyList<UpstreamConnection> upstreams, Func<MessageContext, string> sessionOf, ApprovalStates states, ILoggerFactory loggers)
     {
         Config = config;
         Tools = new EndpointTools(upstreams, config.Namespaced);
-        _supervisor = new EndpointSupervisor(config, silo, Tools, sessionOf, loggers.CreateLogger<EndpointSupervisor>());
+        _supervisor = new EndpointSupervisor(config, silo, Tools, sessionOf, states, loggers.CreateLogger<EndpointSupervisor>());
     }
 
     /// <summary>What the endpoint fronts.</summary>

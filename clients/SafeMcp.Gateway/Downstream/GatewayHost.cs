@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 using SafeMcp.Gateway.Config;
+using SafeMcp.Gateway.Supervision;
 using SafeMcp.Gateway.Upstream;
 
 namespace SafeMcp.Gateway.Downstream;
@@ -29,9 +32,12 @@ internal sealed class GatewayHost : IAsyncDisposable
         var upstreams = endpoints.SelectMany(e => e.Servers).DistinctBy(s => s.Name)
             .ToDictionary(s => s.Name, s => new UpstreamConnection(s, options, config.SecretVariables, loggers), StringComparer.Ordinal);
         await Task.WhenAll(upstreams.Values.Select(u => u.StartAsync())).ConfigureAwait(false);
+        // Sealed approval states: under the configured key (several gateways share it), else one of this process.
+        var key = config.ApprovalKey is { } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : RandomNumberGenerator.GetBytes(32);
+        var states = new ApprovalStates(key, options.ApprovalStateLifetime, TimeProvider.System);
         var served = endpoints.ToDictionary(
             e => e.Name,
-            e => new GatewayEndpoint(e, config.Silo, [.. e.Servers.Select(s => upstreams[s.Name])], sessionOf, loggers),
+            e => new GatewayEndpoint(e, config.Silo, [.. e.Servers.Select(s => upstreams[s.Name])], sessionOf, states, loggers),
             StringComparer.Ordinal);
         var host = new GatewayHost([.. upstreams.Values], served);
         try

@@ -30,13 +30,19 @@ internal sealed partial class EndpointSupervisor : IDisposable
     private readonly ConcurrentDictionary<string, SupervisedSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILogger _log;
 
-    public EndpointSupervisor(EndpointConfig endpoint, Uri silo, EndpointTools tools, Func<MessageContext, string> sessionOf, ILogger<EndpointSupervisor> log)
+    // The key of the approval question inside a multi-round-trip request.
+    private const string ApprovalInput = "safemcp.approval";
+
+    private readonly ApprovalStates _states;
+
+    public EndpointSupervisor(EndpointConfig endpoint, Uri silo, EndpointTools tools, Func<MessageContext, string> sessionOf, ApprovalStates states, ILogger<EndpointSupervisor> log)
     {
+        _states = states;
         _endpoint = endpoint;
         _tools = tools;
         _sessionOf = sessionOf;
         _log = log;
-        _hook = new SafeMcpHook(new SafeMcpOptions { BaseAddress = silo, ApiKey = endpoint.ApiKey, Instruction = endpoint.Instruction, ServerName = endpoint.Name });
+        _hook = new SafeMcpHook(new SafeMcpOptions { BaseAddress = silo, ApiKey = endpoint.ApiKey, Instruction = endpoint.Instruction, ServerName = endpoint.Name }, endpoint.Name);
         _approval = new HumanApproval(_hook);
     }
 
@@ -121,10 +127,16 @@ internal sealed partial class EndpointSupervisor : IDisposable
         }
         var server = tool.Upstream.Server.Name;
         var session = For(context);
+        var arguments = CallArguments.ToJson(call.Arguments);
+        if (call.RequestState is { } state)
+        {
+            // The retry of a multi-round-trip approval: the state says what was decided; no second decision.
+            return await ResumeAsync(context, next, session, tool, arguments, state, cancellationToken).ConfigureAwait(false);
+        }
         Decision decision;
         try
         {
-            decision = await DecideAsync(session, new DecideRequest(tool.UpstreamName, CallArguments.ToJson(call.Arguments), Server: server), cancellationToken).ConfigureAwait(false);
+            decision = await DecideAsync(session, new DecideRequest(tool.UpstreamName, arguments, Server: server), cancellationToken).ConfigureAwait(false);
         }
         catch (SafeMcpException e)
         {
@@ -136,6 +148,11 @@ internal sealed partial class EndpointSupervisor : IDisposable
         {
             case Verdict.Deny:
                 return RefusalResults.Denied(decision);
+            case Verdict.RequireApproval when context.Server.IsMrtrSupported && _hook.Options.AskHumanForApproval:
+                // MCP 2026-07-28: the client asks its human and retries with the answer and this sealed state.
+                throw new InputRequiredException(
+                    new Dictionary<string, InputRequest> { [ApprovalInput] = InputRequest.ForElicitation(HumanApproval.RequestFor(decision, call)) },
+                    _states.Seal(session.SessionId, server, tool.UpstreamName, ApprovalStates.Digest(arguments), decision.Sequence));
             case Verdict.RequireApproval:
                 var answer = await _approval.AskAsync(context.Server, decision, call, cancellationToken).ConfigureAwait(false);
                 if (answer != ApprovalAnswer.Approved)
@@ -151,6 +168,34 @@ internal sealed partial class EndpointSupervisor : IDisposable
         {
             return await next(context, cancellationToken).ConfigureAwait(false);
         }
+        return await RunAndReportAsync(context, next, session, server, decision.Sequence, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<CallToolResult> ResumeAsync(
+        RequestContext<CallToolRequestParams> context, McpRequestHandler<CallToolRequestParams, CallToolResult> next, SupervisedSession session,
+        ProxyTool tool, System.Text.Json.JsonElement? arguments, string state, CancellationToken cancellationToken)
+    {
+        var call = context.Params!;
+        if (_states.Open(state, session.SessionId, tool.Upstream.Server.Name, tool.UpstreamName, ApprovalStates.Digest(arguments), out var problem) is not { } claim)
+        {
+            LogStateRefused(session.SessionId, call.Name, problem);
+            return Refused($"SafeMCP refused the call to '{call.Name}': {problem}. Call it again without a requestState to have it decided.");
+        }
+        var approved = call.InputResponses?.TryGetValue(ApprovalInput, out var response) == true
+            && response.Deserialize(InputResponse.ElicitResultJsonTypeInfo) is { } answer && HumanApproval.Approves(answer);
+        if (!approved)
+        {
+            return Refused($"SafeMCP denied the call to '{call.Name}' (decision {claim.Sequence}): it needed a human's approval and the human did not give it.");
+        }
+        return await RunAndReportAsync(context, next, session, tool.Upstream.Server.Name, claim.Sequence, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static CallToolResult Refused(string text) => new() { IsError = true, Content = [new TextContentBlock { Text = text }] };
+
+    private async ValueTask<CallToolResult> RunAndReportAsync(
+        RequestContext<CallToolRequestParams> context, McpRequestHandler<CallToolRequestParams, CallToolResult> next, SupervisedSession session, string server, long sequence,
+        CancellationToken cancellationToken)
+    {
         CallToolResult result;
         try
         {
@@ -158,10 +203,10 @@ internal sealed partial class EndpointSupervisor : IDisposable
         }
         catch (Exception e)
         {
-            await ReportAsync(context, session, OutcomeReader.Failed(decision.Sequence, e) with { Server = server }).ConfigureAwait(false);
+            await ReportAsync(context, session, OutcomeReader.Failed(sequence, e) with { Server = server }).ConfigureAwait(false);
             throw;
         }
-        await ReportAsync(context, session, OutcomeReader.Read(decision.Sequence, result, _hook.Options.MaxReportedContentChars) with { Server = server }).ConfigureAwait(false);
+        await ReportAsync(context, session, OutcomeReader.Read(sequence, result, _hook.Options.MaxReportedContentChars) with { Server = server }).ConfigureAwait(false);
         return result;
     }
 
@@ -278,6 +323,9 @@ internal sealed partial class EndpointSupervisor : IDisposable
     }
 
     public void Dispose() => _hook.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SafeMCP session {SessionId}: a retried call to '{Tool}' was refused: {Problem}")]
+    private partial void LogStateRefused(string sessionId, string tool, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant '{Tenant}': the silo cannot be reached to check its key now ({Problem}); calls are denied until it answers")]
     private partial void LogSiloUnavailable(string tenant, string problem);
