@@ -36,6 +36,16 @@ internal static class NodeServers
         }
     }
 
+    /// <summary>Our agent client script on the npm SDKs (v1 and v2), for the tests' real npm clients.</summary>
+    public static string AgentClient
+    {
+        get
+        {
+            Installed(Path.Combine("node_modules", "@modelcontextprotocol", "client", "package.json"));
+            return Path.Combine(Folder, "agent-client.mjs");
+        }
+    }
+
     private static string Installed(string relative)
     {
         var path = Path.Combine(Folder, relative);
