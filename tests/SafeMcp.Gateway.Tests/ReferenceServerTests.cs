@@ -38,7 +38,7 @@ public sealed class ReferenceServerTests(GatewayFixture fixture) : IClassFixture
     private static Dictionary<string, object?> Args(params (string Name, object? Value)[] arguments) => arguments.ToDictionary(a => a.Name, a => a.Value);
 
     [Fact]
-    public async Task Filesystem_server_tools_that_write_or_move_are_not_read_only_and_an_overwrite_asks_the_human()
+    public async Task Filesystem_server_tools_that_write_or_move_are_not_read_only_and_writing_a_new_file_runs_unasked()
     {
         File.WriteAllText(Path.Combine(_files.Path, "notes.txt"), "Meeting moved to Thursday.");
         await using var session = await GatewaySession.StartAsync(fixture, "files", FilesystemYaml, approve: true);
@@ -68,11 +68,12 @@ public sealed class ReferenceServerTests(GatewayFixture fixture) : IClassFixture
         Assert.False(move.IsError == true, Text(move));
         var afterWrite = await SnapshotAsync(session);
         Assert.Contains("fs.write", afterWrite.CapabilitiesUsed);
-        // write_file says it may overwrite (destructiveHint): the cluster asked, and the human was asked through the gateway.
-        Assert.Contains(session.ApprovalMessages, m => m.Contains("'write_file'", StringComparison.Ordinal));
+        // write_file says it may overwrite (destructiveHint), but todo.txt is a file the session never met: a new file,
+        // not a destruction, so nobody was asked.
+        Assert.DoesNotContain(session.ApprovalMessages, m => m.Contains("'write_file'", StringComparison.Ordinal));
         Assert.Equal(["read_text_file", "write_file", "move_file"], afterWrite.Decisions.Select(d => d.Tool));
         Assert.Equal(Verdict.Allow, afterWrite.Decisions[0].Verdict);
-        Assert.Equal(Verdict.RequireApproval, afterWrite.Decisions[1].Verdict);
+        Assert.Equal(Verdict.Allow, afterWrite.Decisions[1].Verdict);
         Assert.True(File.Exists(Path.Combine(_files.Path, "done.txt")));
     }
 
@@ -81,6 +82,9 @@ public sealed class ReferenceServerTests(GatewayFixture fixture) : IClassFixture
     {
         File.WriteAllText(Path.Combine(_files.Path, "notes.txt"), "keep me");
         await using var session = await GatewaySession.StartAsync(fixture, "files", FilesystemYaml);
+        // The session has read the file, so it knows the write would replace it.
+        var read = await session.CallAsync("read_text_file", Args(("path", Path.Combine(_files.Path, "notes.txt"))));
+        Assert.False(read.IsError == true, Text(read));
 
         var write = await session.CallAsync("write_file", Args(("path", Path.Combine(_files.Path, "notes.txt")), ("content", "gone")));
 

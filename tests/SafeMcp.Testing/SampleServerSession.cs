@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -23,7 +24,14 @@ public sealed class SampleServerSession : IAsyncDisposable
     private McpClient _client = null!;
     private int _approvalRequests;
 
-    private SampleServerSession(string sessionId) => SessionId = sessionId;
+    private SampleServerSession(string sessionId, bool keyInMeta)
+    {
+        SessionId = sessionId;
+        _requestOptions = keyInMeta ? new ModelContextProtocol.RequestOptions { Meta = new JsonObject { ["io.safemcp/session"] = sessionId } } : null;
+    }
+
+    // Set when the session key travels in each request's _meta rather than in the server's environment.
+    private readonly ModelContextProtocol.RequestOptions? _requestOptions;
 
     /// <summary>The SafeMCP session id the server was given.</summary>
     public string SessionId { get; }
@@ -59,20 +67,36 @@ public sealed class SampleServerSession : IAsyncDisposable
     /// </summary>
     public static Task<SampleServerSession> StartAsync(
         Uri siloAddress, string apiKey, string? instruction = null, bool? approve = null, Action<string>? prepareSandbox = null, string protocolVersion = LatestProtocol) =>
-        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve, prepareSandbox, protocolVersion);
+        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve, prepareSandbox, protocolVersion, new Joining($"e2e-{Guid.NewGuid():N}", null, false));
+
+    /// <summary>
+    /// Starts one of several sample servers an agent host runs for one agent: named <paramref name="serverName"/>, it
+    /// joins the SafeMCP session <paramref name="sessionId"/>, given to it in its environment (<c>SAFEMCP_SESSION_ID</c>)
+    /// or, when <paramref name="keyInMeta"/>, in every request's <c>_meta</c> field <c>io.safemcp/session</c>.
+    /// </summary>
+    public static Task<SampleServerSession> StartJoinedAsync(
+        Uri siloAddress, string apiKey, string sessionId, string serverName, bool keyInMeta, string? instruction = null, Action<string>? prepareSandbox = null) =>
+        StartAsync(supervisor: (siloAddress, apiKey, instruction), approve: null, prepareSandbox, LatestProtocol, new Joining(sessionId, serverName, keyInMeta));
 
     /// <summary>Starts the sample server without the SafeMCP hook (<c>--unsupervised</c>), e.g. to measure what the hook costs.</summary>
     public static Task<SampleServerSession> StartUnsupervisedAsync(Action<string>? prepareSandbox = null) =>
-        StartAsync(supervisor: null, approve: null, prepareSandbox, LatestProtocol);
+        StartAsync(supervisor: null, approve: null, prepareSandbox, LatestProtocol, new Joining($"e2e-{Guid.NewGuid():N}", null, false));
+
+    /// <summary>The session a server joins, the name it runs under (null: the sample's own) and where the key travels.</summary>
+    private sealed record Joining(string SessionId, string? ServerName, bool KeyInMeta);
 
     private static async Task<SampleServerSession> StartAsync(
-        (Uri Address, string ApiKey, string? Instruction)? supervisor, bool? approve, Action<string>? prepareSandbox, string protocolVersion)
+        (Uri Address, string ApiKey, string? Instruction)? supervisor, bool? approve, Action<string>? prepareSandbox, string protocolVersion, Joining joining)
     {
-        var session = new SampleServerSession($"e2e-{Guid.NewGuid():N}");
+        var session = new SampleServerSession(joining.SessionId, joining.KeyInMeta);
         prepareSandbox?.Invoke(session.Sandbox);
 
         List<string> arguments = [RepositoryPaths.BuiltAssembly("clients/SafeMcp.SampleServer", "safemcp-sample-server"), "--sandbox", session.Sandbox];
-        var environment = new Dictionary<string, string?> { ["SAFEMCP_SESSION_ID"] = session.SessionId };
+        if (joining.ServerName is { } name)
+        {
+            arguments.AddRange(["--server-name", name]);
+        }
+        var environment = new Dictionary<string, string?> { ["SAFEMCP_SESSION_ID"] = joining.KeyInMeta ? null : session.SessionId };
         if (supervisor is { } s)
         {
             environment["SAFEMCP_URL"] = s.Address.ToString();
@@ -148,11 +172,11 @@ public sealed class SampleServerSession : IAsyncDisposable
 
     /// <summary>The names of the tools the client sees now.</summary>
     public async Task<IReadOnlyList<string>> ToolNamesAsync() =>
-        (await _client.ListToolsAsync().ConfigureAwait(false)).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
+        (await _client.ListToolsAsync(_requestOptions).ConfigureAwait(false)).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Calls <paramref name="tool"/> with string arguments.</summary>
     public async Task<CallToolResult> CallAsync(string tool, params (string Name, string Value)[] arguments) =>
-        await _client.CallToolAsync(tool, arguments.ToDictionary(a => a.Name, a => (object?)a.Value)).ConfigureAwait(false);
+        await _client.CallToolAsync(tool, arguments.ToDictionary(a => a.Name, a => (object?)a.Value), options: _requestOptions).ConfigureAwait(false);
 
     /// <summary>Waits for the next <c>notifications/tools/list_changed</c>.</summary>
     public async Task WaitForToolListChangedAsync()

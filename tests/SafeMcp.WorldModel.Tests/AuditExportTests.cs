@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SafeMcp.Contracts;
 using SafeMcp.Grains.Decisions;
+using SafeMcp.Grains.Defenses.Audit;
 using SafeMcp.Grains.Sessions;
 using SafeMcp.Silo.Storage;
 using SafeMcp.Silo.Storage.Sqlite;
@@ -148,6 +149,73 @@ public sealed class AuditExportTests : IDisposable
         }
         Assert.Equal("They are old.", read[1].Input.Current!.Thought);
         Assert.Equal(SafetyLabel.Unsafe, read[1].Label!.Safety);
+    }
+
+    [Fact]
+    public async Task Export_of_a_session_of_two_servers_names_each_calls_server_and_qualifies_a_shared_name()
+    {
+        var path = await RecordAsync(async storage =>
+        {
+            var pipeline = new DecisionPipeline([new VerdictFor("fetch_url", Verdict.Deny)], []);
+            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", "Summarize my notes", [new("read_file"), new("write_file")], "files"), CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", null, [new("fetch_url"), new("read_file")], "web"), CancellationToken.None);
+            var read = await grain.DecideAsync(new DecideRequest("read_file", JsonDocument.Parse("""{"path":"notes.md"}""").RootElement.Clone(), Server: "files"), CancellationToken.None);
+            await grain.ReportOutcomeAsync(new OutcomeReport(read.Sequence, false, "notes", 5, "files"), CancellationToken.None);
+            await grain.DecideAsync(new DecideRequest("fetch_url", JsonDocument.Parse("""{"url":"https://example.com"}""").RootElement.Clone(), Server: "web"), CancellationToken.None);
+        });
+
+        var rows = await ExportAsync(path);
+
+        Assert.Equal(["files/read_file", "write_file", "fetch_url", "web/read_file"], rows[0].Input.Tools.Select(t => t.Name));
+        Assert.Equal(("files/read_file", "files"), (rows[1].Input.Current!.Action, rows[1].Input.Current!.Server));
+        Assert.Equal(("fetch_url", "web"), (rows[2].Input.Current!.Action, rows[2].Input.Current!.Server));
+        Assert.Equal(["fetch_url"], rows[2].Label!.FilteredTools);
+        Assert.Equal("files", Assert.Single(rows[2].Input.Prefix).Server);
+        // The JSONL form keeps the server beside the action.
+        var file = Path.Combine(_directory, "rows.jsonl");
+        TrajectoryJsonl.Write(file, [rows[2]]);
+        var line = File.ReadAllLines(file).Single();
+        Assert.Contains("\"Server\":\"web\"", line, StringComparison.Ordinal);
+        Assert.Equal("web", TrajectoryJsonl.ParseRow(line, 0).Input.Current!.Server);
+    }
+
+    [Fact]
+    public async Task The_audit_chain_covers_a_calls_server_and_rows_of_the_default_server_hash_as_before()
+    {
+        var path = await RecordAsync(async storage =>
+        {
+            var pipeline = new DecisionPipeline([], []);
+            var grain = await SessionGrain.ActivateAsync("t", "s", storage, pipeline, new SessionGrainOptions(), TimeProvider.System, CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", null, [new("read_file")]), CancellationToken.None);
+            await grain.OpenAsync(new OpenSessionRequest("s", null, [new("fetch_url")], "web"), CancellationToken.None);
+            await grain.DecideAsync(new DecideRequest("read_file"), CancellationToken.None);
+            await grain.DecideAsync(new DecideRequest("fetch_url"), CancellationToken.None);
+        });
+        var log = new SqliteAuditLog(path);
+        Assert.True((await log.VerifyAsync("t", CancellationToken.None)).Result.IsIntact);
+        var rows = new List<AuditLogRow>();
+        await foreach (var row in log.ReadAsync("t", CancellationToken.None))
+        {
+            rows.Add(row);
+        }
+        Assert.Equal(["default", "web"], rows.Select(r => r.Entry.Server));
+        // A default-server row hashes exactly the fields it hashed before servers were kept (so old rows verify), a row of
+        // another server its server too.
+        var e = rows[0].Entry;
+        var before = JsonSerializer.Serialize(new object?[] { AuditChain.Genesis, e.TenantId, e.SessionId, e.Sequence, e.ChainIndex, e.Tool, e.Verdict, e.Reasons, e.Techniques, e.DecidedBy, e.Withheld, e.Arguments, e.Thought, e.DecidedAt });
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(before))), rows[0].ChainHash);
+        Assert.NotEqual(AuditChain.Link(rows[0].ChainHash, rows[1].Entry), AuditChain.Link(rows[0].ChainHash, rows[1].Entry with { Server = "default" }));
+
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var tamper = connection.CreateCommand();
+            tamper.CommandText = "UPDATE decisions SET server = 'files' WHERE tool = 'fetch_url'";
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
+        }
+        SqliteConnection.ClearAllPools();
+        Assert.False((await log.VerifyAsync("t", CancellationToken.None)).Result.IsIntact);
     }
 
     /// <summary>Runs <paramref name="script"/> on a fresh embedded database with tenant <c>t</c>; returns the database's path.</summary>

@@ -386,7 +386,7 @@ public static partial class CallInspector
     [GeneratedRegex(@"(^|[/\\\s""'=~])(\.env(\.[a-z]+)?|\.ssh|id_rsa|id_ed25519|id_ecdsa|\.aws|\.gnupg|\.netrc|\.pgpass|\.npmrc|\.pypirc|\.git-credentials|\.kube|credentials(\.json)?|secrets?(\.[a-z]+)?|passwords?(\.[a-z]+)?|shadow|private[_-]?key|[a-z0-9_-]+\.(pem|key|p12|pfx|kdbx))($|[/\\\s""'.])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretLocationPattern();
 
-    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bsmk_[A-Za-z0-9_-]{20,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", RegexOptions.CultureInvariant)]
     private static partial Regex SecretValuePattern();
 
     /// <summary>The signals of the URLs in <paramref name="text"/>: an external target, a hidden service.</summary>

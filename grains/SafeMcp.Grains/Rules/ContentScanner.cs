@@ -10,6 +10,13 @@ public static partial class ContentScanner
     /// <summary>Longest content scanned; the tail beyond it is not read.</summary>
     public const int MaxScannedChars = 256 * 1024;
 
+    /// <summary>
+    /// Distinct e-mail addresses that make content personal data on their own (a contact list, a dump of users). One
+    /// or two (a note that says whom to write to, a signature) are not: they withheld messaging for the rest of the
+    /// session. An address beside other personal data (a phone number, a labelled birth date or home address) is.
+    /// </summary>
+    public const int MinEmailAddressesForPii = 3;
+
     /// <summary>The taint labels <paramref name="content"/> carries.</summary>
     public static Taint Scan(string? content)
     {
@@ -23,7 +30,7 @@ public static partial class ContentScanner
         {
             taint |= Taint.Secrets;
         }
-        if (EmailPattern().IsMatch(text) || SsnPattern().IsMatch(text) || ContainsCardNumber(text))
+        if (SsnPattern().IsMatch(text) || ContainsCardNumber(text) || ContainsPersonalContacts(text))
         {
             taint |= Taint.Pii;
         }
@@ -68,6 +75,22 @@ public static partial class ContentScanner
         return -1;
     }
 
+    /// <summary>Whether <paramref name="text"/> holds several people's addresses, or an address with other personal data.</summary>
+    private static bool ContainsPersonalContacts(string text)
+    {
+        HashSet<string>? addresses = null;
+        foreach (var match in EmailPattern().EnumerateMatches(text))
+        {
+            addresses ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            addresses.Add(text.Substring(match.Index, match.Length));
+            if (addresses.Count >= MinEmailAddressesForPii)
+            {
+                return true;
+            }
+        }
+        return addresses is not null && (PhonePattern().IsMatch(text) || PersonalFieldPattern().IsMatch(text));
+    }
+
     private static bool ContainsCardNumber(string text)
     {
         foreach (Match match in CardPattern().Matches(text))
@@ -100,11 +123,18 @@ public static partial class ContentScanner
         return sum % 10 == 0;
     }
 
-    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+|(?im)^\s*[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*\s*[:=]\s*\S+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)|\bAKIA[0-9A-Z]{16}\b|\bsk-[A-Za-z0-9_-]{20,}|\bghp_[A-Za-z0-9]{30,}|\bsmk_[A-Za-z0-9_-]{20,}|\bxox[bpas]-[A-Za-z0-9-]{10,}|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+|(?im)^\s*[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*\s*[:=]\s*\S+", RegexOptions.CultureInvariant)]
     private static partial Regex SecretPattern();
 
     [GeneratedRegex(@"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
+
+    // International (+CC …) or North American ((555) 123-4567, 555-123-4567) phone numbers.
+    [GeneratedRegex(@"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\(\d{3}\)\s?\d{3}-\d{4}\b|\b\d{3}-\d{3}-\d{4}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"\b(phone|mobile|tel|date\s+of\s+birth|dob|birthday|home\s+address|passport|national\s+id)\s*[:=]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PersonalFieldPattern();
 
     [GeneratedRegex(@"\b\d{3}-\d{2}-\d{4}\b", RegexOptions.CultureInvariant)]
     private static partial Regex SsnPattern();

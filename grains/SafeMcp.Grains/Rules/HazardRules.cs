@@ -79,7 +79,8 @@ public sealed class HazardRules : ICallDetector
                 $"Destruction: '{tool}' would destroy a whole tree or device.",
                 [Techniques.DataDestruction]));
         }
-        else if ((caps & Capability.FsDelete) != 0 && !TaskNeed.Deletion(session.Instruction))
+        else if ((caps & Capability.FsDelete) != 0 && !TaskNeed.Deletion(session.Instruction)
+            && ((signals & CallSignal.Destruction) != 0 || !Overwrites.CreatesOnly(session, call.Tool, call.Request.Arguments)))
         {
             findings.Add(new Finding(Layer, Verdict.RequireApproval,
                 $"Destruction: '{tool}' deletes data and the task does not ask for deletion.",

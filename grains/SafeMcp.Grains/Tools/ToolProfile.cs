@@ -20,6 +20,15 @@ public sealed record ToolProfile(ToolDescriptor Descriptor, Capability Capabilit
     /// </summary>
     public bool Searches { get; } = Rules.AttackResearch.IsSearch(Descriptor.Name);
 
+    /// <summary>
+    /// Whether the tool writes and its only sign of deleting is its <c>destructiveHint</c> annotation (its name and
+    /// description name no deletion): it destroys data only when it overwrites (see <see cref="Rules.Overwrites"/>).
+    /// </summary>
+    public bool DeletesOnlyByHint { get; } =
+        (Capabilities & (Capability.FsWrite | Capability.FsDelete)) == (Capability.FsWrite | Capability.FsDelete)
+        && Descriptor.Annotations?.DestructiveHint == true
+        && (CapabilityClassifier.Classify(Descriptor with { Annotations = null }) & Capability.FsDelete) == 0;
+
     /// <summary>The profile of <paramref name="tool"/> of <paramref name="server"/>, classified.</summary>
     public static ToolProfile Classify(ToolDescriptor tool, string server) => new(tool, CapabilityClassifier.Classify(tool), server);
 }
