@@ -37,6 +37,13 @@ public sealed class ApprovalStateTests(GatewayFixture fixture) : IClassFixture<G
 
     private async Task<JsonNode> CallAsync(string handle, string content, JsonObject? retry = null)
     {
+        // The session meets the file first (an overwrite of a file it never saw destroys nothing it knew of).
+        await PostAsync(handle, "read_text_file", new JsonObject { ["path"] = Path.Combine(_directory.Path, "notes.txt") }, null);
+        return await PostAsync(handle, "write_file", new JsonObject { ["path"] = Path.Combine(_directory.Path, "notes.txt"), ["content"] = content }, retry);
+    }
+
+    private async Task<JsonNode> PostAsync(string handle, string tool, JsonObject arguments, JsonObject? retry)
+    {
         var meta = new JsonObject
         {
             ["io.modelcontextprotocol/protocolVersion"] = Version,
@@ -45,8 +52,8 @@ public sealed class ApprovalStateTests(GatewayFixture fixture) : IClassFixture<G
         };
         var parameters = new JsonObject
         {
-            ["name"] = "write_file",
-            ["arguments"] = new JsonObject { ["path"] = Path.Combine(_directory.Path, "notes.txt"), ["content"] = content },
+            ["name"] = tool,
+            ["arguments"] = arguments,
             ["_meta"] = meta,
         };
         foreach (var (key, value) in retry ?? [])
@@ -60,7 +67,7 @@ public sealed class ApprovalStateTests(GatewayFixture fixture) : IClassFixture<G
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHttpProcess.CallerKey);
         request.Headers.Add("MCP-Protocol-Version", Version);
         request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "write_file");
+        request.Headers.Add("Mcp-Name", tool);
         request.Headers.Add("SafeMcp-Session", handle);
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -132,7 +132,7 @@ public sealed class CrossServerTests(GatewayFixture fixture) : IClassFixture<Gat
     [Theory]
     [InlineData("2025-11-25")]
     [InlineData("2026-07-28")]
-    public async Task A_benign_flow_across_two_upstreams_runs_through_with_only_the_overwrite_capable_write_asked_over_http(string protocolVersion)
+    public async Task A_benign_flow_across_two_upstreams_runs_uninterrupted_over_http(string protocolVersion)
     {
         await using var gateway = await StartHttpAsync();
         var approvals = new List<string>();
@@ -140,9 +140,8 @@ public sealed class CrossServerTests(GatewayFixture fixture) : IClassFixture<Gat
 
         await BenignFlowRunsAsync(client);
 
-        // write_file may overwrite (destructiveHint): the human is asked (elicitation on 2025-11-25, a multi-round-trip
-        // request on 2026-07-28), nothing else is.
-        Assert.Equal(["write_file"], approvals.Select(a => a.Contains("'write_file'", StringComparison.Ordinal) ? "write_file" : a));
+        // A client that could ask its human was never made to: writing a new file is no destruction.
+        Assert.Empty(approvals);
     }
 
     [Fact]

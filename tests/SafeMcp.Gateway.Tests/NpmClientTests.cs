@@ -93,17 +93,18 @@ public sealed class NpmClientTests(GatewayFixture fixture) : IClassFixture<Gatew
     [Theory]
     [InlineData("v1")]
     [InlineData("v2")]
-    public async Task An_npm_agent_reads_notes_and_sends_one_message_uninterrupted(string sdk)
+    public async Task An_npm_agent_reads_notes_writes_a_summary_and_sends_one_message_uninterrupted(string sdk)
     {
         var text = $"Release on Thursday ({sdk}).";
         var run = await RunAgentAsync(sdk,
             Call("files__read_text_file", new { path = Path.Combine(_files, "notes.txt") }),
-            Call("files__list_directory", new { path = _files }),
+            Call("files__write_file", new { path = Path.Combine(_files, $"summary-{sdk}.txt"), content = "Release on Thursday." }),
             Call("egress__send_message", new { channel = "team", text }));
         var results = run["results"]!.AsArray();
 
         Assert.All(results, r => Assert.False(r!["isError"]!.GetValue<bool>(), r.ToJsonString()));
         Assert.Contains(text, Egressed);
+        Assert.Equal("Release on Thursday.", File.ReadAllText(Path.Combine(_files, $"summary-{sdk}.txt")));
     }
 
     public async Task DisposeAsync()

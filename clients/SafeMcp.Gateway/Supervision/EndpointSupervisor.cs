@@ -148,7 +148,7 @@ internal sealed partial class EndpointSupervisor : IDisposable
         {
             case Verdict.Deny:
                 return RefusalResults.Denied(decision);
-            case Verdict.RequireApproval when context.Server.IsMrtrSupported && _hook.Options.AskHumanForApproval:
+            case Verdict.RequireApproval when context.Server.IsMrtrSupported && context.Server.ClientCapabilities?.Elicitation is not null && _hook.Options.AskHumanForApproval:
                 // MCP 2026-07-28: the client asks its human and retries with the answer and this sealed state.
                 throw new InputRequiredException(
                     new Dictionary<string, InputRequest> { [ApprovalInput] = InputRequest.ForElicitation(HumanApproval.RequestFor(decision, call)) },
