@@ -64,6 +64,34 @@ public sealed class AuditChainBatchTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task Decisions_of_a_session_of_two_servers_are_stored_read_back_and_chained_with_their_servers()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+        await PostgresMigrator.ApplyAsync(dataSource, CancellationToken.None);
+        await using var store = new PostgresStorage(dataSource, new GroupCommitOptions(), new PostgresStorageOptions());
+        var tenant = $"servers-{Guid.NewGuid():N}"[..20];
+        await ApiKeys.CreateTenantWithKeyAsync(store, tenant, tenant, CancellationToken.None);
+        await LeaseAsync(dataSource, tenant, "s");
+        string[] servers = ["files", "web", "default"];
+        for (var version = 1; version <= servers.Length; version++)
+        {
+            var audit = Audit("s", version);
+            await store.CommitAsync(new SessionWrite(tenant, "s", version - 1, version == 1 ? "{}" : null, "{}"u8.ToArray(),
+                audit with { Decision = audit.Decision with { Server = servers[version - 1] } }, null, Epoch: 1), CancellationToken.None);
+        }
+
+        var decisions = await store.ReadDecisionsAsync(tenant, "s", 0, 10, CancellationToken.None);
+        var loaded = await store.LoadAsync(tenant, "s", 8, CancellationToken.None);
+        var (chain, _) = await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None);
+
+        Assert.Equal(servers, decisions.Select(d => d.Server));
+        Assert.Equal(servers, loaded!.RecentCalls.Select(c => c.Server));
+        Assert.True(chain.IsIntact, string.Join("; ", chain.Problems));
+        await TestCluster.ExecuteAsTenantAsync(dataSource, tenant, "UPDATE decisions SET server = 'files' WHERE tenant_id = $1 AND sequence = 2", tenant);
+        Assert.False((await new PostgresAuditLog(dataSource).VerifyAsync(tenant, CancellationToken.None)).Result.IsIntact);
+    }
+
     private static AuditRecord Audit(string session, long sequence) =>
         new(new Decision(session, sequence, "read_notes", Verdict.Allow, [], ["No hazard found."], [], ["rules"], DateTimeOffset.UtcNow), "{\"path\":\"a\"}", sequence % 2 == 0 ? "a thought" : null);
 
