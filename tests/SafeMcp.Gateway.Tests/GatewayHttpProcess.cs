@@ -21,6 +21,18 @@ internal sealed class GatewayHttpProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The name of the tests' HTTP caller.</summary>
+    public const string CallerName = "agent";
+
+    /// <summary>The tests' HTTP caller's key.</summary>
+    public const string CallerKey = "agent-key-of-the-gateway-tests";
+
+    /// <summary>The tenant's <c>callers</c> section the tests' configurations hold (indented for a tenant).</summary>
+    public const string CallersYaml = "    callers:\n      - name: " + CallerName + "\n        key: " + CallerKey + "\n";
+
+    /// <summary>The SafeMCP session id of a caller's handle (see the README: sessions are bound to their caller).</summary>
+    public static string SessionOf(string handle) => $"{CallerName}.{handle}";
+
     /// <summary>What the gateway (and its upstreams, through it) wrote to stderr.</summary>
     public string Log
     {
@@ -97,15 +109,18 @@ internal sealed class GatewayHttpProcess : IAsyncDisposable
     /// <summary>The endpoint of <paramref name="server"/>.</summary>
     public Uri Endpoint(string server) => new(BaseAddress, $"/mcp/{server}");
 
-    /// <summary>A real MCP client over Streamable HTTP to <paramref name="server"/>; <paramref name="sessionId"/> names its SafeMCP session when given.</summary>
-    public Task<McpClient> ConnectAsync(string server, string? sessionId, McpClientOptions? options = null) => McpClient.CreateAsync(
-        new HttpClientTransport(new HttpClientTransportOptions
+    /// <summary>A real MCP client over Streamable HTTP to <paramref name="server"/>, as the tests' caller; <paramref name="handle"/> is its session handle when given.</summary>
+    public Task<McpClient> ConnectAsync(string server, string? handle, McpClientOptions? options = null)
+    {
+        var headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + CallerKey };
+        if (handle is not null)
         {
-            Endpoint = Endpoint(server),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = sessionId is null ? null : new Dictionary<string, string> { ["SafeMcp-Session-Id"] = sessionId },
-        }),
-        options ?? GatewaySession.ClientOptions());
+            headers["SafeMcp-Session"] = handle;
+        }
+        return McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = Endpoint(server), TransportMode = HttpTransportMode.StreamableHttp, AdditionalHeaders = headers }),
+            options ?? GatewaySession.ClientOptions());
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -54,17 +54,22 @@ internal sealed class GatewaySession : IAsyncDisposable
     /// <summary>Starts the gateway on a configuration with one tenant and one server, <paramref name="serverYaml"/> (indented for a list item).</summary>
     /// <remarks><paramref name="approve"/> null: the client has no elicitation capability; true/false: it accepts/declines every approval request.</remarks>
     /// <remarks><paramref name="configure"/> adds to the client's options (e.g. a sampling handler).</remarks>
-    public static async Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml, bool? approve = null, Action<McpClientOptions>? configure = null)
-    {
-        var session = new GatewaySession();
-        File.WriteAllText(session.ConfigPath, $"""
+    public static Task<GatewaySession> StartAsync(GatewayFixture fixture, string serverName, string serverYaml, bool? approve = null, Action<McpClientOptions>? configure = null) =>
+        StartProfileAsync(fixture, serverName, $"""
             silo: {fixture.Silo.BaseAddress}
             tenants:
               - name: tests
                 apiKeyEnv: GATEWAY_TEST_KEY
                 servers:
             {serverYaml}
-            """);
+            """, approve, configure);
+
+    /// <summary>Starts the gateway on the whole configuration <paramref name="configYaml"/>, fronting the server or profile <paramref name="endpoint"/>.</summary>
+    public static async Task<GatewaySession> StartProfileAsync(GatewayFixture fixture, string endpoint, string configYaml, bool? approve = null, Action<McpClientOptions>? configure = null)
+    {
+        var session = new GatewaySession();
+        File.WriteAllText(session.ConfigPath, configYaml);
+        var serverName = endpoint;
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "gateway",

@@ -22,7 +22,7 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
             tenants:
               - name: tests
                 apiKey: {fixture.ApiKey}
-                servers:
+            {GatewayHttpProcess.CallersYaml}    servers:
                   - name: files
                     command: node
                     args: [{JsonSerializer.Serialize(NodeServers.Filesystem)}, {JsonSerializer.Serialize(_directory.Path)}]
@@ -50,20 +50,23 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.True(climb.IsError, ReferenceServerTests.Text(climb));
 
         using var silo = fixture.NewClient();
-        var snapshot = await silo.GetSessionAsync(sessionId);
+        var snapshot = await silo.GetSessionAsync(GatewayHttpProcess.SessionOf(sessionId));
         Assert.Equal([("read_text_file", Verdict.Allow), ("read_text_file", Verdict.Deny)], snapshot.Decisions.Select(d => (d.Tool, d.Verdict)));
     }
 
     [Fact]
-    public async Task Each_configured_server_has_its_own_path_and_an_unknown_one_is_not_found()
+    public async Task Each_configured_server_has_its_own_path_and_an_unknown_one_is_not_found_without_naming_any()
     {
         await using var everything = await ConnectAsync("everything", $"http-{Guid.NewGuid():N}");
         Assert.Contains("get-sum", (await everything.ListToolsAsync()).Select(t => t.Name));
 
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHttpProcess.CallerKey);
         using var response = await http.PostAsync(_gateway.Endpoint("nope"), new StringContent("{}"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("files", await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("files", body);
+        Assert.DoesNotContain("everything", body);
     }
 
     [Fact]
@@ -82,6 +85,7 @@ public sealed class HttpGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
     public async Task Stateless_mode_has_no_event_stream_to_open()
     {
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHttpProcess.CallerKey);
         using var response = await http.GetAsync(_gateway.Endpoint("everything"));
 
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, response.StatusCode);

@@ -26,6 +26,26 @@ internal static class NodeServers
         }
     }
 
+    /// <summary>Our own egress server: http_post and send_message, each recorded to the file named by <c>EGRESS_LOG</c>.</summary>
+    public static string Egress
+    {
+        get
+        {
+            Installed(Path.Combine("node_modules", "@modelcontextprotocol", "sdk", "package.json"));
+            return Path.Combine(Folder, "egress-server.mjs");
+        }
+    }
+
+    /// <summary>Our agent client script on the npm SDKs (v1 and v2), for the tests' real npm clients.</summary>
+    public static string AgentClient
+    {
+        get
+        {
+            Installed(Path.Combine("node_modules", "@modelcontextprotocol", "client", "package.json"));
+            return Path.Combine(Folder, "agent-client.mjs");
+        }
+    }
+
     private static string Installed(string relative)
     {
         var path = Path.Combine(Folder, relative);

@@ -25,6 +25,7 @@ public abstract class PassThroughScenarios(GatewayFixture fixture)
               - name: {name}
                 command: node
                 args: [{JsonSerializer.Serialize(NodeServers.Everything)}, stdio]
+                relay: [sampling, elicitation, roots]
         """;
 
     private protected static string MemoYaml(string name) => $"""

@@ -54,7 +54,7 @@ public sealed class RogueServerTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.Contains("<IMPORTANT>", pinned.Definition.Description);
         var decisions = (await SnapshotAsync(session)).Decisions;
         Assert.Equal([Verdict.Allow, Verdict.Deny], decisions.Select(d => d.Verdict));
-        Assert.Contains("session(s) refreshed in the cluster", session.Log);
+        Assert.Contains("announced tools/list_changed; reloading its tools", session.Log);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class StatefulHttpPassThroughTests(GatewayFixture fixture) : PassT
             tenants:
               - name: tests
                 apiKey: {_fixture.ApiKey}
-                servers:
+            {GatewayHttpProcess.CallersYaml}    servers:
             {serverYaml}
             """);
         return _gateway = await GatewayHttpProcess.StartAsync(config);
@@ -43,13 +43,15 @@ public sealed class StatefulHttpPassThroughTests(GatewayFixture fixture) : PassT
         var options = GatewaySession.ClientOptions();
         configure?.Invoke(options);
         // No SafeMcp-Session-Id header: the SafeMCP session is the MCP session.
-        var client = await gateway.ConnectAsync(server, sessionId: null, options);
-        return new AgentConnection(client, client.SessionId ?? throw new InvalidOperationException("A stateful session has an Mcp-Session-Id."), client.DisposeAsync);
+        var client = await gateway.ConnectAsync(server, handle: null, options);
+        var mcpSession = client.SessionId ?? throw new InvalidOperationException("A stateful session has an Mcp-Session-Id.");
+        return new AgentConnection(client, GatewayHttpProcess.SessionOf(mcpSession), client.DisposeAsync);
     }
 
     private async Task<HttpResponseMessage> PostAsync(string server, string body, string? mcpSessionId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _gateway!.Endpoint(server)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHttpProcess.CallerKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (mcpSessionId is not null)
@@ -78,7 +80,7 @@ public sealed class StatefulHttpPassThroughTests(GatewayFixture fixture) : PassT
                       ROGUE_RUG_PULL: "1"
             """);
         var inbox = new NotificationInbox();
-        await using var client = await gateway.ConnectAsync(server, sessionId: null, inbox.Listen(GatewaySession.ClientOptions(), NotificationMethods.ToolListChangedNotification));
+        await using var client = await gateway.ConnectAsync(server, handle: null, inbox.Listen(GatewaySession.ClientOptions(), NotificationMethods.ToolListChangedNotification));
         Assert.Equal(["get_forecast"], (await client.ListToolsAsync()).Select(t => t.Name));
 
         var honest = await client.CallToolAsync("get_forecast", new Dictionary<string, object?> { ["city"] = "Lisbon" });
@@ -99,7 +101,7 @@ public sealed class StatefulHttpPassThroughTests(GatewayFixture fixture) : PassT
             Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         }
 
-        using var delete = new HttpRequestMessage(HttpMethod.Delete, _gateway!.Endpoint(Everything)) { Headers = { { "Mcp-Session-Id", id } } };
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, _gateway!.Endpoint(Everything)) { Headers = { { "Mcp-Session-Id", id }, { "Authorization", "Bearer " + GatewayHttpProcess.CallerKey } } };
         using var deleted = await _http.SendAsync(delete);
         using var after = await PostAsync(Everything, ListToolsBody, id);
         using var withoutSession = await PostAsync(Everything, ListToolsBody, mcpSessionId: null);
@@ -117,8 +119,8 @@ public sealed class StatefulHttpPassThroughTests(GatewayFixture fixture) : PassT
         var gateway = await StartGatewayAsync(EverythingYaml(Everything), "http:\n  sessionIdleTimeout: 1s");
         var id = await InitializeRawAsync(Everything);
 
-        // No request and no event stream: the sweeper ends it (the gateway logs it; no clock in the test).
-        await gateway.WaitForLogAsync($"HTTP session {id} ended: idle");
+        // No request and no event stream: the SDK's sweeper ends it (and logs it; no clock in the test).
+        await gateway.WaitForLogAsync($"Closing idle session {id}");
         using var after = await PostAsync(Everything, ListToolsBody, id);
 
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);

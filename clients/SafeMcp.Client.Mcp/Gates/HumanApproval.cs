@@ -21,18 +21,7 @@ internal sealed class HumanApproval(SafeMcpHook hook)
         {
             return ApprovalAnswer.CannotAsk;
         }
-        var request = new ElicitRequestParams
-        {
-            Message = Describe(decision, call),
-            RequestedSchema = new ElicitRequestParams.RequestSchema
-            {
-                Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
-                {
-                    [ApproveField] = new ElicitRequestParams.BooleanSchema { Title = "Run this call", Default = true },
-                },
-                Required = [ApproveField],
-            },
-        };
+        var request = RequestFor(decision, call);
         ElicitResult answer;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(hook.Options.ApprovalTimeout);
@@ -50,11 +39,27 @@ internal sealed class HumanApproval(SafeMcpHook hook)
             // The client could not ask (or failed asking): no approval.
             return ApprovalAnswer.Declined;
         }
-        // "accept" approves; accepting the form with approve=false is a refusal all the same.
-        var approved = answer.IsAccepted
-            && !(answer.Content is { } content && content.TryGetValue(ApproveField, out var value) && value.ValueKind == JsonValueKind.False);
-        return approved ? ApprovalAnswer.Approved : ApprovalAnswer.Declined;
+        return Approves(answer) ? ApprovalAnswer.Approved : ApprovalAnswer.Declined;
     }
+
+    /// <summary>The question a human is asked about <paramref name="call"/> (by elicitation, or inside a multi-round-trip request).</summary>
+    public static ElicitRequestParams RequestFor(Decision decision, CallToolRequestParams call) => new()
+    {
+        Message = Describe(decision, call),
+        RequestedSchema = new ElicitRequestParams.RequestSchema
+        {
+            Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+            {
+                [ApproveField] = new ElicitRequestParams.BooleanSchema { Title = "Run this call", Default = true },
+            },
+            Required = [ApproveField],
+        },
+    };
+
+    /// <summary>Whether a human's answer approves: "accept", and not the form with approve=false.</summary>
+    public static bool Approves(ElicitResult answer) =>
+        answer.IsAccepted
+        && !(answer.Content is { } content && content.TryGetValue(ApproveField, out var value) && value.ValueKind == JsonValueKind.False);
 
     private static string Describe(Decision decision, CallToolRequestParams call)
     {

@@ -15,7 +15,7 @@ namespace SafeMcp.Gateway.Bench;
 /// </summary>
 internal static class OverheadBenchmark
 {
-    public static async Task RunAsync(GatewayConfigPath config, UpstreamServerConfig server, string tool, IDictionary<string, JsonElement> arguments, string? vary,
+    public static async Task RunAsync(GatewayConfigPath config, GatewayConfig gateway, UpstreamServerConfig server, string tool, IDictionary<string, JsonElement> arguments, string? vary,
         int calls, int warmup, TextWriter output, CancellationToken cancellationToken)
     {
         if (vary is not null && (!arguments.TryGetValue(vary, out var varied) || varied.ValueKind != JsonValueKind.String))
@@ -23,7 +23,7 @@ internal static class OverheadBenchmark
             throw new GatewayConfigException($"--vary names '{vary}', which is not a string argument of the call.");
         }
         var call = new BenchCall(tool, arguments, vary);
-        await using (var direct = await UpstreamConnector.ConnectAsync(server, new GatewayOptions(), NullLoggerFactory.Instance, relay: null, () => { }, cancellationToken).ConfigureAwait(false))
+        await using (var direct = await UpstreamConnector.ConnectAsync(server, new GatewayOptions(), NullLoggerFactory.Instance, relay: null, () => { }, gateway.SecretVariables, cancellationToken).ConfigureAwait(false))
         {
             var samples = await MeasureAsync(direct, call, calls, warmup, cancellationToken).ConfigureAwait(false);
             Report(output, "direct", LatencyStats.Of(samples), null);

@@ -28,13 +28,13 @@ internal static class GatewayCommands
 
     public static Option<string> Server() => new("--server")
     {
-        Description = "The name of the upstream server (from the configuration) to front.",
+        Description = "The name of the upstream server, or of the profile, (from the configuration) to front.",
         Required = true,
     };
 
-    /// <summary>Every log line goes to stderr: on stdio, stdout carries the protocol.</summary>
-    public static void Logging(ILoggingBuilder logging) =>
-        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Information);
+    /// <summary>Every log line goes to stderr (on stdio, stdout carries the protocol), at the configuration's level.</summary>
+    public static Action<ILoggingBuilder> Logging(GatewayConfig config) => logging =>
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(config.LogLevel);
 
     public static Command Stdio()
     {
@@ -45,11 +45,14 @@ internal static class GatewayCommands
             Description = "The SafeMCP session id of this process (default: SAFEMCP_SESSION_ID, else stdio-<guid>).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAFEMCP_SESSION_ID") is { Length: > 0 } id ? id : null,
         };
-        var command = new Command("stdio", "Front one upstream server for an MCP client that starts the gateway (stdin/stdout).") { config, server, sessionId };
+        var command = new Command("stdio", "Front one upstream server, or a profile's servers, for an MCP client that starts the gateway (stdin/stdout).") { config, server, sessionId };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (gateway, options) =>
         {
-            await using var route = await GatewayRoute.StartAsync(gateway, gateway.Server(parse.GetValue(server)!), options, parse.GetValue(sessionId), Logging, ct).ConfigureAwait(false);
-            await StdioDownstream.RunAsync(route, ct).ConfigureAwait(false);
+            var endpoint = gateway.Endpoint(parse.GetValue(server)!);
+            using var loggers = LoggerFactory.Create(Logging(gateway));
+            var processSession = parse.GetValue(sessionId) ?? $"stdio-{Guid.NewGuid():N}";
+            await using var host = await GatewayHost.StartAsync(gateway, [endpoint], options, SessionIdentity.Stdio(processSession), loggers).ConfigureAwait(false);
+            await StdioDownstream.RunAsync(host.Endpoints[endpoint.Name], loggers, ct).ConfigureAwait(false);
         }));
         return command;
     }
@@ -62,34 +65,20 @@ internal static class GatewayCommands
             Description = "Where Kestrel listens, e.g. http://127.0.0.1:8090 (';' separates several).",
             DefaultValueFactory = _ => "http://127.0.0.1:8090",
         };
-        var command = new Command("http", "Front every configured upstream server over Streamable HTTP at /mcp/{server} (stateful by default; see the YAML's 'http' section).") { config, urls };
+        var command = new Command("http", "Serve every configured server and profile over Streamable HTTP at /mcp/{name} (see the YAML's 'http' section).") { config, urls };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (gateway, options) =>
         {
-            var routes = new Dictionary<string, GatewayRoute>(StringComparer.Ordinal);
-            try
+            if (gateway.Callers.Count == 0)
             {
-                foreach (var upstream in gateway.Servers)
-                {
-                    routes[upstream.Name] = await GatewayRoute.StartAsync(gateway, upstream, options, sessionId: null, Logging, ct).ConfigureAwait(false);
-                }
-                // Sessions end before the routes they run on.
-                using var loggers = LoggerFactory.Create(Logging);
-                await using var sessions = gateway.Http.Stateful
-                    ? new HttpSessionTable(gateway.Http.SessionIdleTimeout, options.HttpSessionSweepInterval, options.MaxHttpSessions, TimeProvider.System, loggers.CreateLogger<HttpSessionTable>())
-                    : null;
-                await using var app = HttpDownstream.Build(routes, sessions, options, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Logging);
-                await app.StartAsync(ct).ConfigureAwait(false);
-                // Tests and operators wait for this line to know the port is open.
-                await Console.Error.WriteLineAsync($"safemcp-gateway listening on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
-                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                throw new GatewayConfigException("the http command needs at least one caller (a tenant's 'callers'): every HTTP request is authenticated.");
             }
-            finally
-            {
-                foreach (var route in routes.Values)
-                {
-                    await route.DisposeAsync().ConfigureAwait(false);
-                }
-            }
+            using var loggers = LoggerFactory.Create(Logging(gateway));
+            await using var host = await GatewayHost.StartAsync(gateway, [.. gateway.Endpoints], options, SessionIdentity.Http(), loggers).ConfigureAwait(false);
+            await using var app = HttpDownstream.Build(host.Endpoints, gateway, options, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Logging(gateway));
+            await app.StartAsync(ct).ConfigureAwait(false);
+            // Tests and operators wait for this line to know the port is open.
+            await Console.Error.WriteLineAsync($"safemcp-gateway listening on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         }));
         return command;
     }
@@ -119,7 +108,7 @@ internal static class GatewayCommands
             {
                 throw new GatewayConfigException("--calls must be at least 1 and --warmup at least 0.");
             }
-            await OverheadBenchmark.RunAsync(new GatewayConfigPath(Path.GetFullPath(parse.GetValue(config)!)), gateway.Server(parse.GetValue(server)!),
+            await OverheadBenchmark.RunAsync(new GatewayConfigPath(Path.GetFullPath(parse.GetValue(config)!)), gateway, gateway.Server(parse.GetValue(server)!),
                 parse.GetValue(tool)!, args, parse.GetValue(vary), parse.GetValue(calls), parse.GetValue(warmup), Console.Out, ct).ConfigureAwait(false);
         }));
         return command;

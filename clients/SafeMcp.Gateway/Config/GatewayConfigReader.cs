@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using SafeMcp.Gateway.Upstream;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,10 +11,13 @@ namespace SafeMcp.Gateway.Config;
 /// </summary>
 internal static class GatewayConfigReader
 {
-    private static readonly string[] s_rootKeys = ["silo", "tenants", "http"];
-    private static readonly string[] s_httpKeys = ["mode", "sessionIdleTimeout"];
-    private static readonly string[] s_tenantKeys = ["name", "apiKey", "apiKeyEnv", "servers"];
-    private static readonly string[] s_serverKeys = ["name", "command", "args", "env", "cwd", "url", "instruction"];
+    private static readonly string[] s_rootKeys = ["silo", "tenants", "http", "logLevel", "approvalKeyEnv"];
+    private static readonly string[] s_httpKeys = ["mode", "sessionIdleTimeout", "allowedOrigins", "allowedHosts"];
+    private static readonly string[] s_tenantKeys = ["name", "apiKey", "apiKeyEnv", "servers", "profiles", "callers"];
+    private static readonly string[] s_serverKeys = ["name", "command", "args", "env", "inheritEnv", "relay", "cwd", "url", "instruction"];
+    private static readonly string[] s_profileKeys = ["name", "servers", "instruction"];
+    private static readonly string[] s_callerKeys = ["name", "key", "keyEnv"];
+    private static readonly string[] s_relayable = ["sampling", "elicitation", "roots"];
 
     /// <summary>Reads the file at <paramref name="path"/>; <paramref name="environment"/> resolves <c>apiKeyEnv</c>.</summary>
     public static GatewayConfig ReadFile(string path, Func<string, string?> environment)
@@ -56,30 +61,125 @@ internal static class GatewayConfigReader
         var silo = AbsoluteUri(Required(root, "silo"), "silo");
         var tenants = Sequence(root, "tenants") ?? throw Error(root, "'tenants' is required: a list of tenants, each with its servers.");
         var servers = new List<UpstreamServerConfig>();
+        var profiles = new List<ProfileConfig>();
+        var callers = new List<CallerConfig>();
         var names = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        var secretVariables = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tenantNode in tenants)
         {
             var tenant = tenantNode as YamlMappingNode ?? throw Error(tenantNode, "a tenant must be a mapping with 'name', 'apiKey' or 'apiKeyEnv', and 'servers'.");
             CheckKeys(tenant, s_tenantKeys);
             var tenantName = Text(Required(tenant, "name"), "name");
             var apiKey = ApiKey(tenant, tenantName, environment);
+            NoteVariable(tenant, "apiKeyEnv", secretVariables);
             var serverNodes = Sequence(tenant, "servers") ?? throw Error(tenant, $"tenant '{tenantName}' has no 'servers' list.");
+            var own = new HashSet<string>(StringComparer.Ordinal);
             foreach (var serverNode in serverNodes)
             {
                 var server = ReadServer(serverNode, tenantName, apiKey);
-                if (names.TryGetValue(server.Name, out var first))
-                {
-                    throw Error(serverNode, $"server name '{server.Name}' is used twice (first at line {first.Line}); names must be unique.");
-                }
-                names[server.Name] = serverNode.Start;
+                Claim(names, server.Name, serverNode);
+                own.Add(server.Name);
                 servers.Add(server);
             }
+            foreach (var profileNode in Sequence(tenant, "profiles") ?? [])
+            {
+                var profile = ReadProfile(profileNode, tenantName, apiKey, own);
+                Claim(names, profile.Name, profileNode);
+                profiles.Add(profile);
+            }
+            foreach (var callerNode in Sequence(tenant, "callers") ?? [])
+            {
+                callers.Add(ReadCaller(callerNode, tenantName, environment));
+                if (callerNode is YamlMappingNode callerMap)
+                {
+                    NoteVariable(callerMap, "keyEnv", secretVariables);
+                }
+            }
+        }
+        if (servers.FirstOrDefault(s => s.InheritEnvironment.Any(secretVariables.Contains)) is { } leaky)
+        {
+            throw new GatewayConfigException($"server '{leaky.Name}': 'inheritEnv' may not pass a variable that holds a key of this file ({string.Join(", ", leaky.InheritEnvironment.Where(secretVariables.Contains))}).");
         }
         if (servers.Count == 0)
         {
             throw Error(root, "no upstream server is configured.");
         }
-        return new GatewayConfig(silo, servers) { Http = ReadHttp(Optional(root, "http")) };
+        var logLevel = Optional(root, "logLevel") is { } level ? LogLevelOf(level) : LogLevel.Information;
+        string? approvalKey = null;
+        if (Optional(root, "approvalKeyEnv") is { } approvalNode)
+        {
+            var variable = Text(approvalNode, "approvalKeyEnv");
+            approvalKey = environment(variable) is { Length: >= 32 } value
+                ? value
+                : throw Error(approvalNode, $"the environment variable '{variable}' named by 'approvalKeyEnv' must hold at least 32 characters.");
+            secretVariables.Add(variable);
+        }
+        return new GatewayConfig(silo, servers) { Profiles = profiles, Callers = callers, SecretVariables = secretVariables, ApprovalKey = approvalKey, Http = ReadHttp(Optional(root, "http")), LogLevel = logLevel };
+    }
+
+    private static void NoteVariable(YamlMappingNode map, string key, HashSet<string> variables)
+    {
+        if (Optional(map, key) is YamlScalarNode { Value: { Length: > 0 } name })
+        {
+            variables.Add(name);
+        }
+    }
+
+    // Servers and profiles share one namespace: both name an endpoint (/mcp/{name}).
+    private static void Claim(Dictionary<string, Mark> names, string name, YamlNode node)
+    {
+        if (names.TryGetValue(name, out var first))
+        {
+            throw Error(node, $"the name '{name}' is used twice (first at line {first.Line}); server and profile names must be unique.");
+        }
+        names[name] = node.Start;
+    }
+
+    private static ProfileConfig ReadProfile(YamlNode node, string tenant, string apiKey, IReadOnlySet<string> tenantServers)
+    {
+        var profile = node as YamlMappingNode ?? throw Error(node, "a profile must be a mapping with 'name' and 'servers'.");
+        CheckKeys(profile, s_profileKeys);
+        var name = EndpointName(profile, "profile");
+        var list = Sequence(profile, "servers") ?? throw Error(profile, $"profile '{name}' needs 'servers': the names of the tenant's servers it fronts.");
+        var members = list.Select(n => (Node: n, Name: Text(n, "servers item"))).ToArray();
+        foreach (var (memberNode, member) in members)
+        {
+            if (!tenantServers.Contains(member))
+            {
+                throw Error(memberNode, $"profile '{name}': '{member}' is not a server of tenant '{tenant}'.");
+            }
+            if (member.Contains(ToolNamespace.Separator, StringComparison.Ordinal))
+            {
+                throw Error(memberNode, $"profile '{name}': server name '{member}' holds '{ToolNamespace.Separator}', the namespace separator.");
+            }
+        }
+        if (members.Length == 0 || members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Length)
+        {
+            throw Error(list, $"profile '{name}' needs at least one server, each named once.");
+        }
+        var instruction = Optional(profile, "instruction") is { } i ? Text(i, "instruction") : null;
+        return new ProfileConfig(name, tenant, apiKey, [.. members.Select(m => m.Name)], instruction);
+    }
+
+    private static CallerConfig ReadCaller(YamlNode node, string tenant, Func<string, string?> environment)
+    {
+        var caller = node as YamlMappingNode ?? throw Error(node, "a caller must be a mapping with 'name' and 'key' or 'keyEnv'.");
+        CheckKeys(caller, s_callerKeys);
+        var name = EndpointName(caller, "caller");
+        var key = Secret(caller, "key", "keyEnv", $"caller '{name}' of tenant '{tenant}'", environment);
+        if (key.Length < 16)
+        {
+            throw Error(caller, $"caller '{name}' of tenant '{tenant}': a key must be at least 16 characters.");
+        }
+        return new CallerConfig(name, tenant, key);
+    }
+
+    private static LogLevel LogLevelOf(YamlNode node)
+    {
+        var text = Text(node, "logLevel");
+        return Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            ? level
+            : throw Error(node, $"'logLevel' must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}, not '{text}'.");
     }
 
     private static HttpDownstreamConfig ReadHttp(YamlNode? node)
@@ -91,19 +191,29 @@ internal static class GatewayConfigReader
         }
         var http = node as YamlMappingNode ?? throw Error(node, "'http' must be a mapping with 'mode' and/or 'sessionIdleTimeout'.");
         CheckKeys(http, s_httpKeys);
-        var stateful = Optional(http, "mode") switch
+        var mode = Optional(http, "mode") switch
         {
-            null => defaults.Stateful,
-            var mode => Text(mode, "mode") switch
+            null => defaults.Mode,
+            var modeNode => Text(modeNode, "mode") switch
             {
-                "stateful" => true,
-                "stateless" => false,
-                var other => throw Error(mode, $"'mode' must be 'stateful' or 'stateless', not '{other}'."),
+                "hybrid" => HttpSessionMode.Hybrid,
+                "stateful" => HttpSessionMode.Stateful,
+                "stateless" => HttpSessionMode.Stateless,
+                var other => throw Error(modeNode, $"'mode' must be 'hybrid', 'stateful' or 'stateless', not '{other}'."),
             },
         };
         var idle = Optional(http, "sessionIdleTimeout") is { } timeout ? Duration(timeout, "sessionIdleTimeout") : defaults.SessionIdleTimeout;
-        return new HttpDownstreamConfig { Stateful = stateful, SessionIdleTimeout = idle };
+        var origins = Strings(Optional(http, "allowedOrigins"), "allowedOrigins") ?? defaults.AllowedOrigins;
+        var hosts = Strings(Optional(http, "allowedHosts"), "allowedHosts") ?? defaults.AllowedHosts;
+        return new HttpDownstreamConfig { Mode = mode, SessionIdleTimeout = idle, AllowedOrigins = origins, AllowedHosts = hosts };
     }
+
+    private static string[]? Strings(YamlNode? node, string what) => node switch
+    {
+        null => null,
+        YamlSequenceNode list => [.. list.Select(a => Text(a, what + " item"))],
+        var other => throw Error(other, $"'{what}' must be a list of strings."),
+    };
 
     /// <summary>A positive duration written as a number and a unit: <c>90s</c>, <c>30m</c>, <c>2h</c>.</summary>
     private static TimeSpan Duration(YamlNode node, string what)
@@ -125,11 +235,7 @@ internal static class GatewayConfigReader
     {
         var server = node as YamlMappingNode ?? throw Error(node, "a server must be a mapping with 'name' and either 'command' or 'url'.");
         CheckKeys(server, s_serverKeys);
-        var name = Text(Required(server, "name"), "name");
-        if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-        {
-            throw Error(server["name"], $"server name '{name}' may hold only ASCII letters, digits, '-', '_' and '.' (it is part of a URL path).");
-        }
+        var name = EndpointName(server, "server");
         var command = Optional(server, "command") is { } c ? Text(c, "command") : null;
         var url = Optional(server, "url") is { } u ? AbsoluteUri(u, "url") : null;
         if ((command is null) == (url is null))
@@ -140,9 +246,9 @@ internal static class GatewayConfigReader
         {
             throw Error(server["url"], $"server '{name}': 'url' must be http or https, not '{url.Scheme}'.");
         }
-        if (url is not null && (Optional(server, "args") ?? Optional(server, "env") ?? Optional(server, "cwd")) is { } stdioOnly)
+        if (url is not null && (Optional(server, "args") ?? Optional(server, "env") ?? Optional(server, "inheritEnv") ?? Optional(server, "cwd")) is { } stdioOnly)
         {
-            throw Error(stdioOnly, $"server '{name}': 'args', 'env' and 'cwd' apply to a 'command', not to a 'url'.");
+            throw Error(stdioOnly, $"server '{name}': 'args', 'env', 'inheritEnv' and 'cwd' apply to a 'command', not to a 'url'.");
         }
         var arguments = Optional(server, "args") switch
         {
@@ -158,25 +264,53 @@ internal static class GatewayConfigReader
         };
         var cwd = Optional(server, "cwd") is { } d ? Text(d, "cwd") : null;
         var instruction = Optional(server, "instruction") is { } i ? Text(i, "instruction") : null;
-        return new UpstreamServerConfig(name, tenant, apiKey, command, arguments, environment, cwd, url, instruction);
+        var inherit = Strings(Optional(server, "inheritEnv"), "inheritEnv") ?? [];
+        if (inherit.FirstOrDefault(UpstreamEnvironment.IsGatewaySecret) is { } forbidden)
+        {
+            throw Error(server["inheritEnv"], $"server '{name}': 'inheritEnv' may not pass the gateway's own '{forbidden}' to an upstream.");
+        }
+        var relay = Strings(Optional(server, "relay"), "relay") ?? [];
+        if (relay.FirstOrDefault(r => !s_relayable.Contains(r, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw Error(server["relay"], $"server '{name}': 'relay' may list {string.Join(", ", s_relayable)}, not '{unknown}'.");
+        }
+        return new UpstreamServerConfig(name, tenant, apiKey, command, arguments, environment, cwd, url, instruction)
+        {
+            InheritEnvironment = inherit,
+            Relay = new HashSet<string>(relay, StringComparer.Ordinal),
+        };
     }
 
-    private static string ApiKey(YamlMappingNode tenant, string tenantName, Func<string, string?> environment)
+    private static string EndpointName(YamlMappingNode map, string what)
     {
-        var literal = Optional(tenant, "apiKey");
-        var variable = Optional(tenant, "apiKeyEnv");
+        var name = Text(Required(map, "name"), "name");
+        if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw Error(map["name"], $"{what} name '{name}' may hold only ASCII letters, digits, '-', '_' and '.' (it is part of a URL path).");
+        }
+        return name;
+    }
+
+    private static string ApiKey(YamlMappingNode tenant, string tenantName, Func<string, string?> environment) =>
+        Secret(tenant, "apiKey", "apiKeyEnv", $"tenant '{tenantName}'", environment);
+
+    /// <summary>A secret given either literally (<paramref name="literalKey"/>) or as the environment variable holding it.</summary>
+    private static string Secret(YamlMappingNode map, string literalKey, string variableKey, string owner, Func<string, string?> environment)
+    {
+        var literal = Optional(map, literalKey);
+        var variable = Optional(map, variableKey);
         if ((literal is null) == (variable is null))
         {
-            throw Error(tenant, $"tenant '{tenantName}' needs exactly one of 'apiKey' (the key) or 'apiKeyEnv' (the environment variable holding it).");
+            throw Error(map, $"{owner} needs exactly one of '{literalKey}' (the key) or '{variableKey}' (the environment variable holding it).");
         }
         if (literal is not null)
         {
-            return Text(literal, "apiKey");
+            return Text(literal, literalKey);
         }
-        var name = Text(variable!, "apiKeyEnv");
+        var name = Text(variable!, variableKey);
         return environment(name) is { Length: > 0 } key
             ? key
-            : throw Error(variable!, $"tenant '{tenantName}': the environment variable '{name}' named by 'apiKeyEnv' is not set.");
+            : throw Error(variable!, $"{owner}: the environment variable '{name}' named by '{variableKey}' is not set.");
     }
 
     private static void CheckKeys(YamlMappingNode map, string[] allowed)

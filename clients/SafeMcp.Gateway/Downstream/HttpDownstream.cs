@@ -1,242 +1,70 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
+using SafeMcp.Gateway.Config;
+using SdkSessionMode = ModelContextProtocol.AspNetCore.HttpServerSessionMode;
 
 namespace SafeMcp.Gateway.Downstream;
 
 /// <summary>
-/// Serves every route over Streamable HTTP on Kestrel at <c>/mcp/{server}</c>, as ModelContextProtocol.AspNetCore
-/// would. <b>Stateful</b> (default): <c>initialize</c> opens a session named by <c>Mcp-Session-Id</c>, whose
-/// server lives until DELETE or idle expiry; GET opens its event stream, where the upstream's notifications
-/// (list changes, resource updates, log messages) and the gateway's own <c>tools/list_changed</c> arrive.
-/// <b>Stateless</b>: every POST gets its own server and transport, and nothing can be pushed. In both, the
-/// SafeMCP session may be named by the <see cref="GatewayOptions.SessionHeader"/> header (stateful default: the
-/// MCP session id; stateless default: one process-wide session per server).
+/// Serves every endpoint over Streamable HTTP at <c>/mcp/{name}</c> with the SDK's hosting (<c>MapMcp</c>): its
+/// session modes (hybrid by default: a 2025-11-25 client gets a stateful session, a 2026-07-28 client is served per
+/// request), its header checks (<c>MCP-Protocol-Version</c>, <c>Mcp-Method</c>, <c>Mcp-Name</c> against the body),
+/// <c>server/discover</c> and <c>subscriptions/listen</c>. The gateway adds what the SDK leaves to the host: the
+/// <see cref="EndpointGuard"/> in front, and each session's server set up by its endpoint.
 /// </summary>
 internal static class HttpDownstream
 {
-    private const string McpSessionHeader = "Mcp-Session-Id";
-
-    // -32001 "session not found", as the SDK's ASP.NET Core handler and the TypeScript SDK answer.
-    private const int SessionNotFoundCode = -32001;
-
     public static WebApplication Build(
-        IReadOnlyDictionary<string, GatewayRoute> routes, HttpSessionTable? sessions, GatewayOptions options, string[] urls, Action<ILoggingBuilder> logging)
+        IReadOnlyDictionary<string, GatewayEndpoint> endpoints, GatewayConfig config, GatewayOptions options, string[] urls, Action<ILoggingBuilder> logging)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         logging(builder.Logging);
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddMcpServer().WithHttpTransport(transport =>
+        {
+            transport.SessionMode = config.Http.Mode switch
+            {
+                HttpSessionMode.Stateful => SdkSessionMode.Stateful,
+                HttpSessionMode.Stateless => SdkSessionMode.Stateless,
+                _ => SdkSessionMode.StatefulForInitializeClients,
+            };
+#pragma warning disable MCP9006 // Stateful sessions are how 2025-11-25 clients are served (dual stack): their limits are ours to set.
+            transport.IdleTimeout = config.Http.SessionIdleTimeout;
+            transport.MaxIdleSessionCount = options.MaxIdleHttpSessions;
+#pragma warning restore MCP9006
+            transport.ConfigureSessionOptions = (http, server, _) =>
+            {
+                EndpointOf(http).Configure(server);
+                return Task.CompletedTask;
+            };
+#pragma warning disable MCPEXP002 // The one hook around a session's life: the gateway counts it live for the upstreams' notifications.
+            transport.RunSessionHandler = async (http, server, cancellationToken) =>
+            {
+                if (server.SessionId is null)
+                {
+                    // One request served alone: nothing can be pushed to it later, so it never counts as live.
+                    await server.RunAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                var endpoint = EndpointOf(http);
+                await using var live = endpoint.Track(server);
+                await server.RunAsync(cancellationToken).ConfigureAwait(false);
+            };
+#pragma warning restore MCPEXP002
+        });
         var app = builder.Build();
-        app.MapPost("/mcp/{server}", (HttpContext context, string server) =>
-            !routes.TryGetValue(server, out var route) ? NotFound(context, server, routes.Keys)
-            : sessions is null ? HandleStatelessPostAsync(context, route, options)
-            : HandleStatefulPostAsync(context, route, sessions, options));
-        app.MapGet("/mcp/{server}", (HttpContext context, string server) =>
-            !routes.TryGetValue(server, out var route) ? NotFound(context, server, routes.Keys)
-            : sessions is null ? NotAllowed(context)
-            : HandleGetAsync(context, route, sessions));
-        app.MapDelete("/mcp/{server}", (HttpContext context, string server) =>
-            !routes.TryGetValue(server, out var route) ? NotFound(context, server, routes.Keys)
-            : sessions is null ? NotAllowed(context)
-            : HandleDeleteAsync(context, route, sessions));
+        var guard = new EndpointGuard(endpoints, config);
+        app.Use(guard.InvokeAsync);
+        app.MapMcp("/mcp/{endpoint}");
         return app;
     }
 
-    private static async Task HandleStatefulPostAsync(HttpContext http, GatewayRoute route, HttpSessionTable sessions, GatewayOptions options)
-    {
-        var message = await ReadMessageAsync(http, options).ConfigureAwait(false);
-        if (message is null)
-        {
-            return;
-        }
-        HttpSession? session;
-        if (http.Request.Headers[McpSessionHeader].ToString() is { Length: > 0 } id)
-        {
-            session = sessions.Find(id, route);
-            if (session is null)
-            {
-                await WriteJsonRpcErrorAsync(http, StatusCodes.Status404NotFound, SessionNotFoundCode, "Session not found: it ended (DELETE, idle expiry) or never existed; initialize a new one.").ConfigureAwait(false);
-                return;
-            }
-        }
-        else if (message is JsonRpcRequest { Method: RequestMethods.Initialize })
-        {
-            session = sessions.Open(route);
-            if (session is null)
-            {
-                await WriteJsonRpcErrorAsync(http, StatusCodes.Status503ServiceUnavailable, (int)McpErrorCode.InternalError, "Too many open sessions; try again when one has ended.").ConfigureAwait(false);
-                return;
-            }
-        }
-        else
-        {
-            await WriteJsonRpcErrorAsync(http, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, $"Bad Request: no {McpSessionHeader} header; a session starts with initialize.").ConfigureAwait(false);
-            return;
-        }
-        http.Response.Headers[McpSessionHeader] = session.Id;
-        using var use = session.Use();
-        await AnswerPostAsync(http, session.Transport, message).ConfigureAwait(false);
-    }
-
-    private static async Task HandleGetAsync(HttpContext http, GatewayRoute route, HttpSessionTable sessions)
-    {
-        if (await FindAsync(http, route, sessions).ConfigureAwait(false) is not { } session)
-        {
-            return;
-        }
-        http.Response.Headers[McpSessionHeader] = session.Id;
-        using var use = session.Use();
-        // The stream stays open until the client leaves, the session ends or the gateway stops (which would
-        // otherwise wait for it).
-        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Lifetime, stopping);
-        StartEventStream(http);
-        try
-        {
-            await http.Response.Body.FlushAsync(stop.Token).ConfigureAwait(false);
-            await session.Transport.HandleGetRequestAsync(http.Response.Body, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client went away, or the session ended.
-        }
-        catch (InvalidOperationException e) when (!http.Response.HasStarted)
-        {
-            // A second event stream for one session.
-            await WriteJsonRpcErrorAsync(http, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, "Bad Request: " + e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task HandleDeleteAsync(HttpContext http, GatewayRoute route, HttpSessionTable sessions)
-    {
-        var id = http.Request.Headers[McpSessionHeader].ToString();
-        if (id.Length == 0 || !await sessions.EndAsync(id, route).ConfigureAwait(false))
-        {
-            await WriteJsonRpcErrorAsync(http, StatusCodes.Status404NotFound, SessionNotFoundCode, "Session not found.").ConfigureAwait(false);
-            return;
-        }
-        http.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private static async Task<HttpSession?> FindAsync(HttpContext http, GatewayRoute route, HttpSessionTable sessions)
-    {
-        var id = http.Request.Headers[McpSessionHeader].ToString();
-        if (id.Length == 0)
-        {
-            await WriteJsonRpcErrorAsync(http, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, $"Bad Request: no {McpSessionHeader} header.").ConfigureAwait(false);
-            return null;
-        }
-        var session = sessions.Find(id, route);
-        if (session is null)
-        {
-            await WriteJsonRpcErrorAsync(http, StatusCodes.Status404NotFound, SessionNotFoundCode, "Session not found.").ConfigureAwait(false);
-        }
-        return session;
-    }
-
-    private static async Task HandleStatelessPostAsync(HttpContext http, GatewayRoute route, GatewayOptions options)
-    {
-        var message = await ReadMessageAsync(http, options).ConfigureAwait(false);
-        if (message is null)
-        {
-            return;
-        }
-        var loggers = route.Services.GetRequiredService<ILoggerFactory>();
-        await using var transport = new StreamableHttpServerTransport(loggers) { Stateless = true };
-        await using var server = McpServer.Create(transport, route.ServerOptions, loggers, route.Services);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var run = server.RunAsync(stop.Token);
-        await AnswerPostAsync(http, transport, message).ConfigureAwait(false);
-        await stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await run.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The request is over: so is its server.
-        }
-    }
-
-    /// <summary>Reads the POST's JSON-RPC message and stamps it with the SafeMCP session header; null (answered 400) when it is not one.</summary>
-    private static async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext http, GatewayOptions options)
-    {
-        JsonRpcMessage? message;
-        try
-        {
-            message = await JsonSerializer.DeserializeAsync(http.Request.Body, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage)), http.RequestAborted).ConfigureAwait(false) as JsonRpcMessage;
-        }
-        catch (JsonException e)
-        {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, $"The body is not a JSON-RPC message: {e.Message}").ConfigureAwait(false);
-            return null;
-        }
-        if (message is null)
-        {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "The body is not a JSON-RPC message.").ConfigureAwait(false);
-            return null;
-        }
-        message.Context ??= new JsonRpcMessageContext();
-        message.Context.Items ??= new Dictionary<string, object?>();
-        if (http.Request.Headers[options.SessionHeader].ToString() is { Length: > 0 } sessionId)
-        {
-            message.Context.Items[GatewayRoute.SessionItem] = sessionId;
-        }
-        return message;
-    }
-
-    private static async Task AnswerPostAsync(HttpContext http, StreamableHttpServerTransport transport, JsonRpcMessage message)
-    {
-        StartEventStream(http);
-        var answered = await transport.HandlePostRequestAsync(message, http.Response.Body, http.RequestAborted).ConfigureAwait(false);
-        if (!answered && !http.Response.HasStarted)
-        {
-            // A notification or a response: nothing to stream back.
-            http.Response.ContentType = null;
-            http.Response.StatusCode = StatusCodes.Status202Accepted;
-        }
-    }
-
-    private static void StartEventStream(HttpContext http)
-    {
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache,no-store";
-        // Events must reach the client as they are written, not when a buffer fills.
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private static Task NotAllowed(HttpContext http)
-    {
-        // Stateless: no event stream and no session to delete.
-        http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-        return Task.CompletedTask;
-    }
-
-    private static Task NotFound(HttpContext http, string server, IEnumerable<string> known) =>
-        WriteErrorAsync(http, StatusCodes.Status404NotFound, $"No upstream server named '{server}'; there are: {string.Join(", ", known)}.");
-
-    private static Task WriteJsonRpcErrorAsync(HttpContext http, int status, int code, string message)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        var error = new JsonRpcError { Id = default, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
-        return JsonSerializer.SerializeAsync(http.Response.Body, error, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcError)), http.RequestAborted);
-    }
-
-    private static Task WriteErrorAsync(HttpContext http, int status, string message)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/plain; charset=utf-8";
-        return http.Response.WriteAsync(message, http.RequestAborted);
-    }
+    private static GatewayEndpoint EndpointOf(HttpContext http) =>
+        http.Items[EndpointGuard.EndpointItem] as GatewayEndpoint
+        ?? throw new InvalidOperationException("An MCP request reached the SDK's handler without passing the endpoint guard.");
 }

@@ -1,18 +1,18 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
 namespace SafeMcp.Gateway.Downstream;
 
-/// <summary>Serves one route to the agent's MCP client over the gateway's stdin/stdout (one process, one session).</summary>
+/// <summary>Serves one endpoint to the agent's MCP client over the gateway's stdin/stdout (one process, one agent).</summary>
 internal static class StdioDownstream
 {
-    public static async Task RunAsync(GatewayRoute route, CancellationToken cancellationToken)
+    public static async Task RunAsync(GatewayEndpoint endpoint, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var loggers = route.Services.GetRequiredService<ILoggerFactory>();
-        var transport = new StdioServerTransport(route.ServerOptions, loggers);
-        await using var server = McpServer.Create(transport, route.ServerOptions, loggers, route.Services);
-        await using var live = route.Track(server);
+        var options = new McpServerOptions();
+        endpoint.Configure(options);
+        var transport = new StdioServerTransport(options, loggers);
+        await using var server = McpServer.Create(transport, options, loggers);
+        await using var live = endpoint.Track(server);
         await server.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SafeMcp.Gateway.Upstream;
 
 // Sampling, roots and logging are deprecated as of MCP 2026-07-28, but the servers a gateway fronts still use
 // them (the reference servers do): a proxy passes them on for as long as the SDK carries them.
@@ -19,36 +20,38 @@ namespace SafeMcp.Gateway.Downstream;
 internal static class UpstreamPassThrough
 {
     /// <summary>Declares the upstream's capabilities on <paramref name="options"/> and installs the handlers that forward them.</summary>
-    public static void Install(McpServerOptions options, McpClient upstream, DownstreamClients downstream)
+    public static void Install(McpServerOptions options, UpstreamConnection connection)
     {
-        var offered = upstream.ServerCapabilities;
+        // What the upstream offered when it last answered; an unreachable upstream offers its tools only (none, for now).
+        var offered = connection.Client?.ServerCapabilities ?? new ServerCapabilities();
+        var downstream = connection.Downstream;
         var capabilities = options.Capabilities ??= new ServerCapabilities();
         var handlers = options.Handlers;
         if (offered.Prompts is { } prompts)
         {
             capabilities.Prompts = new PromptsCapability { ListChanged = prompts.ListChanged };
-            handlers.ListPromptsHandler = (request, ct) => upstream.ListPromptsAsync(new ListPromptsRequestParams { Cursor = request.Params?.Cursor }, ct);
+            handlers.ListPromptsHandler = (request, ct) => connection.Require().ListPromptsAsync(new ListPromptsRequestParams { Cursor = request.Params?.Cursor }, ct);
             handlers.GetPromptHandler = (request, ct) => ForwardAsync(request, downstream,
-                p => upstream.GetPromptAsync(new GetPromptRequestParams { Name = p.Name, Arguments = p.Arguments }, ct));
+                p => connection.Require().GetPromptAsync(new GetPromptRequestParams { Name = p.Name, Arguments = p.Arguments }, ct));
         }
         if (offered.Resources is { } resources)
         {
             capabilities.Resources = new ResourcesCapability { ListChanged = resources.ListChanged, Subscribe = resources.Subscribe };
-            handlers.ListResourcesHandler = (request, ct) => upstream.ListResourcesAsync(new ListResourcesRequestParams { Cursor = request.Params?.Cursor }, ct);
-            handlers.ListResourceTemplatesHandler = (request, ct) => upstream.ListResourceTemplatesAsync(new ListResourceTemplatesRequestParams { Cursor = request.Params?.Cursor }, ct);
+            handlers.ListResourcesHandler = (request, ct) => connection.Require().ListResourcesAsync(new ListResourcesRequestParams { Cursor = request.Params?.Cursor }, ct);
+            handlers.ListResourceTemplatesHandler = (request, ct) => connection.Require().ListResourceTemplatesAsync(new ListResourceTemplatesRequestParams { Cursor = request.Params?.Cursor }, ct);
             handlers.ReadResourceHandler = (request, ct) => ForwardAsync(request, downstream,
-                p => upstream.ReadResourceAsync(new ReadResourceRequestParams { Uri = p.Uri }, ct));
+                p => connection.Require().ReadResourceAsync(new ReadResourceRequestParams { Uri = p.Uri }, ct));
             if (resources.Subscribe == true)
             {
-                handlers.SubscribeToResourcesHandler = (request, ct) => SubscribeAsync(request, upstream, downstream, ct);
-                handlers.UnsubscribeFromResourcesHandler = (request, ct) => UnsubscribeAsync(request, upstream, downstream, ct);
+                handlers.SubscribeToResourcesHandler = (request, ct) => SubscribeAsync(request, connection.Require(), downstream, ct);
+                handlers.UnsubscribeFromResourcesHandler = (request, ct) => UnsubscribeAsync(request, connection.Require(), downstream, ct);
             }
         }
         if (offered.Completions is not null)
         {
             capabilities.Completions = new CompletionsCapability();
             handlers.CompleteHandler = (request, ct) => ForwardAsync(request, downstream,
-                p => upstream.CompleteAsync(new CompleteRequestParams { Ref = p.Ref, Argument = p.Argument, Context = p.Context }, ct));
+                p => connection.Require().CompleteAsync(new CompleteRequestParams { Ref = p.Ref, Argument = p.Argument, Context = p.Context }, ct));
         }
         if (offered.Logging is not null)
         {
@@ -57,7 +60,7 @@ internal static class UpstreamPassThrough
             handlers.SetLoggingLevelHandler = async (request, ct) =>
             {
                 var level = (request.Params ?? throw Invalid("logging/setLevel")).Level;
-                await upstream.SetLoggingLevelAsync(new SetLevelRequestParams { Level = level }, ct).ConfigureAwait(false);
+                await connection.Require().SetLoggingLevelAsync(new SetLevelRequestParams { Level = level }, ct).ConfigureAwait(false);
                 return new EmptyResult();
             };
         }
@@ -69,14 +72,14 @@ internal static class UpstreamPassThrough
             Method = RequestMethods.Ping,
             Handler = async (_, ct) =>
             {
-                await upstream.PingAsync(new PingRequestParams(), ct).ConfigureAwait(false);
+                await connection.Require().PingAsync(new PingRequestParams(), ct).ConfigureAwait(false);
                 return new JsonObject();
             },
         }];
 #pragma warning restore MCPEXP002
         // The agent's roots changed: the upstream hears it and asks again (roots/list goes back to that client).
         handlers.NotificationHandlers = [.. handlers.NotificationHandlers ?? [],
-            new(NotificationMethods.RootsListChangedNotification, (_, ct) => new ValueTask(upstream.SendNotificationAsync(NotificationMethods.RootsListChangedNotification, ct)))];
+            new(NotificationMethods.RootsListChangedNotification, (_, ct) => new ValueTask(connection.Require().SendNotificationAsync(NotificationMethods.RootsListChangedNotification, ct)))];
     }
 
     /// <summary>Forwards a request upstream, with the client counted in flight so the upstream's requests meanwhile reach it.</summary>

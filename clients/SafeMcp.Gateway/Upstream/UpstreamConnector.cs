@@ -6,7 +6,7 @@ using SafeMcp.Gateway.Config;
 namespace SafeMcp.Gateway.Upstream;
 
 /// <summary>Connects an MCP client to an upstream server: a stdio command the gateway starts, or an HTTP URL.</summary>
-internal static class UpstreamConnector
+internal static partial class UpstreamConnector
 {
     /// <summary>The client identity the gateway shows upstream.</summary>
     public static Implementation ClientInfo { get; } = new() { Name = "safemcp-gateway", Version = "1.0.0" };
@@ -17,7 +17,8 @@ internal static class UpstreamConnector
     /// everything else the upstream sends on its own to the agents' clients (null: nothing else is taken).
     /// </summary>
     public static async Task<McpClient> ConnectAsync(
-        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, UpstreamRelay? relay, Action onToolsChanged, CancellationToken cancellationToken)
+        UpstreamServerConfig server, GatewayOptions options, ILoggerFactory loggers, UpstreamRelay? relay, Action onToolsChanged, IReadOnlySet<string> secretVariables,
+        CancellationToken cancellationToken)
     {
         var log = loggers.CreateLogger("upstream." + server.Name);
         IClientTransport transport = server.Url is { } url
@@ -27,7 +28,9 @@ internal static class UpstreamConnector
                 Name = server.Name,
                 Command = server.Command!,
                 Arguments = [.. server.Arguments],
-                EnvironmentVariables = server.Environment.ToDictionary(),
+                // An explicit environment: the gateway's keys never reach an upstream.
+                InheritEnvironmentVariables = false,
+                EnvironmentVariables = UpstreamEnvironment.For(server, secretVariables, Environment.GetEnvironmentVariable),
                 WorkingDirectory = server.WorkingDirectory,
                 // The upstream's stderr is its log: keep it in the gateway's log, never on the protocol stream.
                 StandardErrorLines = line => LogUpstreamLine(log, line),
@@ -37,7 +40,7 @@ internal static class UpstreamConnector
             ClientInfo = ClientInfo,
             InitializationTimeout = options.UpstreamConnectTimeout,
             // Without a relay (the benchmark's direct client) the gateway claims nothing it would not answer.
-            Capabilities = relay is null ? null : UpstreamRelay.Capabilities,
+            Capabilities = relay is null ? null : UpstreamRelay.Capabilities(server.Relay),
             Handlers = relay?.Handlers(onToolsChanged) ?? new McpClientHandlers(),
         };
         try
@@ -50,5 +53,8 @@ internal static class UpstreamConnector
         }
     }
 
-    private static void LogUpstreamLine(ILogger log, string line) => log.LogInformation("{Line}", line);
+    private static void LogUpstreamLine(ILogger log, string line) => LogLine(log, line);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogLine(ILogger log, string line);
 }

@@ -18,14 +18,15 @@ namespace SafeMcp.Gateway.Upstream;
 internal sealed class UpstreamRelay(DownstreamClients downstream)
 {
     /// <summary>
-    /// What the gateway declares upstream: everything it can forward, since the agents' clients connect later.
-    /// A request for a capability the agent's client lacks is answered with an error.
+    /// What the gateway declares upstream: only what the configuration's <c>relay</c> names (sampling, elicitation,
+    /// roots), since one upstream serves agents whose clients may lack them. A request for a capability the agent's
+    /// client lacks is still answered with an error.
     /// </summary>
-    public static ClientCapabilities Capabilities => new()
+    public static ClientCapabilities Capabilities(IReadOnlySet<string> relay) => new()
     {
-        Sampling = new SamplingCapability(),
-        Elicitation = new ElicitationCapability { Form = new FormElicitationCapability(), Url = new UrlElicitationCapability() },
-        Roots = new RootsCapability { ListChanged = true },
+        Sampling = relay.Contains("sampling") ? new SamplingCapability() : null,
+        Elicitation = relay.Contains("elicitation") ? new ElicitationCapability { Form = new FormElicitationCapability(), Url = new UrlElicitationCapability() } : null,
+        Roots = relay.Contains("roots") ? new RootsCapability { ListChanged = true } : null,
     };
 
     /// <summary>The upstream client's handlers; <paramref name="onToolsChanged"/> runs on the upstream's <c>tools/list_changed</c>.</summary>

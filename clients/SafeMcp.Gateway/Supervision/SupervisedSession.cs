@@ -1,0 +1,69 @@
+namespace SafeMcp.Gateway.Supervision;
+
+/// <summary>
+/// What the gateway remembers of one supervised session: which upstreams' slices the cluster holds (at which version
+/// of their tools) and which of the endpoint's tools the client was last shown as withheld.
+/// </summary>
+internal sealed class SupervisedSession(string sessionId)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _opened = new(StringComparer.Ordinal);
+    private HashSet<string> _withheld = new(StringComparer.Ordinal);
+
+    /// <summary>The session id the cluster knows this session by.</summary>
+    public string SessionId { get; } = sessionId;
+
+    /// <summary>Whether the cluster holds <paramref name="server"/>'s slice as of its tools' <paramref name="version"/>.</summary>
+    public bool IsOpen(string server, long version)
+    {
+        lock (_lock)
+        {
+            return _opened.TryGetValue(server, out var opened) && opened == version;
+        }
+    }
+
+    /// <summary>Records that the cluster holds <paramref name="server"/>'s slice as of <paramref name="version"/>; -1 forgets it.</summary>
+    public void Opened(string server, long version)
+    {
+        lock (_lock)
+        {
+            _opened[server] = version;
+        }
+    }
+
+    /// <summary>Forgets every slice (the cluster lost the session).</summary>
+    public void Forget()
+    {
+        lock (_lock)
+        {
+            _opened.Clear();
+        }
+    }
+
+    /// <summary>The endpoint's tool names last known withheld.</summary>
+    public IReadOnlySet<string> Withheld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _withheld;
+            }
+        }
+    }
+
+    /// <summary>Records the withheld set; returns whether it differs from the one before.</summary>
+    public bool Observe(IEnumerable<string> withheld)
+    {
+        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
+        lock (_lock)
+        {
+            if (next.SetEquals(_withheld))
+            {
+                return false;
+            }
+            _withheld = next;
+            return true;
+        }
+    }
+}
