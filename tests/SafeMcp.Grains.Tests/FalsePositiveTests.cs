@@ -100,6 +100,35 @@ public sealed class FalsePositiveTests
     }
 
     [Fact]
+    public async Task Overwriting_a_file_read_under_a_random_looking_folder_still_asks_a_human()
+    {
+        // The history keeps arguments redacted, and a temporary folder's random name reads as a secret there.
+        const string path = "/tmp/work-b9e41dd319a24f37b8a3a79f9d20b36e/notes.txt";
+        var grain = await OpenAsync("Read my notes and write a summary.");
+        var read = await grain.DecideAsync(Call("read_text_file", $$"""{"path":"{{path}}"}"""), default);
+        await grain.ReportOutcomeAsync(new OutcomeReport(read.Sequence, false, "keep me", 7), default);
+
+        var write = await grain.DecideAsync(Call("write_file", $$"""{"path":"{{path}}","content":"gone"}"""), default);
+
+        Assert.Equal(Verdict.RequireApproval, write.Verdict);
+        Assert.Contains(Techniques.DataDestruction, write.Techniques);
+    }
+
+    [Fact]
+    public async Task Writing_a_new_file_beside_one_read_under_a_random_looking_folder_runs_unasked()
+    {
+        const string folder = "/tmp/work-b9e41dd319a24f37b8a3a79f9d20b36e";
+        var grain = await OpenAsync("Read my notes and write a summary.");
+        var read = await grain.DecideAsync(Call("read_text_file", $$"""{"path":"{{folder}}/notes.txt"}"""), default);
+        await grain.ReportOutcomeAsync(new OutcomeReport(read.Sequence, false, "keep me", 7), default);
+
+        var write = await grain.DecideAsync(Call("write_file", $$"""{"path":"{{folder}}/summary.txt","content":"short"}"""), default);
+
+        Assert.Equal(Verdict.Allow, write.Verdict);
+        Assert.Equal("/tmp/[REDACTED]/notes.txt", SecretPatterns.Redact($"{folder}/notes.txt"));
+    }
+
+    [Fact]
     public async Task A_tool_whose_name_says_it_deletes_asks_a_human_even_for_a_path_never_met()
     {
         var grain = await OpenAsync("Read my notes and write a summary.");

@@ -48,13 +48,15 @@ public static class Overwrites
     private static bool Known(SessionState session, string target)
     {
         var name = Path.GetFileName(target.TrimEnd('/', '\\'));
+        // Recent calls keep their arguments redacted (a random-looking path segment included): compare like with like.
+        var stored = SecretPatterns.Redact(target);
         foreach (var call in session.RecentCalls)
         {
             if (call.Verdict == Verdict.Deny)
             {
                 continue; // it did not run: it made nothing exist
             }
-            if (call.Arguments.Contains(target, StringComparison.Ordinal)
+            if (call.Arguments.Contains(target, StringComparison.Ordinal) || call.Arguments.Contains(stored, StringComparison.Ordinal)
                 || (name.Length > 0 && call.Observation is { } observation && observation.Contains(name, StringComparison.Ordinal)))
             {
                 return true;

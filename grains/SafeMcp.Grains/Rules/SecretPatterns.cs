@@ -54,7 +54,22 @@ public static partial class SecretPatterns
         var redacted = KeyFormatPattern().Replace(text, Redacted);
         redacted = AssignmentPattern().Replace(redacted, RedactValue);
         redacted = PasswordPattern().Replace(redacted, RedactValue);
-        return TokenPattern().Replace(redacted, match => IsHighEntropy(match.Value) ? Redacted : match.Value);
+        return TokenPattern().Replace(redacted, match => RedactToken(match.Value));
+    }
+
+    // An absolute path with a random-looking folder (a temporary or upload directory) loses only that folder, so the
+    // history still tells one file from another; any other random-looking token is redacted whole.
+    private static string RedactToken(string token)
+    {
+        if (token.Length > 1 && token[0] == '/')
+        {
+            var segments = token.Split('/');
+            if (Array.Exists(segments, IsHighEntropy))
+            {
+                return string.Join('/', segments.Select(segment => IsHighEntropy(segment) ? Redacted : segment));
+            }
+        }
+        return IsHighEntropy(token) ? Redacted : token;
     }
 
     private static string RedactValue(Match match)
