@@ -6,8 +6,8 @@ namespace SafeMcp.Client.Mcp.Sessions;
 /// </summary>
 internal sealed class SessionTracker(string sessionId)
 {
-    private readonly Lock _lock = new();
-    private HashSet<string> _withheld = new(StringComparer.Ordinal);
+    private readonly ToolNameSet _withheld = new();
+    private readonly ToolNameSet _sessionWithheld = new();
 
     /// <summary>The session id the cluster knows this session by.</summary>
     public string SessionId { get; } = sessionId;
@@ -16,49 +16,14 @@ internal sealed class SessionTracker(string sessionId)
     public bool IsOpen { get; set; }
 
     /// <summary>The tools last known withheld.</summary>
-    public IReadOnlySet<string> Withheld
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _withheld;
-            }
-        }
-    }
-
-    private HashSet<string> _sessionWithheld = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> Withheld => _withheld.Names;
 
     /// <summary>
     /// Records the whole session's withheld set a decision answered with (all servers' tools); returns whether it
     /// differs from the one before, i.e. whether this server's slice may have changed.
     /// </summary>
-    public bool ObserveSessionWithheld(IEnumerable<string> withheld)
-    {
-        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
-        lock (_lock)
-        {
-            if (next.SetEquals(_sessionWithheld))
-            {
-                return false;
-            }
-            _sessionWithheld = next;
-            return true;
-        }
-    }
+    public bool ObserveSessionWithheld(IEnumerable<string> withheld) => _sessionWithheld.Observe(withheld);
 
     /// <summary>Records the withheld set the cluster answered with; returns whether it differs from the one before.</summary>
-    public bool Observe(IEnumerable<string> withheld)
-    {
-        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
-        lock (_lock)
-        {
-            if (next.SetEquals(_withheld))
-            {
-                return false;
-            }
-            _withheld = next;
-            return true;
-        }
-    }
+    public bool Observe(IEnumerable<string> withheld) => _withheld.Observe(withheld);
 }

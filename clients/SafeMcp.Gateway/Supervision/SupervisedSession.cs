@@ -1,3 +1,5 @@
+using SafeMcp.Client.Mcp.Sessions;
+
 namespace SafeMcp.Gateway.Supervision;
 
 /// <summary>
@@ -8,7 +10,7 @@ internal sealed class SupervisedSession(string sessionId)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _opened = new(StringComparer.Ordinal);
-    private HashSet<string> _withheld = new(StringComparer.Ordinal);
+    private readonly ToolNameSet _withheld = new();
 
     /// <summary>The session id the cluster knows this session by.</summary>
     public string SessionId { get; } = sessionId;
@@ -41,29 +43,8 @@ internal sealed class SupervisedSession(string sessionId)
     }
 
     /// <summary>The endpoint's tool names last known withheld.</summary>
-    public IReadOnlySet<string> Withheld
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _withheld;
-            }
-        }
-    }
+    public IReadOnlySet<string> Withheld => _withheld.Names;
 
     /// <summary>Records the withheld set; returns whether it differs from the one before.</summary>
-    public bool Observe(IEnumerable<string> withheld)
-    {
-        var next = new HashSet<string>(withheld, StringComparer.Ordinal);
-        lock (_lock)
-        {
-            if (next.SetEquals(_withheld))
-            {
-                return false;
-            }
-            _withheld = next;
-            return true;
-        }
-    }
+    public bool Observe(IEnumerable<string> withheld) => _withheld.Observe(withheld);
 }
